@@ -1,0 +1,13 @@
+// The contracts between services, generated from proto/ (see buf.gen.yaml). Services import
+// these and never each other.
+export * as userV1 from './user';
+export * as inventoryV1 from './inventory';
+export * as paymentV1 from './payment';
+export * as ordersV1 from './orders';
+export {
+  GRPC_SERVICES,
+  PROTO_ROOT,
+  type GrpcServiceInfo,
+  type GrpcServiceName,
+} from './proto-files';
+export * from './events';

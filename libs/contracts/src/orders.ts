@@ -1,0 +1,1 @@
+export * from './generated/junction/orders/v1/events.pb';

@@ -1,0 +1,1 @@
+export * from './generated/junction/user/v1/user.pb';

@@ -1,0 +1,241 @@
+import { type DomainError, isDomainError } from '@junction/platform';
+import { type ChannelModel, type ConfirmChannel, type ConsumeMessage } from 'amqplib';
+import { type Logger } from 'pino';
+import { type AmqpConnection } from './connection';
+import { type DeliveryInfo, type EventHandler } from './event-handler';
+import { type Inbox } from './inbox';
+import { assertConsumerTopology, type QueueNames } from './topology';
+
+export interface ConsumerOptions {
+  /** Names the queues: `<service>.events`, `.retry`, `.parking`. */
+  readonly service: string;
+  /** Unacked messages in flight at once (bounded prefetch). */
+  readonly prefetch: number;
+  /** Attempts (first delivery included) before a failing message is parked. */
+  readonly maxAttempts: number;
+  readonly retryDelayMs: number;
+  readonly maxMessageBytes: number;
+}
+
+type Outcome =
+  | { readonly kind: 'ack' }
+  | { readonly kind: 'retry'; readonly attempt: number; readonly reason: string }
+  | { readonly kind: 'park'; readonly reason: string };
+
+/** Domain errors that a retry cannot fix: the message is parked at once. */
+const PERMANENT: readonly DomainError['code'][] = [
+  'invalid_argument',
+  'not_found',
+  'failed_precondition',
+  'permission_denied',
+  'already_exists',
+];
+
+/**
+ * Consumes one service's queue: validates each message, skips ones already handled, acks only
+ * after the handler has committed, retries transient failures after a delay, and parks poison
+ * (malformed, unknown, invalid, exhausted) with the reason. `stop` drains in-flight work.
+ */
+export class EventConsumer {
+  private readonly handlers = new Map<string, EventHandler>();
+  private channel: ConfirmChannel | undefined;
+  private consumerTag: string | undefined;
+  private names: QueueNames | undefined;
+  private inFlight = 0;
+  private stopping = false;
+  private idle: (() => void) | undefined;
+
+  constructor(
+    private readonly connection: AmqpConnection,
+    private readonly inbox: Inbox,
+    private readonly options: ConsumerOptions,
+    private readonly logger: Logger,
+  ) {}
+
+  register(handler: EventHandler): void {
+    this.handlers.set(handler.routingKey, handler);
+  }
+
+  get queues(): QueueNames | undefined {
+    return this.names;
+  }
+
+  get consuming(): boolean {
+    return this.consumerTag !== undefined;
+  }
+
+  start(): void {
+    this.connection.onConnected((c) => this.open(c));
+  }
+
+  /** Stops taking messages, waits for in-flight handlers to ack, then closes the channel. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    const channel = this.channel;
+    if (channel && this.consumerTag) {
+      await channel.cancel(this.consumerTag).catch(() => undefined);
+      this.consumerTag = undefined;
+    }
+    if (this.inFlight > 0) {
+      await new Promise<void>((resolve) => {
+        this.idle = resolve;
+      });
+    }
+    await channel?.close().catch(() => undefined);
+    this.channel = undefined;
+  }
+
+  private async open(connection: ChannelModel): Promise<void> {
+    if (this.stopping) return;
+    const channel = await connection.createConfirmChannel();
+    channel.on('error', () => undefined);
+    channel.on('close', () => {
+      if (this.channel === channel) {
+        this.channel = undefined;
+        this.consumerTag = undefined;
+      }
+    });
+    this.names = await assertConsumerTopology(
+      channel,
+      this.options.service,
+      [...this.handlers.keys()],
+      {
+        retryDelayMs: this.options.retryDelayMs,
+        deliveryLimit: this.options.maxAttempts * 2,
+      },
+    );
+    await channel.prefetch(this.options.prefetch);
+    this.channel = channel;
+    const { consumerTag } = await channel.consume(
+      this.names.main,
+      (message) => {
+        if (message) void this.onMessage(channel, message);
+      },
+      { noAck: false },
+    );
+    this.consumerTag = consumerTag;
+  }
+
+  private async onMessage(channel: ConfirmChannel, message: ConsumeMessage): Promise<void> {
+    this.inFlight += 1;
+    try {
+      const outcome = await this.process(message);
+      await this.settle(channel, message, outcome);
+    } catch (error) {
+      // The channel died mid-way: the broker redelivers the unacked message to someone else.
+      this.logger.warn(
+        { err: error instanceof Error ? error.message : String(error) },
+        'settle failed',
+      );
+    } finally {
+      this.inFlight -= 1;
+      if (this.inFlight === 0 && this.idle) this.idle();
+    }
+  }
+
+  private async process(message: ConsumeMessage): Promise<Outcome> {
+    if (message.content.length > this.options.maxMessageBytes) {
+      return { kind: 'park', reason: `message too large: ${message.content.length} bytes` };
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(message.content.toString('utf8'));
+    } catch {
+      return { kind: 'park', reason: 'malformed message: not JSON' };
+    }
+    const routingKey = routingKeyOf(message);
+    const handler =
+      this.handlers.get(routingKey) ?? this.handlers.get(String(message.properties.type));
+    if (!handler) return { kind: 'park', reason: `unknown message type: ${routingKey}` };
+    const messageId = messageIdOf(message, body);
+    if (!messageId) return { kind: 'park', reason: 'message has no messageId' };
+    const parsed = handler.schema.safeParse(body);
+    if (!parsed.success) {
+      const detail = parsed.error.issues.map(
+        (i) => `${i.path.join('.') || '(root)'}: ${i.message}`,
+      );
+      return { kind: 'park', reason: `invalid ${routingKey}: ${detail.join('; ')}` };
+    }
+    if (await this.inbox.seen(messageId)) return { kind: 'ack' };
+    const attempt = attemptOf(message);
+    const delivery: DeliveryInfo = {
+      messageId,
+      routingKey,
+      redelivered: message.fields.redelivered,
+      attempt,
+    };
+    try {
+      await handler.handle(parsed.data, delivery);
+      await this.inbox.remember(messageId);
+      return { kind: 'ack' };
+    } catch (error) {
+      return this.failure(error, attempt);
+    }
+  }
+
+  private failure(error: unknown, attempt: number): Outcome {
+    const reason = error instanceof Error ? error.message : String(error);
+    if (isDomainError(error) && PERMANENT.includes(error.code)) {
+      return { kind: 'park', reason: `rejected: ${reason}` };
+    }
+    if (attempt + 1 >= this.options.maxAttempts) {
+      return { kind: 'park', reason: `failed ${attempt + 1} times: ${reason}` };
+    }
+    return { kind: 'retry', attempt: attempt + 1, reason };
+  }
+
+  private async settle(
+    channel: ConfirmChannel,
+    message: ConsumeMessage,
+    outcome: Outcome,
+  ): Promise<void> {
+    const names = this.names;
+    if (outcome.kind !== 'ack' && names) {
+      const queue = outcome.kind === 'retry' ? names.retry : names.parking;
+      const headers: Record<string, unknown> = {
+        ...message.properties.headers,
+        'x-original-routing-key': routingKeyOf(message),
+        ...(outcome.kind === 'retry'
+          ? { 'x-attempt': outcome.attempt, 'x-last-error': outcome.reason }
+          : { 'x-parked-reason': outcome.reason, 'x-parked-at': new Date().toISOString() }),
+      };
+      this.logger[outcome.kind === 'retry' ? 'warn' : 'error'](
+        { messageId: message.properties.messageId as unknown, queue, reason: outcome.reason },
+        outcome.kind === 'retry' ? 'message will be retried' : 'message parked',
+      );
+      await new Promise<void>((resolve, reject) => {
+        channel.sendToQueue(
+          queue,
+          message.content,
+          { ...message.properties, headers, persistent: true },
+          (error: unknown) => {
+            if (error) reject(new Error('broker did not confirm the retry/park publish'));
+            else resolve();
+          },
+        );
+      });
+    }
+    channel.ack(message);
+  }
+}
+
+function messageIdOf(message: ConsumeMessage, body: unknown): string | undefined {
+  const fromProperties: unknown = message.properties.messageId;
+  if (typeof fromProperties === 'string' && fromProperties.length > 0) return fromProperties;
+  if (typeof body === 'object' && body !== null && 'messageId' in body) {
+    const fromBody = body.messageId;
+    if (typeof fromBody === 'string' && fromBody.length > 0) return fromBody;
+  }
+  return undefined;
+}
+
+function attemptOf(message: ConsumeMessage): number {
+  const value: unknown = message.properties.headers?.['x-attempt'];
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : 0;
+}
+
+/** A retried message comes back through the retry queue's dead-lettering with another key. */
+function routingKeyOf(message: ConsumeMessage): string {
+  const original: unknown = message.properties.headers?.['x-original-routing-key'];
+  return typeof original === 'string' ? original : message.fields.routingKey;
+}

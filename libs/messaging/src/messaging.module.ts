@@ -1,0 +1,128 @@
+import { AppLogger, PlatformConfig, Readiness, ServiceIdentity } from '@junction/platform';
+import {
+  type BeforeApplicationShutdown,
+  type DynamicModule,
+  Inject,
+  Injectable,
+  Module,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+  type Provider,
+  type Type,
+} from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { Redis } from 'ioredis';
+import { AmqpConnection } from './connection';
+import { EventConsumer } from './consumer';
+import { type EventHandler } from './event-handler';
+import { Inbox } from './inbox';
+import { EventPublisher } from './publisher';
+
+export interface MessagingOptions {
+  /** Handler classes for the routing keys this service consumes (also list them as providers). */
+  readonly consumers?: readonly Type<EventHandler>[];
+  readonly prefetch?: number;
+  readonly maxAttempts?: number;
+  readonly retryDelayMs?: number;
+  readonly maxMessageBytes?: number;
+}
+
+const OPTIONS = Symbol('MessagingOptions');
+
+/** Starts consumers once the app is up, drains them first on shutdown, closes the connection last. */
+@Injectable()
+class MessagingLifecycle
+  implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
+{
+  constructor(
+    private readonly connection: AmqpConnection,
+    private readonly consumer: EventConsumer,
+    private readonly moduleRef: ModuleRef,
+    @Inject(OPTIONS) private readonly options: MessagingOptions,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    for (const type of this.options.consumers ?? []) {
+      this.consumer.register(this.moduleRef.get(type, { strict: false }));
+    }
+    if ((this.options.consumers ?? []).length > 0) this.consumer.start();
+    this.connection.start();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.consumer.stop();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.connection.close();
+  }
+}
+
+/**
+ * RabbitMQ for a service: one connection, an EventPublisher (confirms), and an EventConsumer
+ * running the given handlers on the service's own quorum queue.
+ */
+@Module({})
+export class MessagingModule {
+  static forService(options: MessagingOptions = {}): DynamicModule {
+    const providers: Provider[] = [
+      { provide: OPTIONS, useValue: options },
+      {
+        provide: AmqpConnection,
+        inject: [PlatformConfig, ServiceIdentity, AppLogger, Readiness],
+        useFactory: (
+          config: PlatformConfig,
+          identity: ServiceIdentity,
+          logger: AppLogger,
+          readiness: Readiness,
+        ) => {
+          const connection = new AmqpConnection(
+            config.rabbitmqUrl,
+            identity.name,
+            logger.child({ component: 'amqp' }),
+          );
+          readiness.register({
+            name: 'rabbitmq',
+            check: () =>
+              connection.connected ? Promise.resolve() : Promise.reject(new Error('not connected')),
+          });
+          return connection;
+        },
+      },
+      {
+        provide: EventPublisher,
+        inject: [AmqpConnection],
+        useFactory: (c: AmqpConnection) => new EventPublisher(c),
+      },
+      { provide: Inbox, inject: [Redis], useFactory: (redis: Redis) => new Inbox(redis) },
+      {
+        provide: EventConsumer,
+        inject: [AmqpConnection, Inbox, ServiceIdentity, AppLogger],
+        useFactory: (
+          connection: AmqpConnection,
+          inbox: Inbox,
+          identity: ServiceIdentity,
+          logger: AppLogger,
+        ) =>
+          new EventConsumer(
+            connection,
+            inbox,
+            {
+              service: identity.name,
+              prefetch: options.prefetch ?? 16,
+              maxAttempts: options.maxAttempts ?? 5,
+              retryDelayMs: options.retryDelayMs ?? 1_000,
+              maxMessageBytes: options.maxMessageBytes ?? 256 * 1024,
+            },
+            logger.child({ component: 'consumer' }),
+          ),
+      },
+      MessagingLifecycle,
+    ];
+    return {
+      module: MessagingModule,
+      providers,
+      exports: [EventPublisher, AmqpConnection, EventConsumer],
+    };
+  }
+}

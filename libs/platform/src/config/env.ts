@@ -1,0 +1,71 @@
+import { z } from 'zod';
+
+/** Reusable env-variable schemas, so every service reads the same names the same way. */
+export const env = {
+  port: (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback),
+  url: (protocols: readonly string[], fallback: string) =>
+    z
+      .url({ message: `must be a ${protocols.join(' or ')} URL` })
+      .refine((value) => protocols.some((p) => value.startsWith(`${p}://`)), {
+        message: `must be a ${protocols.join(' or ')} URL`,
+      })
+      .default(fallback),
+  /** A gRPC target such as "127.0.0.1:50055" or "dns:///inventory:50055". */
+  grpcTarget: (fallback: string) =>
+    z
+      .string()
+      .regex(/^(dns:\/\/\/)?[A-Za-z0-9.-]+:\d{1,5}$/, { message: 'must be host:port' })
+      .default(fallback),
+  milliseconds: (fallback: number) => z.coerce.number().int().min(0).max(600_000).default(fallback),
+  logLevel: () =>
+    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  flag: (fallback: boolean) =>
+    z
+      .enum(['true', 'false', '1', '0'], { message: 'must be true or false' })
+      .default(fallback ? 'true' : 'false')
+      .transform((v) => v === 'true' || v === '1'),
+};
+
+/** Variables every service understands. Each service's own schema extends this one. */
+export const platformEnv = z.object({
+  LOG_LEVEL: env.logLevel(),
+  SHUTDOWN_TIMEOUT_MS: env.milliseconds(10_000),
+  REDIS_URL: env.url(['redis', 'rediss'], 'redis://127.0.0.1:6379'),
+  RABBITMQ_URL: env.url(['amqp', 'amqps'], 'amqp://guest:guest@127.0.0.1:5672'),
+});
+
+export type PlatformEnv = z.output<typeof platformEnv>;
+
+/**
+ * The settings the shared platform needs. A service's config class extends it and adds its own;
+ * the bootstrap provides the instance under both classes, so platform code injects this one.
+ */
+export abstract class PlatformConfig {
+  readonly logLevel: PlatformEnv['LOG_LEVEL'];
+  readonly shutdownTimeoutMs: number;
+  readonly redisUrl: string;
+  readonly rabbitmqUrl: string;
+  abstract readonly httpPort: number;
+
+  protected constructor(e: PlatformEnv) {
+    this.logLevel = e.LOG_LEVEL;
+    this.shutdownTimeoutMs = e.SHUTDOWN_TIMEOUT_MS;
+    this.redisUrl = e.REDIS_URL;
+    this.rabbitmqUrl = e.RABBITMQ_URL;
+  }
+}
+
+/** Where services that verify access tokens find auth's keys, and what the tokens must say. */
+export const jwtVerifierEnv = {
+  AUTH_JWKS_URL: env.url(['http', 'https'], 'http://127.0.0.1:3001/.well-known/jwks.json'),
+  JWT_ISSUER: z.string().min(1).default('junction-auth'),
+  JWT_AUDIENCE: z.string().min(1).default('junction'),
+};
+
+export function jwtVerifierSettings(e: {
+  AUTH_JWKS_URL: string;
+  JWT_ISSUER: string;
+  JWT_AUDIENCE: string;
+}) {
+  return { jwksUrl: e.AUTH_JWKS_URL, issuer: e.JWT_ISSUER, audience: e.JWT_AUDIENCE } as const;
+}

@@ -1,0 +1,41 @@
+/**
+ * The error codes domain code may throw. Each transport maps every code in one exhaustive switch
+ * (see http-status.ts and grpc-status.ts), so adding a code does not compile until all map it.
+ */
+export const ERROR_CODES = [
+  'invalid_argument',
+  'unauthenticated',
+  'permission_denied',
+  'not_found',
+  'already_exists',
+  'conflict',
+  'failed_precondition',
+  'rate_limited',
+  'unavailable',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface FieldViolation {
+  readonly field: string;
+  readonly message: string;
+}
+
+/** An expected failure of a domain operation. The message is safe to show to the caller. */
+export class DomainError extends Error {
+  override readonly name: string = 'DomainError';
+
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly violations: readonly FieldViolation[] = [],
+    /** For rate_limited / unavailable: when the caller may try again, in seconds. */
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+  }
+}
+
+export function isDomainError(error: unknown): error is DomainError {
+  return error instanceof DomainError;
+}

@@ -1,0 +1,30 @@
+import { randomUUID } from 'node:crypto';
+import { status } from '@grpc/grpc-js';
+import { Catch, Logger, type RpcExceptionFilter } from '@nestjs/common';
+import { type Observable, throwError } from 'rxjs';
+import { isDomainError } from './domain-error';
+import { grpcStatusOf } from './grpc-status';
+
+/**
+ * Maps every error leaving a gRPC handler to a gRPC status. Domain errors keep their message;
+ * anything else becomes INTERNAL with a correlation id, the details going to the log.
+ */
+@Catch()
+export class GrpcErrorFilter implements RpcExceptionFilter {
+  private readonly logger = new Logger('GrpcErrorFilter');
+
+  catch(error: unknown): Observable<never> {
+    if (isDomainError(error)) {
+      return throwError(() => ({ code: grpcStatusOf(error.code), message: error.message }));
+    }
+    const correlationId = randomUUID();
+    this.logger.error(
+      { correlationId, err: error },
+      `unhandled error: ${error instanceof Error ? error.message : String(error)}`,
+    );
+    return throwError(() => ({
+      code: status.INTERNAL,
+      message: `internal error (correlation id ${correlationId})`,
+    }));
+  }
+}

@@ -1,0 +1,43 @@
+import { Readiness } from './readiness';
+
+describe(Readiness.name, () => {
+  describe('report', () => {
+    it('is ready when every dependency answers', async () => {
+      const readiness = new Readiness();
+      readiness.register({ name: 'redis', check: () => Promise.resolve() });
+      await expect(readiness.report()).resolves.toEqual({
+        ready: true,
+        status: 'ready',
+        checks: { redis: { status: 'up' } },
+      });
+    });
+
+    it('names the dependency that is down and why', async () => {
+      const readiness = new Readiness();
+      readiness.register({ name: 'redis', check: () => Promise.resolve() });
+      readiness.register({
+        name: 'rabbitmq',
+        check: () => Promise.reject(new Error('ECONNREFUSED')),
+      });
+      const report = await readiness.report();
+      expect(report.ready).toBe(false);
+      expect(report.checks.rabbitmq).toEqual({ status: 'down', error: 'ECONNREFUSED' });
+    });
+
+    it('counts a dependency that does not answer in time as down', async () => {
+      const readiness = new Readiness();
+      readiness.register({ name: 'slow', check: () => new Promise(() => undefined) });
+      const report = await readiness.report();
+      expect(report.checks.slow).toEqual({ status: 'down', error: 'no answer within 1000 ms' });
+    });
+
+    it('is not ready while shutting down, even with every dependency up', async () => {
+      const readiness = new Readiness();
+      readiness.markShuttingDown();
+      await expect(readiness.report()).resolves.toMatchObject({
+        ready: false,
+        status: 'shutting_down',
+      });
+    });
+  });
+});

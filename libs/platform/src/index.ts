@@ -1,0 +1,35 @@
+export {
+  env,
+  jwtVerifierEnv,
+  jwtVerifierSettings,
+  platformEnv,
+  PlatformConfig,
+  type PlatformEnv,
+} from './config/env';
+export { ConfigError, loadConfig, type ConfigClass } from './config/load-config';
+export {
+  DomainError,
+  ERROR_CODES,
+  isDomainError,
+  type ErrorCode,
+  type FieldViolation,
+} from './errors/domain-error';
+export { httpStatusOf } from './errors/http-status';
+export { errorCodeOfGrpc, grpcStatusOf } from './errors/grpc-status';
+export { parseInput } from './errors/parse-input';
+export { GrpcClient } from './grpc/grpc-client';
+export { grpcPeerCheck } from './grpc/grpc-peer-check';
+export { GrpcServerHandle, PROTO_LOADER_OPTIONS } from './grpc/grpc-server';
+export { Readiness, type DependencyCheck, type ReadinessReport } from './health/readiness';
+export { runService, type ServiceDefinition } from './lifecycle/bootstrap';
+export { ServiceIdentity } from './lifecycle/service-identity';
+export { AppLogger } from './logging/app-logger';
+export { createLogger } from './logging/logger';
+export { BearerAuthGuard, Principal } from './auth/bearer-auth.guard';
+export {
+  ACCESS_TOKEN_ALGORITHM,
+  JwtVerifier,
+  type AccessTokenClaims,
+  type JwtVerifierOptions,
+} from './auth/jwt-verifier';
+export { bearerAuthProviders } from './auth/auth.providers';

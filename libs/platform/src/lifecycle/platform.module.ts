@@ -1,0 +1,68 @@
+import {
+  type DynamicModule,
+  Global,
+  Inject,
+  Module,
+  type OnApplicationShutdown,
+  type Provider,
+} from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { Redis } from 'ioredis';
+import { PlatformConfig } from '../config/env';
+import { ErrorFilter } from '../errors/error.filter';
+import { HealthController } from '../health/health.controller';
+import { Readiness } from '../health/readiness';
+import { AppLogger } from '../logging/app-logger';
+import { redisProvider } from '../redis/redis.provider';
+import { ServiceIdentity } from './service-identity';
+
+export interface PlatformModuleOptions {
+  readonly identity: ServiceIdentity;
+  /** The service's config class (token) and its loaded instance. */
+  readonly configClass: abstract new (...args: never[]) => PlatformConfig;
+  readonly config: PlatformConfig;
+  readonly logger: AppLogger;
+  readonly readiness: Readiness;
+  readonly extraProviders?: readonly Provider[];
+}
+
+/** Closes the Redis connection after HTTP and gRPC have stopped and consumers have drained. */
+class RedisCloser implements OnApplicationShutdown {
+  constructor(@Inject(Redis) private readonly redis: Redis) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.redis.quit().catch(() => {
+      this.redis.disconnect();
+    });
+  }
+}
+
+/**
+ * What every service gets without asking: its config, logger, Redis, readiness registry,
+ * health routes and the error mapping. Global, so service modules just inject these.
+ */
+@Global()
+@Module({})
+export class PlatformModule {
+  static forService(options: PlatformModuleOptions): DynamicModule {
+    const values: Provider[] = [
+      { provide: ServiceIdentity, useValue: options.identity },
+      { provide: PlatformConfig, useValue: options.config },
+      { provide: options.configClass, useValue: options.config },
+      { provide: AppLogger, useValue: options.logger },
+      { provide: Readiness, useValue: options.readiness },
+      ...(options.extraProviders ?? []),
+    ];
+    return {
+      module: PlatformModule,
+      controllers: [HealthController],
+      providers: [
+        ...values,
+        redisProvider,
+        RedisCloser,
+        { provide: APP_FILTER, useClass: ErrorFilter },
+      ],
+      exports: values.map((p) => ('provide' in p ? p.provide : p)).concat([Redis]),
+    };
+  }
+}

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { UserDirectory } from './clients/user-directory';
+import { AuthService } from './domain/auth.service';
+import { TokenSigner } from './domain/token-signer';
+import { AuthController } from './http/auth.controller';
+import { SessionsRepository } from './store/sessions.repository';
+
+@Module({
+  controllers: [AuthController],
+  providers: [AuthService, TokenSigner, SessionsRepository, UserDirectory],
+})
+export class AppModule {}

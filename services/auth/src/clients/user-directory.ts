@@ -1,0 +1,40 @@
+import { userV1 } from '@junction/contracts';
+import { GrpcClient, grpcPeerCheck, Readiness } from '@junction/platform';
+import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { AuthConfig } from '../config';
+
+/** Auth's view of the user service, over gRPC with a deadline on every call. */
+@Injectable()
+export class UserDirectory implements OnApplicationShutdown {
+  private readonly client: GrpcClient<typeof userV1.UserServiceService>;
+  private readonly health: ReturnType<typeof grpcPeerCheck>;
+
+  constructor(config: AuthConfig, readiness: Readiness) {
+    this.client = new GrpcClient(
+      'user',
+      userV1.UserServiceService,
+      config.userGrpcTarget,
+      config.grpcDeadlineMs,
+    );
+    this.health = grpcPeerCheck('user', config.userGrpcTarget);
+    readiness.register(this.health);
+  }
+
+  async create(email: string, password: string, displayName: string): Promise<userV1.User> {
+    return required((await this.client.call.createUser({ email, password, displayName })).user);
+  }
+
+  async verifyCredentials(email: string, password: string): Promise<userV1.User> {
+    return required((await this.client.call.verifyCredentials({ email, password })).user);
+  }
+
+  onApplicationShutdown(): void {
+    this.client.close();
+    this.health.close();
+  }
+}
+
+function required(user: userV1.User | undefined): userV1.User {
+  if (!user) throw new Error('user service answered without a user');
+  return user;
+}

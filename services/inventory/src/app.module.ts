@@ -1,0 +1,24 @@
+import { MessagingModule } from '@junction/messaging';
+import { Module } from '@nestjs/common';
+import { OrderPlacedConsumer } from './consumers/order-placed.consumer';
+import { PaymentDeclinedConsumer } from './consumers/payment-declined.consumer';
+import { CatalogSeeder } from './domain/catalog.seeder';
+import { InventoryService } from './domain/inventory.service';
+import { InventoryGrpcController } from './grpc/inventory.grpc-controller';
+import { InventoryController } from './http/inventory.controller';
+import { InventoryRepository } from './store/inventory.repository';
+
+@Module({
+  imports: [
+    MessagingModule.forService({ consumers: [OrderPlacedConsumer, PaymentDeclinedConsumer] }),
+  ],
+  controllers: [InventoryController, InventoryGrpcController],
+  providers: [
+    InventoryService,
+    InventoryRepository,
+    CatalogSeeder,
+    OrderPlacedConsumer,
+    PaymentDeclinedConsumer,
+  ],
+})
+export class AppModule {}

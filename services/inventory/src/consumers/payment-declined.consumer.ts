@@ -1,0 +1,21 @@
+import {
+  paymentDeclinedSchema,
+  type PaymentDeclinedEvent,
+  ROUTING_KEYS,
+} from '@junction/contracts';
+import { type EventHandler } from '@junction/messaging';
+import { Injectable } from '@nestjs/common';
+import { InventoryService } from '../domain/inventory.service';
+
+/** Queued checkout, compensation: a declined payment returns the order's stock. */
+@Injectable()
+export class PaymentDeclinedConsumer implements EventHandler<typeof paymentDeclinedSchema> {
+  readonly routingKey = ROUTING_KEYS.paymentDeclined;
+  readonly schema = paymentDeclinedSchema;
+
+  constructor(private readonly inventory: InventoryService) {}
+
+  async handle(event: PaymentDeclinedEvent): Promise<void> {
+    await this.inventory.release(event.orderId);
+  }
+}

@@ -1,0 +1,13 @@
+import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { InventoryRepository } from '../store/inventory.repository';
+import { SEED_CATALOG } from './catalog';
+
+/** Seeds the catalog at start; existing stock is kept (NX), so restarts do not refill it. */
+@Injectable()
+export class CatalogSeeder implements OnApplicationBootstrap {
+  constructor(private readonly repository: InventoryRepository) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.repository.seed(SEED_CATALOG).catch(() => undefined);
+  }
+}

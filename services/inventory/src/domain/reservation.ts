@@ -1,0 +1,22 @@
+export interface ReservationLine {
+  readonly sku: string;
+  readonly quantity: number;
+}
+
+export const REJECTION_REASONS = ['out_of_stock', 'unknown_sku'] as const;
+export type RejectionReason = (typeof REJECTION_REASONS)[number];
+
+export type Reservation =
+  | {
+      readonly orderId: string;
+      readonly status: 'reserved' | 'released';
+      readonly lines: readonly ReservationLine[];
+      readonly totalCents: number;
+    }
+  | {
+      readonly orderId: string;
+      readonly status: 'rejected';
+      readonly reason: RejectionReason;
+      readonly lines: readonly ReservationLine[];
+      readonly totalCents: 0;
+    };

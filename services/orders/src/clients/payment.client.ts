@@ -1,0 +1,52 @@
+import { paymentV1 } from '@junction/contracts';
+import { GrpcClient, grpcPeerCheck, Readiness } from '@junction/platform';
+import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { OrdersConfig } from '../config';
+
+export type ChargeOutcome =
+  { readonly captured: true } | { readonly captured: false; readonly reason: string };
+
+/** Orders' gRPC client of payment (blocking path), with a deadline on every call. */
+@Injectable()
+export class PaymentClient implements OnApplicationShutdown {
+  private readonly client: GrpcClient<typeof paymentV1.PaymentServiceService>;
+  private readonly health: ReturnType<typeof grpcPeerCheck>;
+
+  constructor(config: OrdersConfig, readiness: Readiness) {
+    const target = config.paymentGrpcTarget;
+    this.client = new GrpcClient(
+      'payment',
+      paymentV1.PaymentServiceService,
+      target,
+      config.grpcDeadlineMs,
+    );
+    this.health = grpcPeerCheck('payment', target);
+    readiness.register(this.health);
+  }
+
+  async charge(
+    orderId: string,
+    userId: string,
+    amountCents: number,
+    paymentMethod: string,
+  ): Promise<ChargeOutcome> {
+    const { payment } = await this.client.call.charge({
+      orderId,
+      userId,
+      amountCents,
+      paymentMethod,
+    });
+    if (payment?.status === paymentV1.PaymentStatus.PAYMENT_STATUS_CAPTURED)
+      return { captured: true };
+    return { captured: false, reason: payment?.declineReason || 'payment_declined' };
+  }
+
+  async refund(orderId: string): Promise<void> {
+    await this.client.call.refund({ orderId });
+  }
+
+  onApplicationShutdown(): void {
+    this.client.close();
+    this.health.close();
+  }
+}

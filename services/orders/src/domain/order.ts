@@ -1,0 +1,41 @@
+export const CHECKOUT_MODES = ['blocking', 'queued'] as const;
+export type CheckoutMode = (typeof CHECKOUT_MODES)[number];
+
+export const ORDER_STATUSES = ['pending', 'confirmed', 'rejected'] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+export interface OrderLine {
+  readonly sku: string;
+  readonly quantity: number;
+}
+
+export interface StatusChange {
+  readonly status: OrderStatus;
+  readonly reason: string;
+  readonly at: string;
+}
+
+export interface Order {
+  readonly id: string;
+  readonly userId: string;
+  readonly mode: CheckoutMode;
+  readonly status: OrderStatus;
+  /** Why an order was rejected: out_of_stock, unknown_sku, payment_declined, ... */
+  readonly reason: string;
+  readonly lines: readonly OrderLine[];
+  readonly paymentMethod: string;
+  readonly totalCents: number;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly history: readonly StatusChange[];
+}
+
+export interface PlaceOrder {
+  readonly lines: readonly OrderLine[];
+  readonly paymentMethod: string;
+  readonly mode: CheckoutMode;
+}
+
+export function isTerminal(status: OrderStatus): boolean {
+  return status !== 'pending';
+}

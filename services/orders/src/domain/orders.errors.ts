@@ -1,0 +1,24 @@
+import { DomainError } from '@junction/platform';
+
+export class OrderNotFound extends DomainError {
+  constructor(id: string) {
+    super('not_found', `no order ${id}`);
+  }
+}
+
+export class IdempotencyKeyReused extends DomainError {
+  constructor() {
+    super('conflict', 'this Idempotency-Key was already used with a different request body');
+  }
+}
+
+export class DependencyUnavailable extends DomainError {
+  constructor(dependency: string) {
+    super(
+      'unavailable',
+      `${dependency} is unavailable; the order was not placed, try again`,
+      [],
+      2,
+    );
+  }
+}

@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import { CHECKOUT_MODES } from './order';
+
+export const placeOrderSchema = z.object({
+  lines: z
+    .array(
+      z.object({
+        sku: z.string().regex(/^[A-Z0-9][A-Z0-9-]{0,31}$/, 'must be a SKU such as JNC-MUG'),
+        quantity: z.number().int('must be a whole number').min(1).max(100),
+      }),
+    )
+    .min(1, 'must have at least one line')
+    .max(20),
+  paymentMethod: z
+    .string()
+    .regex(/^pm_[a-z0-9_]{1,60}$/, 'must be a payment method token such as pm_card_ok'),
+  mode: z.enum(CHECKOUT_MODES, { message: 'must be "blocking" or "queued"' }),
+});
+
+export const idempotencyKeySchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'must be 1-128 letters, digits or _ . : -')
+  .optional();
+
+export const orderParamsSchema = z.object({ id: z.uuid('must be an order id') });

@@ -1,0 +1,121 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Redis } from 'ioredis';
+import { type Order, type OrderLine, type OrderStatus, type StatusChange } from '../domain/order';
+
+/** Redis pub/sub channel of status changes (channels are not key-prefixed, so it names orders). */
+export const STATUS_CHANNEL = 'orders:status';
+
+/**
+ * Moves a pending order to a terminal status, once: a second outcome for the same order (a
+ * duplicate or late event) changes nothing. KEYS: order:<id>, order:<id>:history.
+ * ARGV: status, reason, at, change JSON, channel, totalCents ('' keeps it).
+ */
+const TRANSITION = `
+if redis.call('HGET', KEYS[1], 'status') ~= 'pending' then return 0 end
+redis.call('HSET', KEYS[1], 'status', ARGV[1], 'reason', ARGV[2], 'updatedAt', ARGV[3])
+if ARGV[6] ~= '' then redis.call('HSET', KEYS[1], 'totalCents', ARGV[6]) end
+redis.call('RPUSH', KEYS[2], ARGV[4])
+redis.call('PUBLISH', ARGV[5], cjson.encode({orderId = redis.call('HGET', KEYS[1], 'id'), status = ARGV[1]}))
+return 1
+`;
+
+/** Orders' keys in Redis (under `orders:`): order:<id>, its history, user:<id>:orders, outbox. */
+@Injectable()
+export class OrdersRepository {
+  constructor(@Inject(Redis) private readonly redis: Redis) {}
+
+  /** Writes a new order; with `outboxEntry`, its event goes into the outbox in the same MULTI. */
+  async create(order: Order, outboxEntry?: string): Promise<void> {
+    const multi = this.redis.multi();
+    multi.hset(`order:${order.id}`, {
+      id: order.id,
+      userId: order.userId,
+      mode: order.mode,
+      status: order.status,
+      reason: order.reason,
+      lines: JSON.stringify(order.lines),
+      paymentMethod: order.paymentMethod,
+      totalCents: order.totalCents,
+      createdAt: order.createdAt,
+      updatedAt: order.updatedAt,
+    });
+    for (const change of order.history)
+      multi.rpush(`order:${order.id}:history`, JSON.stringify(change));
+    multi.zadd(`user:${order.userId}:orders`, Date.parse(order.createdAt), order.id);
+    if (outboxEntry !== undefined) multi.rpush('outbox', outboxEntry);
+    await multi.exec();
+  }
+
+  async transition(
+    orderId: string,
+    status: OrderStatus,
+    reason: string,
+    totalCents?: number,
+  ): Promise<boolean> {
+    const at = new Date().toISOString();
+    const change: StatusChange = { status, reason, at };
+    const changed = await this.redis.eval(
+      TRANSITION,
+      2,
+      `order:${orderId}`,
+      `order:${orderId}:history`,
+      status,
+      reason,
+      at,
+      JSON.stringify(change),
+      STATUS_CHANNEL,
+      totalCents === undefined ? '' : String(totalCents),
+    );
+    return changed === 1;
+  }
+
+  async find(orderId: string): Promise<Order | undefined> {
+    const [hash, history] = await Promise.all([
+      this.redis.hgetall(`order:${orderId}`),
+      this.redis.lrange(`order:${orderId}:history`, 0, -1),
+    ]);
+    if (!hash.id || !hash.userId) return undefined;
+    return {
+      id: hash.id,
+      userId: hash.userId,
+      mode: hash.mode as Order['mode'],
+      status: hash.status as OrderStatus,
+      reason: hash.reason ?? '',
+      lines: JSON.parse(hash.lines ?? '[]') as OrderLine[],
+      paymentMethod: hash.paymentMethod ?? '',
+      totalCents: Number(hash.totalCents ?? 0),
+      createdAt: hash.createdAt ?? '',
+      updatedAt: hash.updatedAt ?? '',
+      history: history.map((entry) => JSON.parse(entry) as StatusChange),
+    };
+  }
+
+  async listIdsForUser(userId: string, limit: number): Promise<string[]> {
+    return this.redis.zrevrange(`user:${userId}:orders`, 0, limit - 1);
+  }
+
+  /**
+   * Binds an Idempotency-Key to an order id (first caller wins, kept 24 h). Returns the binding
+   * that holds after the call: ours, or the earlier one with its request fingerprint.
+   */
+  async claimIdempotencyKey(
+    userId: string,
+    key: string,
+    fingerprint: string,
+    orderId: string,
+  ): Promise<{ orderId: string; fingerprint: string; claimed: boolean }> {
+    const redisKey = `idempotency:${userId}:${key}`;
+    const claimed = await this.redis.set(
+      redisKey,
+      `${fingerprint}|${orderId}`,
+      'EX',
+      24 * 3600,
+      'NX',
+    );
+    if (claimed === 'OK') return { orderId, fingerprint, claimed: true };
+    const [storedFingerprint = '', storedOrderId = ''] = (
+      (await this.redis.get(redisKey)) ?? ''
+    ).split('|');
+    return { orderId: storedOrderId, fingerprint: storedFingerprint, claimed: false };
+  }
+}

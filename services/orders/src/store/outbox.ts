@@ -1,0 +1,30 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Redis } from 'ioredis';
+
+/** Removes the head of the outbox only if it is still the entry that was just published. */
+const REMOVE_HEAD = `
+if redis.call('LINDEX', KEYS[1], 0) == ARGV[1] then return redis.call('LPOP', KEYS[1]) and 1 end
+return redis.call('LREM', KEYS[1], 1, ARGV[1])
+`;
+
+/**
+ * The transactional outbox: events written with their order (same MULTI), read in order by the
+ * relay, removed only after the broker confirmed them. A crash in between publishes twice, which
+ * consumers absorb (the messageId is the same).
+ */
+@Injectable()
+export class Outbox {
+  constructor(@Inject(Redis) private readonly redis: Redis) {}
+
+  async peek(): Promise<string | undefined> {
+    return (await this.redis.lindex('outbox', 0)) ?? undefined;
+  }
+
+  async remove(entry: string): Promise<void> {
+    await this.redis.eval(REMOVE_HEAD, 1, 'outbox', entry);
+  }
+
+  async size(): Promise<number> {
+    return this.redis.llen('outbox');
+  }
+}

@@ -1,0 +1,17 @@
+import { Injectable } from '@nestjs/common';
+import { hash, verify } from '@node-rs/argon2';
+
+/**
+ * Argon2id (memory-hard), with the OWASP-recommended minimum: 19 MiB, 2 iterations, 1 lane.
+ * Behind a class so unit tests can replace the (deliberately slow) hashing.
+ */
+@Injectable()
+export class PasswordHasher {
+  hash(password: string): Promise<string> {
+    return hash(password, { memoryCost: 19_456, timeCost: 2, parallelism: 1 });
+  }
+
+  verify(passwordHash: string, password: string): Promise<boolean> {
+    return verify(passwordHash, password);
+  }
+}

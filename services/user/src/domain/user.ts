@@ -1,0 +1,5 @@
+export interface User {
+  readonly id: string;
+  readonly email: string;
+  readonly displayName: string;
+}

@@ -1,0 +1,367 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { PROFILES, render, type Profile } from './charts.mts';
+import { ofKind, workloads } from './objects.mts';
+import { config, loadSkaffold } from './skaffold.mts';
+
+/** Istio's protocol selection by port name: <protocol>[-<suffix>]. */
+const PROTOCOL_NAME =
+  /^(http|http2|https|grpc|grpc-web|tcp|tls|mongo|mysql|redis|udp)(-[a-z0-9-]+)?$/;
+
+interface Spec<T> {
+  spec: T;
+}
+interface Rule {
+  from?: { source: { principals?: string[] } }[];
+  to?: { operation: { ports?: string[]; paths?: string[]; methods?: string[] } }[];
+}
+interface HttpRoute {
+  name?: string;
+  match?: { uri?: Record<string, string>; method?: { exact?: string }; port?: number }[];
+  timeout?: string;
+  retries?: { attempts: number };
+  fault?: { delay?: { fixedDelay: string } };
+}
+
+/** The callers the design allows per gRPC API (docs/kubernetes.md, "Who may call whom"). */
+const ALLOWED_CALLERS: Record<string, { callers: string[]; paths: string[] }> = {
+  user: {
+    callers: ['auth'],
+    paths: ['CreateUser', 'GetUser', 'VerifyCredentials'].map(
+      (m) => `/junction.user.v1.UserService/${m}`,
+    ),
+  },
+  inventory: {
+    callers: ['orders'],
+    paths: ['GetItem', 'Reserve', 'Release'].map(
+      (m) => `/junction.inventory.v1.InventoryService/${m}`,
+    ),
+  },
+  payment: {
+    callers: ['orders'],
+    paths: ['Charge', 'Refund'].map((m) => `/junction.payment.v1.PaymentService/${m}`),
+  },
+};
+const NOT_IDEMPOTENT = ['CreateUser', 'Reserve', 'Release', 'Charge', 'Refund'];
+
+function gatewayIdentity(): { namespace: string; serviceAccount: string } {
+  const release = config(loadSkaffold(), 'istio').deploy?.helm?.releases?.find(
+    (r) => r.remoteChart === 'gateway',
+  );
+  assert.ok(release?.namespace, 'skaffold.yaml installs no istio gateway');
+  // The istio/gateway chart names its ServiceAccount after the release.
+  return { namespace: release.namespace, serviceAccount: release.name };
+}
+
+describe('workload policy', () => {
+  for (const profile of PROFILES) {
+    const { all } = render(profile);
+    const list = workloads(all);
+
+    it(`${profile}: every container has liveness, readiness and startup probes`, () => {
+      for (const w of list) {
+        for (const c of w.containers) {
+          for (const probe of ['livenessProbe', 'readinessProbe', 'startupProbe'] as const) {
+            assert.ok(c[probe], `${w.id} container ${c.name} has no ${probe}`);
+          }
+        }
+      }
+    });
+
+    it(`${profile}: every container has cpu and memory requests and limits`, () => {
+      for (const w of list) {
+        for (const c of [...w.containers, ...(w.pod.initContainers ?? [])]) {
+          for (const kind of ['requests', 'limits'] as const) {
+            for (const resource of ['cpu', 'memory']) {
+              assert.ok(
+                c.resources?.[kind]?.[resource] !== undefined,
+                `${w.id}/${c.name}: no ${kind}.${resource}`,
+              );
+            }
+          }
+        }
+      }
+    });
+
+    it(`${profile}: every pod is non-root, read-only, capability-free, RuntimeDefault seccomp, /tmp on emptyDir`, () => {
+      for (const w of list) {
+        const psc = w.pod.securityContext;
+        assert.ok(psc, `${w.id}: no pod securityContext`);
+        assert.equal(psc.runAsNonRoot, true, `${w.id}: pod runAsNonRoot`);
+        assert.equal(psc.seccompProfile?.type, 'RuntimeDefault', `${w.id}: pod seccomp`);
+        for (const c of [...w.containers, ...(w.pod.initContainers ?? [])]) {
+          const sc = c.securityContext;
+          const where = `${w.id}/${c.name}`;
+          assert.ok(sc, `${where}: no securityContext`);
+          assert.equal(sc.runAsNonRoot, true, `${where}: runAsNonRoot`);
+          assert.equal(sc.readOnlyRootFilesystem, true, `${where}: readOnlyRootFilesystem`);
+          assert.equal(sc.allowPrivilegeEscalation, false, `${where}: allowPrivilegeEscalation`);
+          assert.deepEqual(sc.capabilities?.drop, ['ALL'], `${where}: capabilities.drop`);
+          assert.equal(sc.seccompProfile?.type, 'RuntimeDefault', `${where}: seccompProfile`);
+          assert.notEqual(sc.privileged, true, `${where}: privileged`);
+        }
+        for (const c of w.containers) {
+          const tmp = c.volumeMounts?.find((m) => m.mountPath === '/tmp');
+          assert.ok(tmp, `${w.id}/${c.name}: nothing mounted at /tmp`);
+          const volume = w.pod.volumes?.find((v) => v.name === tmp.name);
+          assert.ok(volume?.emptyDir, `${w.id}/${c.name}: /tmp is not an emptyDir`);
+        }
+      }
+    });
+
+    it(`${profile}: every workload runs as its own, existing ServiceAccount`, () => {
+      const accounts = new Set(
+        ofKind(all, 'ServiceAccount').map(
+          (sa) => `${sa.metadata.namespace ?? ''}/${sa.metadata.name}`,
+        ),
+      );
+      const used = new Map<string, string>();
+      for (const w of list) {
+        const sa = w.pod.serviceAccountName;
+        assert.ok(sa && sa !== 'default', `${w.id}: no own serviceAccountName`);
+        assert.ok(
+          accounts.has(`${w.object.metadata.namespace ?? ''}/${sa}`),
+          `${w.id}: ServiceAccount ${sa} is not rendered`,
+        );
+        assert.equal(
+          used.get(sa),
+          undefined,
+          `${w.id} shares ServiceAccount ${sa} with ${used.get(sa) ?? ''}`,
+        );
+        used.set(sa, w.id);
+      }
+    });
+
+    it(`${profile}: container and Service ports are protocol-named and resolvable`, () => {
+      for (const w of list) {
+        for (const c of w.containers) {
+          for (const p of c.ports ?? []) {
+            assert.match(
+              p.name ?? '',
+              PROTOCOL_NAME,
+              `${w.id}/${c.name}: port ${String(p.containerPort)} name`,
+            );
+          }
+          const names = new Set((c.ports ?? []).map((p) => p.name));
+          for (const probe of [c.livenessProbe, c.readinessProbe, c.startupProbe]) {
+            const port = probe?.httpGet?.port ?? probe?.tcpSocket?.port;
+            if (typeof port === 'string')
+              assert.ok(names.has(port), `${w.id}/${c.name}: probe port ${port} undefined`);
+          }
+        }
+      }
+      for (const svc of ofKind<
+        Spec<{
+          selector?: Record<string, string>;
+          ports: { name?: string; appProtocol?: string; targetPort?: string | number }[];
+        }>
+      >(all, 'Service')) {
+        const backing = list.filter((w) =>
+          Object.entries(svc.spec.selector ?? {}).every(([k, v]) => w.podMeta.labels?.[k] === v),
+        );
+        assert.equal(
+          backing.length,
+          1,
+          `Service ${svc.metadata.name} selects ${String(backing.length)} workloads`,
+        );
+        const containerPorts = new Set(
+          backing[0]!.containers.flatMap((c) => (c.ports ?? []).map((p) => p.name)),
+        );
+        for (const port of svc.spec.ports) {
+          assert.match(port.name ?? '', PROTOCOL_NAME, `Service ${svc.metadata.name} port name`);
+          assert.ok(
+            port.appProtocol,
+            `Service ${svc.metadata.name} port ${port.name ?? ''} has no appProtocol`,
+          );
+          if (typeof port.targetPort === 'string') {
+            assert.ok(
+              containerPorts.has(port.targetPort),
+              `Service ${svc.metadata.name}: targetPort ${port.targetPort}`,
+            );
+          }
+        }
+      }
+    });
+
+    it(`${profile}: every workload has a PodDisruptionBudget`, () => {
+      const pdbs = ofKind<Spec<{ selector: { matchLabels: Record<string, string> } }>>(
+        all,
+        'PodDisruptionBudget',
+      );
+      for (const w of list) {
+        const covered = pdbs.some((pdb) =>
+          Object.entries(pdb.spec.selector.matchLabels).every(
+            ([k, v]) => w.podMeta.labels?.[k] === v,
+          ),
+        );
+        assert.ok(covered, `${w.id} has no PodDisruptionBudget`);
+      }
+    });
+  }
+});
+
+describe('mesh policy', () => {
+  const meshProfiles = PROFILES.filter((p): p is Exclude<Profile, 'no-mesh'> => p !== 'no-mesh');
+
+  it('default: namespace-wide STRICT mTLS', () => {
+    const pa = ofKind<Spec<{ mtls: { mode: string }; selector?: unknown }>>(
+      render('default').app,
+      'PeerAuthentication',
+    );
+    assert.equal(pa.length, 1);
+    assert.equal(pa[0]!.spec.mtls.mode, 'STRICT');
+    assert.equal(pa[0]!.spec.selector, undefined);
+  });
+
+  for (const profile of meshProfiles) {
+    it(`${profile}: every AuthorizationPolicy names only service accounts that exist`, () => {
+      const { all } = render(profile);
+      const gateway = gatewayIdentity();
+      const known = new Set([
+        ...ofKind(all, 'ServiceAccount').map(
+          (sa) => `cluster.local/ns/${sa.metadata.namespace ?? ''}/sa/${sa.metadata.name}`,
+        ),
+        `cluster.local/ns/${gateway.namespace}/sa/${gateway.serviceAccount}`,
+      ]);
+      const policies = ofKind<Spec<{ rules: Rule[]; action: string }>>(all, 'AuthorizationPolicy');
+      assert.equal(policies.length, 5);
+      for (const policy of policies) {
+        assert.equal(policy.spec.action, 'ALLOW');
+        for (const rule of policy.spec.rules) {
+          for (const from of rule.from ?? []) {
+            for (const principal of from.source.principals ?? []) {
+              assert.ok(
+                known.has(principal),
+                `AuthorizationPolicy ${policy.metadata.name}: unknown principal ${principal}`,
+              );
+            }
+          }
+        }
+      }
+    });
+  }
+
+  it('default: gRPC APIs admit only the designed callers and methods; REST only from the gateway', () => {
+    const { app } = render('default');
+    const gateway = gatewayIdentity();
+    const gatewayPrincipal = `cluster.local/ns/${gateway.namespace}/sa/${gateway.serviceAccount}`;
+    for (const policy of ofKind<Spec<{ rules: Rule[] }>>(app, 'AuthorizationPolicy')) {
+      const name = policy.metadata.name;
+      const expected = ALLOWED_CALLERS[name];
+      const grpcRules = policy.spec.rules.filter((r) => r.to?.some((t) => t.operation.paths));
+      const restRules = policy.spec.rules.filter((r) => !r.to?.some((t) => t.operation.paths));
+      assert.equal(restRules.length, 1, `${name}: one REST rule`);
+      assert.deepEqual(
+        restRules[0]!.from?.flatMap((f) => f.source.principals),
+        [gatewayPrincipal],
+      );
+      if (!expected) {
+        assert.equal(grpcRules.length, 0, `${name} serves no gRPC but allows gRPC paths`);
+        continue;
+      }
+      assert.equal(grpcRules.length, 1, `${name}: one gRPC rule`);
+      const principals = grpcRules[0]!.from?.flatMap((f) => f.source.principals ?? []);
+      assert.deepEqual(
+        principals,
+        expected.callers.map((c) => `cluster.local/ns/junction/sa/${c}`),
+      );
+      assert.deepEqual(
+        grpcRules[0]!.to?.flatMap((t) => t.operation.paths ?? []).sort(),
+        [...expected.paths].sort(),
+      );
+    }
+  });
+
+  it('default: in-mesh retries only for idempotent gRPC methods, every route has a timeout', () => {
+    const services = ofKind<Spec<{ http: HttpRoute[]; gateways?: string[] }>>(
+      render('default').app,
+      'VirtualService',
+    ).filter((vs) => vs.spec.gateways?.includes('mesh'));
+    assert.deepEqual(services.map((vs) => vs.metadata.name).sort(), [
+      'inventory',
+      'payment',
+      'user',
+    ]);
+    for (const vs of services) {
+      for (const route of vs.spec.http) {
+        assert.ok(route.timeout, `${vs.metadata.name}/${route.name ?? ''}: no timeout`);
+        const method = route.match?.[0]?.uri?.exact?.split('/').pop() ?? '';
+        if (NOT_IDEMPOTENT.includes(method) || route.name === 'default') {
+          assert.equal(
+            route.retries?.attempts,
+            0,
+            `${vs.metadata.name}/${method}: retried although not idempotent`,
+          );
+        } else {
+          assert.ok(
+            (route.retries?.attempts ?? 0) > 0,
+            `${vs.metadata.name}/${method}: idempotent but never retried`,
+          );
+        }
+        assert.equal(route.fault, undefined, 'no faults without the mesh-faults profile');
+      }
+    }
+  });
+
+  it('default: the gateway retries only GETs and never times out the SSE stream', () => {
+    const vs = ofKind<Spec<{ http: HttpRoute[]; gateways?: string[] }>>(
+      render('default').app,
+      'VirtualService',
+    ).find((v) => v.spec.gateways?.includes('junction'));
+    assert.ok(vs, 'no gateway VirtualService');
+    for (const route of vs.spec.http) {
+      const isGet = route.match?.every((m) => m.method?.exact === 'GET') ?? false;
+      if (!isGet)
+        assert.equal(route.retries?.attempts, 0, `${route.name ?? ''}: non-GET route retried`);
+    }
+    const sse = vs.spec.http.find((r) => r.match?.some((m) => m.uri?.regex?.includes('events')));
+    assert.equal(sse?.timeout, '0s', 'the SSE route must have no timeout');
+    const paths = vs.spec.http
+      .flatMap((r) => r.match ?? [])
+      .map((m) => Object.values(m.uri ?? {})[0]);
+    for (const p of [
+      '/auth/',
+      '/.well-known/jwks.json',
+      '/users/',
+      '/orders',
+      '/payments/',
+      '/inventory/',
+    ]) {
+      assert.ok(paths.includes(p), `public route ${p} missing`);
+    }
+  });
+
+  it('mesh-faults: Envoy delays every call to payment, and only payment', () => {
+    for (const vs of ofKind<Spec<{ http: HttpRoute[]; gateways?: string[] }>>(
+      render('mesh-faults').app,
+      'VirtualService',
+    )) {
+      const faulty = vs.spec.http.filter((r) => r.fault);
+      if (vs.metadata.name === 'payment') {
+        const methods = vs.spec.http.filter((r) => r.name !== 'default');
+        assert.equal(faulty.length, methods.length);
+        assert.equal(faulty[0]!.fault!.delay!.fixedDelay, '300ms');
+      } else assert.equal(faulty.length, 0, `${vs.metadata.name} has faults`);
+    }
+  });
+
+  it('no-mesh: no sidecars are injected into any pod', () => {
+    for (const w of workloads(render('no-mesh').all)) {
+      assert.equal(
+        w.podMeta.labels?.['sidecar.istio.io/inject'],
+        'false',
+        `${w.id} would get a sidecar`,
+      );
+    }
+  });
+
+  it('default: services get native sidecars, infrastructure stays out of the mesh', () => {
+    const { app, infra } = render('default');
+    for (const w of workloads(app)) {
+      assert.equal(w.podMeta.annotations?.['sidecar.istio.io/nativeSidecar'], 'true', w.id);
+      assert.equal(w.podMeta.labels?.['sidecar.istio.io/inject'], undefined, w.id);
+    }
+    for (const w of workloads(infra))
+      assert.equal(w.podMeta.labels?.['sidecar.istio.io/inject'], 'false', w.id);
+  });
+});

@@ -1,0 +1,95 @@
+import assert from 'node:assert/strict';
+import { createPrivateKey, createPublicKey, sign, verify } from 'node:crypto';
+import { describe, it } from 'node:test';
+import { helmTemplate, render } from './charts.mts';
+import { ofKind, workloads } from './objects.mts';
+
+type Secret = { data: Record<string, string> };
+const secret = (name: string, objects = render('default').all): Secret => {
+  const found = ofKind<Secret>(objects, 'Secret').find((s) => s.metadata.name === name);
+  assert.ok(found, `Secret ${name} not rendered`);
+  return found;
+};
+const decode = (s: Secret, key: string): string =>
+  Buffer.from(s.data[key] ?? '', 'base64').toString('utf8');
+
+describe('secrets generated at install', () => {
+  it('the JWT signing key is an ES256 (P-256) key in PKCS#8 PEM that signs and verifies', () => {
+    const pem = decode(secret('auth-jwt-signing-key'), 'private-key.pem');
+    assert.match(
+      pem,
+      /^-----BEGIN PRIVATE KEY-----\n[A-Za-z0-9+/=\n]+\n-----END PRIVATE KEY-----\n$/,
+    );
+    const key = createPrivateKey({ key: pem, format: 'pem' });
+    assert.equal(key.asymmetricKeyType, 'ec');
+    assert.equal(key.asymmetricKeyDetails?.namedCurve, 'prime256v1');
+    // Parsed explicitly as PKCS#8 DER (a SEC1 "EC PRIVATE KEY" would fail here).
+    const der = Buffer.from(pem.replace(/-----[A-Z ]+-----|\n/g, ''), 'base64');
+    const pkcs8 = createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
+    assert.equal(pkcs8.asymmetricKeyDetails?.namedCurve, 'prime256v1');
+    const data = Buffer.from('header.payload');
+    const signature = sign('sha256', data, { key, dsaEncoding: 'ieee-p1363' });
+    assert.ok(
+      verify('sha256', data, { key: createPublicKey(key), dsaEncoding: 'ieee-p1363' }, signature),
+    );
+  });
+
+  it('generates a different key on every fresh install and keeps secrets on uninstall', () => {
+    const again = helmTemplate('junction', 'junction', 'junction', []);
+    assert.notEqual(
+      decode(secret('auth-jwt-signing-key', again), 'private-key.pem'),
+      decode(secret('auth-jwt-signing-key'), 'private-key.pem'),
+    );
+    for (const name of ['auth-jwt-signing-key', 'rabbitmq-credentials']) {
+      const s = ofKind<Secret>(render('default').all, 'Secret').find(
+        (x) => x.metadata.name === name,
+      );
+      assert.equal(
+        (s?.metadata as { annotations?: Record<string, string> }).annotations?.[
+          'helm.sh/resource-policy'
+        ],
+        'keep',
+      );
+    }
+  });
+
+  it('the broker URL carries the generated credentials and points at the rabbitmq Service', () => {
+    const s = secret('rabbitmq-credentials');
+    const url = new URL(decode(s, 'url'));
+    assert.equal(url.protocol, 'amqp:');
+    assert.equal(url.username, decode(s, 'username'));
+    assert.equal(url.password, decode(s, 'password'));
+    assert.ok(url.password.length >= 32);
+    assert.equal(url.host, 'rabbitmq.junction.svc.cluster.local:5672');
+  });
+
+  it('services read credentials from the Secrets, never from plain values', () => {
+    const deployments = workloads(render('default').app);
+    const env = (name: string) =>
+      deployments.find((w) => w.object.metadata.name === name)!.containers[0]!.env ?? [];
+    for (const name of ['orders', 'payment', 'inventory']) {
+      const rabbit = env(name).find((e) => e.name === 'RABBITMQ_URL');
+      assert.equal(rabbit?.valueFrom?.secretKeyRef?.name, 'rabbitmq-credentials', name);
+    }
+    assert.equal(
+      env('auth').find((e) => e.name === 'JWT_PRIVATE_KEY')?.valueFrom?.secretKeyRef?.name,
+      'auth-jwt-signing-key',
+    );
+    for (const w of deployments) {
+      for (const e of w.containers[0]!.env ?? []) {
+        assert.ok(
+          !/amqp:\/\/[^@]+:[^@]+@/.test(e.value ?? ''),
+          `${w.id}: ${e.name} holds credentials`,
+        );
+      }
+    }
+    const otel = env('orders').find((e) => e.name === 'OTEL_RESOURCE_ATTRIBUTES')?.value ?? '';
+    for (const attr of [
+      'k8s.pod.name=$(K8S_POD_NAME)',
+      'k8s.namespace.name=$(K8S_NAMESPACE_NAME)',
+      'k8s.node.name=$(K8S_NODE_NAME)',
+    ]) {
+      assert.ok(otel.includes(attr), `OTEL_RESOURCE_ATTRIBUTES lacks ${attr}`);
+    }
+  });
+});

@@ -1,0 +1,304 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { parse } from 'yaml';
+import { PROFILES, render, TEST_TAG } from './charts.mts';
+import {
+  contextSources,
+  dockerignore,
+  parseDockerfile,
+  readDockerfile,
+  stageNames,
+} from './dockerfile.mts';
+import { ofKind, workloads } from './objects.mts';
+import { exists, readYamlFile, repoPath } from './repo.mts';
+import { config, loadSkaffold, templateKey, withProfile } from './skaffold.mts';
+
+const skaffold = loadSkaffold();
+const app = config(skaffold, 'app');
+const artifacts = app.build?.artifacts ?? [];
+const chartValues = parse(readFileSync(repoPath('charts/junction/values.yaml'), 'utf8')) as {
+  services: Record<string, { image: { repository: string } }>;
+};
+
+describe('skaffold.yaml', () => {
+  it('uses skaffold/v4beta13 everywhere and orders configs namespace -> istio -> infra -> app', () => {
+    for (const c of skaffold) assert.equal(c.apiVersion, 'skaffold/v4beta13', c.metadata.name);
+    assert.deepEqual(
+      skaffold.map((c) => c.metadata.name),
+      ['namespace', 'istio', 'infra', 'app'],
+    );
+    assert.deepEqual(
+      app.requires?.flatMap((r) => r.configs ?? []),
+      ['infra'],
+    );
+  });
+
+  it('builds one image per chart service, from the one Dockerfile, with SERVICE set', () => {
+    assert.deepEqual(
+      artifacts.map((a) => a.docker?.buildArgs?.SERVICE).sort(),
+      Object.keys(chartValues.services).sort(),
+    );
+    for (const a of artifacts) {
+      const service = a.docker?.buildArgs?.SERVICE ?? '';
+      assert.equal(a.docker?.dockerfile ?? 'Dockerfile', 'Dockerfile');
+      assert.equal(a.context ?? '.', '.');
+      assert.ok(exists(`services/${service}/package.json`), `services/${service} does not exist`);
+      assert.equal(
+        chartValues.services[service]?.image.repository,
+        a.image,
+        `chart image of ${service}`,
+      );
+    }
+  });
+
+  for (const profile of PROFILES) {
+    it(`${profile}: every image skaffold builds is the image the chart deploys, and only those`, () => {
+      const release = withProfile(app, profile === 'default' ? undefined : profile).deploy?.helm
+        ?.releases?.[0];
+      assert.ok(release);
+      for (const a of artifacts) {
+        const service = a.docker?.buildArgs?.SERVICE ?? '';
+        const key = templateKey(a.image);
+        const templates: Record<string, string> = release.setValueTemplates ?? {};
+        assert.equal(templates[`services.${service}.image.repository`], `{{.IMAGE_REPO_${key}}}`);
+        assert.equal(templates[`services.${service}.image.tag`], `{{.IMAGE_TAG_${key}}}`);
+      }
+      const built = new Set(artifacts.map((a) => `${a.image}:${TEST_TAG}`));
+      const deployed = workloads(render(profile).app).flatMap((w) => [
+        ...w.containers.map((c) => c.image),
+        ...(w.pod.initContainers ?? []).map((c) => c.image),
+      ]);
+      for (const image of deployed)
+        assert.ok(built.has(image ?? ''), `deploys ${image ?? '?'} which skaffold does not build`);
+      assert.deepEqual(
+        new Set(workloads(render(profile).app).map((w) => w.containers[0]?.image)),
+        built,
+      );
+    });
+  }
+
+  it('dev: artifacts build the dev stage and sync TypeScript instead of rebuilding', () => {
+    const dev = withProfile(app, 'dev');
+    for (const a of dev.build?.artifacts ?? []) {
+      assert.equal(a.docker?.target, 'dev');
+      assert.ok(a.sync, `${a.image} has no sync rules`);
+    }
+  });
+
+  it('port-forwards point at objects that are deployed', () => {
+    const { all } = render('default');
+    const gateway = config(skaffold, 'istio').deploy?.helm?.releases?.find(
+      (r) => r.remoteChart === 'gateway',
+    );
+    const targets = new Set([
+      ...all.map((o) => `${o.kind.toLowerCase()}/${o.metadata.namespace ?? ''}/${o.metadata.name}`),
+      `service/${gateway?.namespace ?? ''}/${gateway?.name ?? ''}`,
+    ]);
+    for (const c of skaffold) {
+      for (const profile of [undefined, ...(c.profiles ?? []).map((p) => p.name)]) {
+        for (const pf of withProfile(c, profile).portForward ?? []) {
+          const id = `${pf.resourceType}/${pf.namespace ?? ''}/${pf.resourceName}`;
+          assert.ok(
+            targets.has(id),
+            `${c.metadata.name}${profile ? ` (${profile})` : ''}: port-forward to ${id}`,
+          );
+        }
+      }
+    }
+    const ports = skaffold.flatMap((c) => c.portForward ?? []).map((p) => p.port);
+    for (const port of [80, 16686, 15672])
+      assert.ok(ports.includes(port), `no port-forward of port ${String(port)}`);
+  });
+
+  it('installs Istio at the version whose CRD schemas validate the mesh resources', () => {
+    const pkg = JSON.parse(
+      readFileSync(repoPath('node_modules/@kubernetes-models/istio/package.json'), 'utf8'),
+    ) as {
+      'crd-generate': { input: string[] };
+    };
+    const source = pkg['crd-generate'].input.find((u) => u.includes('crd-all.gen.yaml')) ?? '';
+    const schemaVersion = /istio\/istio\/([0-9.]+)\//.exec(source)?.[1];
+    const releases = config(skaffold, 'istio').deploy?.helm?.releases ?? [];
+    assert.deepEqual(
+      releases.map((r) => r.remoteChart),
+      ['base', 'istiod', 'gateway'],
+    );
+    for (const r of releases) assert.equal(r.version, schemaVersion, `${r.name} chart version`);
+  });
+
+  it('istiod declares the tracing provider the Telemetry resource uses, pointing at the collector', () => {
+    const [values] = readYamlFile('k8s/istio/istiod-values.yaml') as [
+      {
+        meshConfig: {
+          extensionProviders: { name: string; opentelemetry?: { service: string; port: number } }[];
+        };
+        pilot: { env: Record<string, string> };
+      },
+    ];
+    assert.equal(values.pilot.env.ENABLE_NATIVE_SIDECARS, 'true');
+    const telemetry = ofKind<{
+      spec: { tracing: { providers: { name: string }[]; randomSamplingPercentage: number }[] };
+    }>(render('default').app, 'Telemetry');
+    assert.equal(telemetry.length, 1);
+    assert.equal(telemetry[0]!.metadata.namespace, 'istio-system');
+    const tracing = telemetry[0]!.spec.tracing[0]!;
+    assert.equal(tracing.randomSamplingPercentage, 100);
+    const provider = values.meshConfig.extensionProviders.find(
+      (p) => p.name === tracing.providers[0]!.name,
+    );
+    assert.ok(
+      provider?.opentelemetry,
+      'the Telemetry provider is not declared in k8s/istio/istiod-values.yaml',
+    );
+    const collector = ofKind<{ spec: { ports: { port: number }[] } }>(
+      render('default').infra,
+      'Service',
+    ).find(
+      (s) =>
+        `${s.metadata.name}.${s.metadata.namespace ?? ''}.svc.cluster.local` ===
+        provider.opentelemetry!.service,
+    );
+    assert.ok(collector, `no Service ${provider.opentelemetry.service}`);
+    assert.ok(collector.spec.ports.some((p) => p.port === provider.opentelemetry!.port));
+  });
+
+  it('kind maps the gateway NodePort to the host, and the namespace is injection-enabled', () => {
+    const [kind] = readYamlFile('k8s/kind-cluster.yaml') as [
+      { nodes: { extraPortMappings?: { containerPort: number; hostPort: number }[] }[] },
+    ];
+    const [gatewayValues] = readYamlFile('k8s/istio/gateway-values.yaml') as [
+      { service: { ports: { name: string; nodePort?: number }[] } },
+    ];
+    const nodePort = gatewayValues.service.ports.find((p) => p.name === 'http2')?.nodePort;
+    assert.ok(
+      kind.nodes.some((n) =>
+        n.extraPortMappings?.some((m) => m.containerPort === nodePort && m.hostPort === 8080),
+      ),
+    );
+    const [ns] = readYamlFile('k8s/namespace.yaml') as [
+      { metadata: { name: string; labels: Record<string, string> } },
+    ];
+    assert.equal(ns.metadata.labels['istio-injection'], 'enabled');
+    for (const c of skaffold) {
+      for (const r of c.deploy?.helm?.releases ?? [])
+        if (r.chartPath) assert.equal(r.namespace, ns.metadata.name);
+    }
+  });
+});
+
+describe('Dockerfile', () => {
+  const instructions = readDockerfile('Dockerfile');
+  const ignored = dockerignore(readFileSync(repoPath('.dockerignore'), 'utf8'));
+
+  it('has the stages skaffold targets, a SERVICE build argument and a non-root runtime', () => {
+    const stages = stageNames(instructions);
+    for (const target of new Set(
+      [...artifacts, ...(withProfile(app, 'dev').build?.artifacts ?? [])].map(
+        (a) => a.docker?.target,
+      ),
+    )) {
+      assert.ok(target && stages.includes(target), `stage ${target ?? '(none)'} missing`);
+    }
+    assert.ok(instructions.some((i) => i.keyword === 'ARG' && i.args[0] === 'SERVICE'));
+    const runtimeStart = instructions.findIndex(
+      (i) => i.keyword === 'FROM' && i.args.includes('runtime'),
+    );
+    const runtime = instructions.slice(runtimeStart);
+    assert.deepEqual(
+      runtime.filter((i) => i.keyword === 'USER').map((i) => i.args[0]),
+      ['10001:10001'],
+    );
+    assert.deepEqual(runtime.find((i) => i.keyword === 'WORKDIR')?.args, ['/app']);
+    assert.deepEqual(runtime.find((i) => i.keyword === 'CMD')?.args, ['node', 'dist/main.js']);
+    const bases = instructions.filter(
+      (i) => i.keyword === 'ARG' && i.args[0]?.startsWith('NODE_IMAGE='),
+    );
+    assert.match(bases[0]?.args[0] ?? '', /^NODE_IMAGE=node:24(-bookworm)?-slim$/);
+    assert.ok(
+      instructions.some(
+        (i) =>
+          i.keyword === 'RUN' &&
+          i.flags.some((f) => f.startsWith('mount=type=cache')) &&
+          i.args.join(' ').includes('npm ci'),
+      ),
+    );
+  });
+
+  it('COPYs only what exists in the build context and is not dockerignored', () => {
+    const sources = contextSources(instructions);
+    assert.ok(sources.length > 0);
+    for (const { source, line } of sources) {
+      const relative = path.normalize(source).replace(/^\.\/?/, '');
+      if (relative !== '') {
+        assert.ok(
+          exists(relative),
+          `Dockerfile:${String(line)} COPY ${source}: not in the context`,
+        );
+        assert.ok(
+          !ignored(relative),
+          `Dockerfile:${String(line)} COPY ${source}: excluded by .dockerignore`,
+        );
+      }
+    }
+  });
+
+  it('keeps in the context every file the build runs, and host artefacts out of it', () => {
+    const needed = [
+      'package.json',
+      'package-lock.json',
+      'nx.json',
+      'tsconfig.base.json',
+      'tools/bundle/bundle.mts',
+      'tools/cluster/dev-watch.mts',
+    ];
+    for (const a of artifacts)
+      needed.push(`services/${a.docker?.buildArgs?.SERVICE ?? ''}/package.json`);
+    for (const file of needed) {
+      assert.ok(exists(file), `${file} does not exist`);
+      assert.ok(!ignored(file), `${file} is excluded by .dockerignore`);
+    }
+    for (const file of [
+      'node_modules/x',
+      'services/orders/node_modules/x',
+      'libs/platform/dist/index.js',
+      '.git/HEAD',
+      '.nx/cache/x',
+    ]) {
+      assert.ok(ignored(file), `${file} would be sent to the Docker daemon`);
+    }
+    const text = readFileSync(repoPath('Dockerfile'), 'utf8');
+    assert.ok(
+      !/(curl|wget)\s/.test(text) && !/amd64|arm64|x86_64|aarch64/.test(text),
+      'no architecture-specific downloads',
+    );
+  });
+
+  it('parses continuations, flags, comments and the JSON form the way Docker does', () => {
+    const parsed = parseDockerfile(
+      [
+        'FROM node:24-slim AS build',
+        '# comment',
+        'RUN --mount=type=cache,target=/root/.npm \\',
+        '  # inner comment',
+        '    npm ci',
+        'COPY --from=build /a ./b',
+        'CMD ["node", "dist/main.js"]',
+      ].join('\n'),
+    );
+    assert.deepEqual(
+      parsed.map((i) => i.keyword),
+      ['FROM', 'RUN', 'COPY', 'CMD'],
+    );
+    assert.deepEqual(parsed[1]?.flags, ['mount=type=cache,target=/root/.npm']);
+    assert.deepEqual(parsed[1].args, ['npm', 'ci']);
+    assert.deepEqual(contextSources(parsed), []);
+    assert.deepEqual(parsed[3]?.args, ['node', 'dist/main.js']);
+    assert.deepEqual(stageNames(parsed), ['build']);
+    const ignore = dockerignore('**/node_modules\n*.md\n!README.md');
+    assert.ok(
+      ignore('a/node_modules/b') && ignore('x.md') && !ignore('README.md') && !ignore('src/a.ts'),
+    );
+  });
+});

@@ -1,0 +1,158 @@
+// The local topology: the five services as separate processes from their built output, against
+// RabbitMQ and Redis on localhost. Used by `npm start` (start.mts) and by the end-to-end tests.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+export const ROOT = join(import.meta.dirname, '..', '..');
+
+export interface ServicePorts {
+  readonly http: number;
+  readonly grpc?: number;
+}
+
+/** The fixed, documented ports (README's ports table). */
+export const SERVICES: Readonly<Record<string, ServicePorts>> = {
+  user: { http: 3002, grpc: 50052 },
+  inventory: { http: 3005, grpc: 50055 },
+  payment: { http: 3004, grpc: 50054 },
+  auth: { http: 3001 },
+  orders: { http: 3003 },
+};
+
+export interface TopologyOptions {
+  readonly redisUrl: string;
+  readonly rabbitmqUrl: string;
+  /** Added to every port, so tests can run beside a developer's `npm start`. */
+  readonly portOffset?: number;
+  /** Extra env per service (e.g. OTEL_* or a fault). */
+  readonly env?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  readonly only?: readonly string[];
+  /** Where each service's log lines go; default: stdout, prefixed with the service name. */
+  readonly onLine?: (service: string, line: string) => void;
+}
+
+export interface RunningService {
+  readonly name: string;
+  readonly ports: ServicePorts;
+  readonly process: ChildProcess;
+  readonly exited: Promise<number | null>;
+}
+
+export function portsOf(name: string, offset = 0): ServicePorts {
+  const ports = SERVICES[name];
+  if (!ports) throw new Error(`unknown service ${name}`);
+  return { http: ports.http + offset, ...(ports.grpc ? { grpc: ports.grpc + offset } : {}) };
+}
+
+/** TCP reachability of a URL's host:port, answered within `timeoutMs`. */
+export function reachable(url: string, timeoutMs = 1_000): Promise<boolean> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = connect({ host: hostname.replace(/^\[|\]$/g, ''), port: Number(port) });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+/** The dev signing key for auth: generated once into .local/ (git-ignored), never committed. */
+export function devSigningKey(): string {
+  const path = join(ROOT, '.local', 'jwt-dev-key.pem');
+  if (!existsSync(path)) {
+    mkdirSync(join(ROOT, '.local'), { recursive: true });
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    writeFileSync(path, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+  }
+  return readFileSync(path, 'utf8');
+}
+
+export function serviceEnv(name: string, options: TopologyOptions): Record<string, string> {
+  const offset = options.portOffset ?? 0;
+  const target = (peer: string) => `127.0.0.1:${String(portsOf(peer, offset).grpc)}`;
+  const own = portsOf(name, offset);
+  const env: Record<string, string> = {
+    HTTP_PORT: String(own.http),
+    REDIS_URL: options.redisUrl,
+    RABBITMQ_URL: options.rabbitmqUrl,
+    AUTH_JWKS_URL: `http://127.0.0.1:${String(portsOf('auth', offset).http)}/.well-known/jwks.json`,
+    USER_GRPC_TARGET: target('user'),
+    INVENTORY_GRPC_TARGET: target('inventory'),
+    PAYMENT_GRPC_TARGET: target('payment'),
+  };
+  if (own.grpc) env.GRPC_PORT = String(own.grpc);
+  if (name === 'auth') env.JWT_PRIVATE_KEY = devSigningKey();
+  return { ...env, ...options.env?.[name] };
+}
+
+export function startService(name: string, options: TopologyOptions): RunningService {
+  const entry = join(ROOT, 'services', name, 'dist', 'main.js');
+  if (!existsSync(entry))
+    throw new Error(`${entry} is missing: run \`npx nx run-many -t build\` first`);
+  const child = spawn(process.execPath, [entry], {
+    cwd: join(ROOT, 'services', name),
+    env: { PATH: process.env.PATH ?? '', ...serviceEnv(name, options) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const onLine =
+    options.onLine ??
+    ((service: string, line: string) => console.log(`${service.padEnd(9)} | ${line}`));
+  for (const stream of [child.stdout, child.stderr]) {
+    createInterface({ input: stream }).on('line', (line) => onLine(name, line));
+  }
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
+  return { name, ports: portsOf(name, options.portOffset ?? 0), process: child, exited };
+}
+
+export async function waitUntilReady(service: RunningService, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = 'no answer';
+  while (Date.now() < deadline) {
+    if (service.process.exitCode !== null) {
+      throw new Error(
+        `${service.name} exited with code ${String(service.process.exitCode)} before it was ready`,
+      );
+    }
+    try {
+      const response = await fetch(`http://127.0.0.1:${String(service.ports.http)}/readyz`);
+      if (response.status === 200) return;
+      last = await response.text();
+    } catch (error) {
+      last = error instanceof Error ? error.message : String(error);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`${service.name} not ready after ${String(timeoutMs)} ms: ${last}`);
+}
+
+export async function startTopology(options: TopologyOptions): Promise<RunningService[]> {
+  const names = options.only ?? Object.keys(SERVICES);
+  const running = names.map((name) => startService(name, options));
+  try {
+    await Promise.all(running.map((service) => waitUntilReady(service)));
+  } catch (error) {
+    await stopAll(running);
+    throw error;
+  }
+  return running;
+}
+
+/** SIGTERM to every service; resolves with each exit code once all have exited. */
+export async function stopAll(
+  running: readonly RunningService[],
+): Promise<Record<string, number | null>> {
+  for (const service of running) {
+    if (service.process.exitCode === null) service.process.kill('SIGTERM');
+  }
+  const codes = await Promise.all(running.map((service) => service.exited));
+  return Object.fromEntries(running.map((service, i) => [service.name, codes[i] ?? null]));
+}

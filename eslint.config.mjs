@@ -67,6 +67,30 @@ export default tseslint.config(
     },
   },
   {
+    // node:test's describe/it return promises that the runner itself awaits.
+    files: ['**/*.test.mts'],
+    rules: {
+      '@typescript-eslint/no-floating-promises': [
+        'error',
+        {
+          allowForKnownSafeCalls: [
+            { from: 'package', package: 'node:test', name: ['describe', 'it', 'test', 'suite'] },
+          ],
+        },
+      ],
+      '@typescript-eslint/no-non-null-assertion': 'off',
+    },
+  },
+  {
+    // End-to-end tests drive the repository's own scripts (local topology, bundler) as a user
+    // would; those live in tools/ and are not libraries.
+    files: ['e2e/**/*.mts'],
+    rules: {
+      'no-restricted-imports': 'off',
+      '@nx/enforce-module-boundaries': 'off',
+    },
+  },
+  {
     files: ['**/*.spec.ts'],
     rules: {
       '@typescript-eslint/unbound-method': 'off',

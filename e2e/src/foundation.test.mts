@@ -1,0 +1,155 @@
+// The foundation, as a person would check it: the topology boots from built output, every
+// service is ready and healthy, config errors are one clear line, readiness tracks dependencies,
+// and a SIGTERM stops everything with exit code 0.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { ROOT, serviceEnv, startService, waitUntilReady } from '../../tools/local/topology.mts';
+import {
+  PORT_OFFSET,
+  RABBITMQ_URL,
+  REDIS_URL,
+  removeInfrastructure,
+  resetInfrastructure,
+} from './support/environment.mts';
+import { grpcHealth } from './support/grpc-health.mts';
+import { startE2eTopology } from './support/topology.mts';
+
+const GRPC_SERVICES = {
+  user: 'junction.user.v1.UserService',
+  inventory: 'junction.inventory.v1.InventoryService',
+  payment: 'junction.payment.v1.PaymentService',
+} as const;
+
+describe('local topology', () => {
+  before(resetInfrastructure);
+  after(removeInfrastructure);
+
+  it('boots all five services from built output, ready and healthy, and stops them with exit 0', async () => {
+    const topology = await startE2eTopology();
+    try {
+      for (const service of ['auth', 'user', 'orders', 'payment', 'inventory']) {
+        const response = await fetch(topology.url(service, '/readyz'));
+        assert.equal(response.status, 200, `${service} /readyz`);
+        const report = (await response.json()) as {
+          status: string;
+          checks: Record<string, { status: string }>;
+        };
+        assert.equal(report.status, 'ready');
+        assert.ok(Object.values(report.checks).every((check) => check.status === 'up'));
+        assert.equal((await fetch(topology.url(service, '/healthz'))).status, 200);
+      }
+      for (const [service, name] of Object.entries(GRPC_SERVICES)) {
+        assert.equal(
+          await grpcHealth(topology.grpcTarget(service)),
+          'SERVING',
+          `${service} overall health`,
+        );
+        assert.equal(
+          await grpcHealth(topology.grpcTarget(service), name),
+          'SERVING',
+          `${service} ${name}`,
+        );
+      }
+      const orders = (await (await fetch(topology.url('orders', '/readyz'))).json()) as {
+        checks: object;
+      };
+      assert.deepEqual(Object.keys(orders.checks).sort(), [
+        'inventory',
+        'payment',
+        'rabbitmq',
+        'redis',
+      ]);
+    } finally {
+      const codes = await topology.stop();
+      assert.deepEqual(codes, { user: 0, inventory: 0, payment: 0, auth: 0, orders: 0 });
+    }
+  });
+});
+
+describe('configuration', () => {
+  it('stops a service with a broken value with one line naming the variable, and exit 78', async () => {
+    const child = spawn(
+      process.execPath,
+      [join(ROOT, 'services', 'inventory', 'dist', 'main.js')],
+      {
+        env: { PATH: process.env.PATH ?? '', HTTP_PORT: 'eighty' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise((resolve) => child.once('exit', resolve));
+    assert.equal(code, 78);
+    const lines = stderr.trim().split('\n');
+    assert.equal(lines.length, 1, stderr);
+    assert.match(
+      lines[0] ?? '',
+      /^inventory: invalid configuration: HTTP_PORT: .*\(got "eighty"\)$/,
+    );
+  });
+
+  it('names a missing required variable', async () => {
+    const env = {
+      ...serviceEnv('auth', { redisUrl: REDIS_URL, rabbitmqUrl: RABBITMQ_URL }),
+      PATH: process.env.PATH ?? '',
+    };
+    delete (env as Record<string, string | undefined>).JWT_PRIVATE_KEY;
+    const child = spawn(process.execPath, [join(ROOT, 'services', 'auth', 'dist', 'main.js')], {
+      env,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    assert.equal(await new Promise((resolve) => child.once('exit', resolve)), 78);
+    assert.match(stderr, /^auth: invalid configuration: JWT_PRIVATE_KEY: .*\(missing\)\n$/);
+  });
+});
+
+describe('readiness', () => {
+  before(resetInfrastructure);
+  after(removeInfrastructure);
+
+  it('answers 503 naming Redis while Redis is unreachable, and stays alive', async () => {
+    const service = startService('inventory', {
+      redisUrl: 'redis://127.0.0.1:1',
+      rabbitmqUrl: RABBITMQ_URL,
+      portOffset: PORT_OFFSET,
+      onLine: () => undefined,
+    });
+    try {
+      const url = `http://127.0.0.1:${String(service.ports.http)}`;
+      let response: Response | undefined;
+      for (let i = 0; i < 100 && response === undefined; i++) {
+        response = await fetch(`${url}/readyz`).catch(() => undefined);
+        if (!response) await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      assert.ok(response, 'inventory never answered');
+      assert.equal(response.status, 503);
+      const report = (await response.json()) as {
+        checks: Record<string, { status: string; error?: string }>;
+      };
+      assert.equal(report.checks.redis?.status, 'down');
+      assert.equal((await fetch(`${url}/healthz`)).status, 200);
+    } finally {
+      service.process.kill('SIGTERM');
+      assert.equal(await service.exited, 0);
+    }
+  });
+
+  it('turns ready once RabbitMQ is reachable, and reports it down otherwise', async () => {
+    const service = startService('payment', {
+      redisUrl: REDIS_URL,
+      rabbitmqUrl: 'amqp://guest:guest@127.0.0.1:1',
+      portOffset: PORT_OFFSET,
+      onLine: () => undefined,
+    });
+    try {
+      await assert.rejects(waitUntilReady(service, 3_000), /rabbitmq.*down/);
+    } finally {
+      service.process.kill('SIGTERM');
+      assert.equal(await service.exited, 0);
+    }
+  });
+});

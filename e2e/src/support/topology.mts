@@ -1,0 +1,44 @@
+import {
+  portsOf,
+  type RunningService,
+  startTopology,
+  stopAll,
+  type TopologyOptions,
+} from '../../../tools/local/topology.mts';
+import { PORT_OFFSET, RABBITMQ_URL, REDIS_URL } from './environment.mts';
+
+export { portsOf, stopAll, type RunningService };
+
+export interface E2eTopology {
+  readonly services: RunningService[];
+  readonly logs: Map<string, string[]>;
+  url(service: string, path: string): string;
+  grpcTarget(service: string): string;
+  stop(): Promise<Record<string, number | null>>;
+}
+
+/** Starts the services (all five by default) from built output, quietly, collecting their logs. */
+export async function startE2eTopology(
+  options: Partial<TopologyOptions> = {},
+): Promise<E2eTopology> {
+  const logs = new Map<string, string[]>();
+  const services = await startTopology({
+    redisUrl: REDIS_URL,
+    rabbitmqUrl: RABBITMQ_URL,
+    portOffset: PORT_OFFSET,
+    onLine: (service, line) => {
+      const lines = logs.get(service) ?? [];
+      lines.push(line);
+      logs.set(service, lines);
+      if (process.env.E2E_VERBOSE) console.log(`${service.padEnd(9)} | ${line}`);
+    },
+    ...options,
+  });
+  return {
+    services,
+    logs,
+    url: (service, path) => `http://127.0.0.1:${String(portsOf(service, PORT_OFFSET).http)}${path}`,
+    grpcTarget: (service) => `127.0.0.1:${String(portsOf(service, PORT_OFFSET).grpc)}`,
+    stop: () => stopAll(services),
+  };
+}

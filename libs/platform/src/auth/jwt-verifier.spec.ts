@@ -1,0 +1,215 @@
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import { type AddressInfo } from 'node:net';
+import {
+  base64url,
+  exportJWK,
+  exportSPKI,
+  generateKeyPair,
+  type JWK,
+  type JWTPayload,
+  type KeyLike,
+  SignJWT,
+} from 'jose';
+import { DomainError } from '../errors/domain-error';
+import { JwtVerifier } from './jwt-verifier';
+
+const ISSUER = 'junction-auth';
+const AUDIENCE = 'junction';
+const KID = 'key-1';
+
+interface SigningKey {
+  readonly privateKey: KeyLike;
+  readonly publicKey: KeyLike;
+}
+
+/** A tiny stand-in for auth's JWKS endpoint. */
+class JwksServer {
+  private constructor(
+    private readonly server: Server,
+    readonly url: string,
+  ) {}
+
+  static async serve(keys: readonly JWK[]): Promise<JwksServer> {
+    const server = createServer((request, response) => {
+      if (request.url !== '/.well-known/jwks.json') {
+        response.writeHead(404).end();
+        return;
+      }
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ keys }));
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const { port } = server.address() as AddressInfo;
+    return new JwksServer(server, `http://127.0.0.1:${port}/.well-known/jwks.json`);
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => {
+      this.server.close(() => {
+        resolve();
+      });
+    });
+  }
+}
+
+interface TokenSpec {
+  readonly claims?: JWTPayload;
+  readonly kid?: string;
+  readonly key?: KeyLike;
+  readonly issuer?: string;
+  readonly audience?: string;
+  readonly expiresAt?: number;
+  readonly notBefore?: number;
+}
+
+const now = (): number => Math.floor(Date.now() / 1000);
+
+describe(JwtVerifier.name, () => {
+  let signing: SigningKey;
+  let jwks: JwksServer;
+
+  beforeAll(async () => {
+    signing = await generateKeyPair('ES256');
+    const publicJwk = await exportJWK(signing.publicKey);
+    jwks = await JwksServer.serve([{ ...publicJwk, kid: KID, alg: 'ES256', use: 'sig' }]);
+  });
+
+  afterAll(async () => {
+    await jwks.close();
+  });
+
+  function verifier(): JwtVerifier {
+    return new JwtVerifier({ jwksUrl: jwks.url, issuer: ISSUER, audience: AUDIENCE });
+  }
+
+  /** A valid access token unless the spec says otherwise. */
+  function token(spec: TokenSpec = {}): Promise<string> {
+    const jwt = new SignJWT({ sid: 'session-1', ...spec.claims })
+      .setProtectedHeader({ alg: 'ES256', kid: spec.kid ?? KID, typ: 'JWT' })
+      .setSubject('user-1')
+      .setIssuer(spec.issuer ?? ISSUER)
+      .setAudience(spec.audience ?? AUDIENCE)
+      .setIssuedAt()
+      .setExpirationTime(spec.expiresAt ?? now() + 300);
+    if (spec.notBefore !== undefined) jwt.setNotBefore(spec.notBefore);
+    return jwt.sign(spec.key ?? signing.privateKey);
+  }
+
+  /** Header and payload as given, no signature at all. */
+  function unsignedToken(header: Record<string, unknown>): string {
+    const part = (value: object): string => base64url.encode(JSON.stringify(value));
+    const payload = { sub: 'user-1', sid: 'session-1', iss: ISSUER, aud: AUDIENCE };
+    return `${part(header)}.${part({ ...payload, iat: now(), exp: now() + 300 })}.`;
+  }
+
+  async function rejection(jwt: string | Promise<string>): Promise<DomainError> {
+    const outcome = await verifier()
+      .verify(await jwt)
+      .then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+    if (!(outcome instanceof DomainError)) {
+      throw new Error(`expected a DomainError, got ${String(outcome)}`);
+    }
+    return outcome;
+  }
+
+  describe('verify', () => {
+    it('accepts a token signed by the published key and returns the user and session', async () => {
+      await expect(verifier().verify(await token())).resolves.toEqual({
+        sub: 'user-1',
+        sid: 'session-1',
+      });
+    });
+
+    it('rejects an expired token', async () => {
+      const error = await rejection(token({ expiresAt: now() - 60 }));
+      expect(error).toMatchObject({ code: 'unauthenticated', message: 'access token expired' });
+    });
+
+    it('rejects a token that is not valid yet', async () => {
+      const error = await rejection(token({ notBefore: now() + 60 }));
+      expect(error.code).toBe('unauthenticated');
+      expect(error.message).toMatch(/"nbf" claim/);
+    });
+
+    it('rejects a token from another issuer', async () => {
+      const error = await rejection(token({ issuer: 'evil-auth' }));
+      expect(error.code).toBe('unauthenticated');
+      expect(error.message).toMatch(/"iss" claim/);
+    });
+
+    it('rejects a token meant for another audience', async () => {
+      const error = await rejection(token({ audience: 'some-other-api' }));
+      expect(error.code).toBe('unauthenticated');
+      expect(error.message).toMatch(/"aud" claim/);
+    });
+
+    it('rejects a token signed by another key under the published kid', async () => {
+      const impostor = await generateKeyPair('ES256');
+      const error = await rejection(token({ key: impostor.privateKey }));
+      expect(error).toMatchObject({
+        code: 'unauthenticated',
+        message: 'access token signature invalid',
+      });
+    });
+
+    it('rejects an unsigned token (alg "none")', async () => {
+      const error = await rejection(unsignedToken({ alg: 'none', kid: KID, typ: 'JWT' }));
+      expect(error).toMatchObject({
+        code: 'unauthenticated',
+        message: 'access token algorithm not allowed',
+      });
+    });
+
+    it('rejects an HS256 token keyed with the public key bytes (algorithm confusion)', async () => {
+      const secret = new TextEncoder().encode(await exportSPKI(signing.publicKey));
+      const forged = await new SignJWT({ sid: 'session-1' })
+        .setProtectedHeader({ alg: 'HS256', kid: KID, typ: 'JWT' })
+        .setSubject('user-1')
+        .setIssuer(ISSUER)
+        .setAudience(AUDIENCE)
+        .setIssuedAt()
+        .setExpirationTime(now() + 300)
+        .sign(secret);
+      const error = await rejection(forged);
+      expect(error).toMatchObject({
+        code: 'unauthenticated',
+        message: 'access token algorithm not allowed',
+      });
+    });
+
+    it.each(['no-such-key', '../../../etc/passwd', '..%2f..%2fkeys', 'key-1/../key-1'])(
+      'rejects a token whose kid %j names no published key',
+      async (kid) => {
+        const error = await rejection(token({ kid }));
+        expect(error).toMatchObject({
+          code: 'unauthenticated',
+          message: 'access token signed with an unknown key',
+        });
+      },
+    );
+
+    it('rejects a token without a session id', async () => {
+      const error = await rejection(token({ claims: { sid: undefined } }));
+      expect(error).toMatchObject({
+        code: 'unauthenticated',
+        message: 'invalid access token: missing claims',
+      });
+    });
+
+    it('rejects a token whose session id is not a string', async () => {
+      const error = await rejection(token({ claims: { sid: 42 } }));
+      expect(error.code).toBe('unauthenticated');
+    });
+
+    it('rejects a string that is not a JWT', async () => {
+      const error = await rejection('not.a.jwt');
+      expect(error).toMatchObject({ code: 'unauthenticated', message: 'invalid access token' });
+    });
+  });
+});

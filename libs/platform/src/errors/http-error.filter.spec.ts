@@ -1,0 +1,86 @@
+import { type ArgumentsHost, Logger, NotFoundException } from '@nestjs/common';
+import { DomainError } from './domain-error';
+import { HttpErrorFilter } from './http-error.filter';
+
+/** What the filter wrote to the Fastify reply. */
+class RecordedReply {
+  statusCode: number | undefined;
+  body: unknown;
+  readonly headers: Record<string, string> = {};
+
+  status(code: number): this {
+    this.statusCode = code;
+    return this;
+  }
+
+  header(name: string, value: string): this {
+    this.headers[name] = value;
+    return this;
+  }
+
+  send(body: unknown): this {
+    this.body = body;
+    return this;
+  }
+}
+
+function respondTo(error: unknown, requestId = 'req-42'): RecordedReply {
+  const reply = new RecordedReply();
+  const host = {
+    switchToHttp: () => ({ getRequest: () => ({ id: requestId }), getResponse: () => reply }),
+  } as unknown as ArgumentsHost;
+  new HttpErrorFilter().catch(error, host);
+  return reply;
+}
+
+describe(HttpErrorFilter.name, () => {
+  describe('catch', () => {
+    it('answers a domain error with its status, code and message', () => {
+      const reply = respondTo(new DomainError('not_found', 'no order 7'));
+      expect(reply.statusCode).toBe(404);
+      expect(reply.body).toEqual({ statusCode: 404, error: 'not_found', message: 'no order 7' });
+    });
+
+    it('lists the field violations of an invalid_argument', () => {
+      const violations = [{ field: 'lines.0.sku', message: 'must be a SKU' }];
+      const reply = respondTo(new DomainError('invalid_argument', 'invalid body', violations));
+      expect(reply.statusCode).toBe(400);
+      expect(reply.body).toMatchObject({ violations });
+    });
+
+    it('tells when to retry an unavailable dependency', () => {
+      const reply = respondTo(new DomainError('unavailable', 'payment is down', [], 2));
+      expect(reply.statusCode).toBe(503);
+      expect(reply.headers['retry-after']).toBe('2');
+    });
+
+    it("keeps a framework 4xx's status and message", () => {
+      const reply = respondTo(new NotFoundException('Cannot GET /nowhere'));
+      expect(reply.body).toEqual({
+        statusCode: 404,
+        error: 'http_error',
+        message: 'Cannot GET /nowhere',
+      });
+    });
+
+    it("keeps the 4xx status of Fastify's own errors (bad JSON, wrong content type)", () => {
+      const fastifyError = Object.assign(new Error('Unsupported Media Type'), { statusCode: 415 });
+      const reply = respondTo(fastifyError);
+      expect(reply.statusCode).toBe(415);
+      expect(reply.body).toMatchObject({ error: 'bad_request' });
+    });
+
+    it('hides an unexpected error behind a 500 with only a correlation id', () => {
+      jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+      const reply = respondTo(new Error('redis password is hunter2'), 'req-9');
+      expect(reply.statusCode).toBe(500);
+      expect(reply.body).toEqual({
+        statusCode: 500,
+        error: 'internal',
+        message: 'internal error',
+        correlationId: 'req-9',
+      });
+      expect(JSON.stringify(reply.body)).not.toContain('hunter2');
+    });
+  });
+});

@@ -1,0 +1,82 @@
+import { type Context, propagation, ROOT_CONTEXT, trace } from '@opentelemetry/api';
+import { W3CBaggagePropagator } from '@opentelemetry/core';
+import {
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+  TracerProvider,
+} from '@opentelemetry/sdk-trace';
+import { SpanAttributesFromBaggage } from './span-attributes-from-baggage';
+
+function world() {
+  const exporter = new InMemorySpanExporter();
+  const provider = new TracerProvider({
+    spanProcessors: [new SpanAttributesFromBaggage(), new SimpleSpanProcessor({ exporter })],
+  });
+  const tracer = provider.getTracer('spec');
+  const finished = (name: string) => {
+    const span = exporter.getFinishedSpans().find((s) => s.name === name);
+    if (!span) throw new Error(`no finished span ${name}`);
+    return span.attributes;
+  };
+  return { tracer, finished };
+}
+
+function withBaggage(context: Context, entries: Record<string, string>): Context {
+  let baggage = propagation.createBaggage();
+  for (const [key, value] of Object.entries(entries)) baggage = baggage.setEntry(key, { value });
+  return propagation.setBaggage(context, baggage);
+}
+
+describe(SpanAttributesFromBaggage.name, () => {
+  beforeAll(() => {
+    propagation.setGlobalPropagator(new W3CBaggagePropagator());
+  });
+  afterAll(() => {
+    propagation.disable();
+  });
+
+  describe('onStart', () => {
+    it('copies checkout.path and order.id from the baggage onto the span', () => {
+      const { tracer, finished } = world();
+      const context = withBaggage(ROOT_CONTEXT, { 'checkout.path': 'queued', 'order.id': 'o-1' });
+      tracer.startSpan('publish', {}, context).end();
+      expect(finished('publish')).toMatchObject({ 'checkout.path': 'queued', 'order.id': 'o-1' });
+    });
+
+    it('copies only the allow-listed keys, and only valid values', () => {
+      const { tracer, finished } = world();
+      const context = withBaggage(ROOT_CONTEXT, {
+        'checkout.path': 'express',
+        'order.id': 'o-2',
+        'user.email': 'someone@example.test',
+      });
+      tracer.startSpan('process', {}, context).end();
+      expect(finished('process')).toEqual({ 'order.id': 'o-2' });
+    });
+
+    it('tags the still-open spans of the trace that started before the path was known', () => {
+      const { tracer, finished } = world();
+      const server = tracer.startSpan('POST /orders', {}, ROOT_CONTEXT);
+      const inServer = trace.setSpan(ROOT_CONTEXT, server);
+      const handler = tracer.startSpan('place', {}, inServer);
+      const early = tracer.startSpan('jwks', {}, inServer);
+      early.end();
+      const tagged = withBaggage(trace.setSpan(inServer, handler), { 'checkout.path': 'blocking' });
+      tracer.startSpan('grpc Reserve', {}, tagged).end();
+      handler.end();
+      server.end();
+      expect(finished('POST /orders')).toEqual({ 'checkout.path': 'blocking' });
+      expect(finished('place')).toEqual({ 'checkout.path': 'blocking' });
+      expect(finished('jwks')).toEqual({});
+    });
+
+    it('gives a span without baggage the tags of its local parent span', () => {
+      const { tracer, finished } = world();
+      const consumer = tracer.startSpan('process (linked)', {}, ROOT_CONTEXT);
+      consumer.setAttribute('checkout.path', 'queued');
+      tracer.startSpan('exists', {}, trace.setSpan(ROOT_CONTEXT, consumer)).end();
+      consumer.end();
+      expect(finished('exists')).toEqual({ 'checkout.path': 'queued' });
+    });
+  });
+});

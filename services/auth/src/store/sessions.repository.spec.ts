@@ -1,0 +1,93 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { TestRedis } from '@junction/platform/testing';
+import { SessionsRepository } from './sessions.repository';
+
+const TTL_SECONDS = 600;
+const refreshHash = (): string => randomBytes(32).toString('hex');
+
+describe(SessionsRepository.name, () => {
+  let store: TestRedis;
+
+  beforeAll(async () => {
+    store = await TestRedis.connect({ label: 'sessions-repository' });
+  });
+
+  afterAll(async () => {
+    await store.close();
+  });
+
+  /** A stored session for a new user, and the hash of its current refresh token. */
+  async function session() {
+    const repository = new SessionsRepository(store.redis);
+    const sessionId = randomUUID();
+    const userId = randomUUID();
+    const current = refreshHash();
+    await repository.create(sessionId, userId, current, TTL_SECONDS);
+    return { repository, sessionId, userId, current };
+  }
+
+  describe('create', () => {
+    it('makes the session findable from its refresh token, with an expiry', async () => {
+      const { repository, sessionId, userId, current } = await session();
+      await expect(repository.sessionOf(current)).resolves.toEqual({ sessionId, userId });
+      const ttl = await store.redis.ttl(`session:${sessionId}`);
+      expect(ttl).toBeGreaterThan(0);
+      expect(ttl).toBeLessThanOrEqual(TTL_SECONDS);
+    });
+  });
+
+  describe('sessionOf', () => {
+    it('finds nothing for an unknown refresh token', async () => {
+      await expect(new SessionsRepository(store.redis).sessionOf(refreshHash())).resolves.toBe(
+        undefined,
+      );
+    });
+  });
+
+  describe('rotate', () => {
+    it("rotates the current token, and the new one becomes the session's", async () => {
+      const { repository, sessionId, userId, current } = await session();
+      const next = refreshHash();
+      await expect(repository.rotate(sessionId, current, next, TTL_SECONDS)).resolves.toBe(
+        'rotated',
+      );
+      await expect(repository.sessionOf(next)).resolves.toEqual({ sessionId, userId });
+      await expect(repository.rotate(sessionId, next, refreshHash(), TTL_SECONDS)).resolves.toBe(
+        'rotated',
+      );
+    });
+
+    it('revokes the whole session when an already-rotated token comes back', async () => {
+      const { repository, sessionId, current } = await session();
+      const next = refreshHash();
+      await repository.rotate(sessionId, current, next, TTL_SECONDS);
+
+      await expect(repository.rotate(sessionId, current, refreshHash(), TTL_SECONDS)).resolves.toBe(
+        'reused',
+      );
+      await expect(store.redis.exists(`session:${sessionId}`)).resolves.toBe(0);
+      await expect(repository.rotate(sessionId, next, refreshHash(), TTL_SECONDS)).resolves.toBe(
+        'revoked',
+      );
+    });
+
+    it('answers revoked for a session that was logged out', async () => {
+      const { repository, sessionId, current } = await session();
+      await repository.revoke(sessionId);
+      await expect(repository.rotate(sessionId, current, refreshHash(), TTL_SECONDS)).resolves.toBe(
+        'revoked',
+      );
+    });
+
+    it('lets one of two concurrent rotations of a token win; the replay revokes the session', async () => {
+      const { sessionId, current } = await session();
+      const other = store.anotherConnection();
+      const results = await Promise.all([
+        new SessionsRepository(store.redis).rotate(sessionId, current, refreshHash(), TTL_SECONDS),
+        new SessionsRepository(other).rotate(sessionId, current, refreshHash(), TTL_SECONDS),
+      ]);
+      expect([...results].sort()).toEqual(['reused', 'rotated']);
+      await expect(store.redis.exists(`session:${sessionId}`)).resolves.toBe(0);
+    });
+  });
+});

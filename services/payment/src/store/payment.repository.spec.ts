@@ -1,0 +1,86 @@
+import { randomUUID } from 'node:crypto';
+import { TestRedis } from '@junction/platform/testing';
+import { type Payment } from '../domain/payment';
+import { PaymentRepository } from './payment.repository';
+
+function payment(overrides: Partial<Payment> = {}): Payment {
+  return {
+    orderId: `order-${randomUUID()}`,
+    userId: 'user-1',
+    amountCents: 2500,
+    status: 'captured',
+    declineReason: '',
+    ...overrides,
+  };
+}
+
+describe(PaymentRepository.name, () => {
+  let store: TestRedis;
+
+  beforeAll(async () => {
+    store = await TestRedis.connect({ label: 'payment-repository' });
+  });
+
+  afterAll(async () => {
+    await store.close();
+  });
+
+  describe('createOnce', () => {
+    it('creates one payment when 10 charges of the order race', async () => {
+      const connections = Array.from({ length: 5 }, () => store.anotherConnection());
+      const orderId = `order-${randomUUID()}`;
+      const attempts = Array.from({ length: 10 }, (_, i) =>
+        payment({ orderId, amountCents: 100 + i }),
+      );
+      const created = await Promise.all(
+        attempts.map((attempt, i) =>
+          new PaymentRepository(connections[i % connections.length]!).createOnce(attempt),
+        ),
+      );
+      expect(created.filter(Boolean)).toHaveLength(1);
+      const winner = attempts[created.indexOf(true)]!;
+      await expect(new PaymentRepository(store.redis).find(orderId)).resolves.toEqual(winner);
+      await expect(store.redis.smembers('captured')).resolves.toContain(orderId);
+    });
+
+    it('stores a declined payment with its reason, outside the captured set', async () => {
+      const repository = new PaymentRepository(store.redis);
+      const declined = payment({ status: 'declined', declineReason: 'card_declined' });
+      await expect(repository.createOnce(declined)).resolves.toBe(true);
+      await expect(repository.find(declined.orderId)).resolves.toEqual(declined);
+      await expect(store.redis.sismember('captured', declined.orderId)).resolves.toBe(0);
+    });
+  });
+
+  describe('markRefunded', () => {
+    it('refunds a captured payment once', async () => {
+      const repository = new PaymentRepository(store.redis);
+      const captured = payment();
+      await repository.createOnce(captured);
+      await expect(repository.markRefunded(captured.orderId)).resolves.toBe(true);
+      await expect(repository.markRefunded(captured.orderId)).resolves.toBe(false);
+      await expect(repository.find(captured.orderId)).resolves.toMatchObject({
+        status: 'refunded',
+      });
+      await expect(store.redis.sismember('captured', captured.orderId)).resolves.toBe(0);
+    });
+
+    it('does not refund a declined payment', async () => {
+      const repository = new PaymentRepository(store.redis);
+      const declined = payment({ status: 'declined', declineReason: 'card_declined' });
+      await repository.createOnce(declined);
+      await expect(repository.markRefunded(declined.orderId)).resolves.toBe(false);
+      await expect(repository.find(declined.orderId)).resolves.toMatchObject({
+        status: 'declined',
+      });
+    });
+  });
+
+  describe('find', () => {
+    it('finds nothing for an order without a payment', async () => {
+      await expect(
+        new PaymentRepository(store.redis).find(`order-${randomUUID()}`),
+      ).resolves.toBeUndefined();
+    });
+  });
+});

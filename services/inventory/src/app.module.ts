@@ -1,4 +1,5 @@
 import { MessagingModule } from '@junction/messaging';
+import { faultInjectorProvider } from '@junction/platform';
 import { Module } from '@nestjs/common';
 import { OrderPlacedConsumer } from './consumers/order-placed.consumer';
 import { PaymentDeclinedConsumer } from './consumers/payment-declined.consumer';
@@ -17,6 +18,7 @@ import { InventoryRepository } from './store/inventory.repository';
     InventoryService,
     InventoryRepository,
     CatalogSeeder,
+    faultInjectorProvider,
     OrderPlacedConsumer,
     PaymentDeclinedConsumer,
   ],

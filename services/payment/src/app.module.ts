@@ -1,5 +1,5 @@
 import { MessagingModule } from '@junction/messaging';
-import { bearerAuthProviders } from '@junction/platform';
+import { bearerAuthProviders, faultInjectorProvider } from '@junction/platform';
 import { Module } from '@nestjs/common';
 import { PaymentConfig } from './config';
 import { InventoryReservedConsumer } from './consumers/inventory-reserved.consumer';
@@ -16,6 +16,7 @@ import { PaymentRepository } from './store/payment.repository';
     PaymentService,
     PaymentRepository,
     PaymentMethods,
+    faultInjectorProvider,
     InventoryReservedConsumer,
     ...bearerAuthProviders(PaymentConfig),
   ],

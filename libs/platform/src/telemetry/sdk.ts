@@ -1,10 +1,6 @@
-import type * as Tracing from './tracing';
+import type * as TracingModule from './tracing';
 
-interface RunningSdk {
-  shutdown(): Promise<void>;
-}
-
-let sdk: RunningSdk | undefined;
+let tracing: TracingModule.Tracing | undefined;
 
 /** Tracing is on only when an OTLP endpoint is configured; otherwise nothing is loaded. */
 export function tracingEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
@@ -18,16 +14,33 @@ export function tracingEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
  * and instrumentations are never even loaded.
  */
 export function startTelemetry(): void {
-  if (sdk || !tracingEnabled()) return;
+  if (tracing || !tracingEnabled()) return;
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when tracing is on
-  const { createSdk } = require('./tracing') as typeof Tracing;
-  const created = createSdk();
+  const { createTracing } = require('./tracing') as typeof TracingModule;
+  const created = createTracing();
   created.start();
-  sdk = created;
+  tracing = created;
+}
+
+/** The settings from the service's validated config that shape its spans (after it loaded). */
+export function configureTelemetry(settings: { readonly messagingSpanLinks: boolean }): void {
+  tracing?.useMessagingSpanLinks(settings.messagingSpanLinks);
+}
+
+/** A Fastify onRequest hook naming the HTTP server span by route, or undefined with tracing off. */
+export function httpRouteHook():
+  | ((request: { routeOptions: { url?: string } }, reply: unknown, done: () => void) => void)
+  | undefined {
+  const running = tracing;
+  if (!running) return undefined;
+  return (request, _reply, done) => {
+    running.recordHttpRoute(request.routeOptions.url);
+    done();
+  };
 }
 
 /** Flushes and stops the SDK; the last step of a graceful shutdown. */
 export async function shutdownTelemetry(): Promise<void> {
-  await sdk?.shutdown();
-  sdk = undefined;
+  await tracing?.shutdown();
+  tracing = undefined;
 }

@@ -1,33 +1,89 @@
-import { AmqplibInstrumentation } from '@opentelemetry/instrumentation-amqplib';
+import { getStringFromEnv } from '@opentelemetry/core';
+import {
+  AmqplibInstrumentation,
+  type AmqplibInstrumentationConfig,
+} from '@opentelemetry/instrumentation-amqplib';
 import { GrpcInstrumentation } from '@opentelemetry/instrumentation-grpc';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
 import { NestInstrumentation } from '@opentelemetry/instrumentation-nestjs-core';
 import { PinoInstrumentation } from '@opentelemetry/instrumentation-pino';
 import { NodeSDK } from '@opentelemetry/sdk-node';
+import { recordHttpRoute } from './http-route';
+import { onConsume, onPublish } from './messaging-spans';
+import { redisStatement } from './redis-statement';
+import { SpanAttributesFromBaggage } from './span-attributes-from-baggage';
+import { exportingSpanProcessors } from './span-export';
 
+/** Probes: the kubelet's, the local topology's and the e2e tests' polls. */
 const UNTRACED_HTTP_PATHS = new Set(['/healthz', '/readyz']);
-const UNTRACED_GRPC_METHODS =
-  /^grpc\.(health\.v1\.Health|reflection\.v1(alpha)?\.ServerReflection)\//;
 
 /**
- * The SDK with the instrumentations Junction relies on; every other setting (service name,
- * exporter endpoint and protocol, sampler, resource attributes) comes from the OTEL_* env.
+ * gRPC methods that are infrastructure, not work: grpc.health.v1.Health/{Check,Watch} and
+ * grpc.reflection.v1(alpha).ServerReflection/ServerReflectionInfo. The instrumentation matches
+ * ignore patterns against the method name only — the server passes `Check` (the last path
+ * segment), generated clients pass the definition's key (`check`) — never the full path, so the
+ * names are compared case-insensitively. A domain RPC must not be called Check or Watch.
  */
-export function createSdk(): NodeSDK {
-  return new NodeSDK({
+const UNTRACED_GRPC_METHODS = new Set(['check', 'watch', 'serverreflectioninfo']);
+
+export interface Tracing {
+  start(): void;
+  shutdown(): Promise<void>;
+  /** Consumer spans link to the producer span instead of being its child (a new trace per hop). */
+  useMessagingSpanLinks(enabled: boolean): void;
+  /** Call in a request's context with the matched route pattern (names the HTTP server span). */
+  recordHttpRoute(route: string | undefined): void;
+}
+
+/**
+ * The SDK with the instrumentations Junction relies on. Everything else comes from the standard
+ * OTEL_* env: service name and resource attributes (OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES),
+ * exporter endpoint and protocol (OTEL_EXPORTER_OTLP_*), sampler (OTEL_TRACES_SAMPLER[_ARG]),
+ * propagators (OTEL_PROPAGATORS; default W3C tracecontext + baggage), batching (OTEL_BSP_*).
+ * Metrics and logs are not exported unless OTEL_METRICS_EXPORTER / OTEL_LOGS_EXPORTER ask for
+ * it (logs go to stdout with trace_id/span_id; the collector runs a traces pipeline only).
+ */
+export function createTracing(): Tracing {
+  const amqplibConfig: AmqplibInstrumentationConfig = {
+    publishHook: onPublish,
+    consumeHook: (span, info) => {
+      onConsume(span, info);
+    },
+  };
+  const amqplib = new AmqplibInstrumentation(amqplibConfig);
+  const logsExported = getStringFromEnv('OTEL_LOGS_EXPORTER') !== undefined;
+  const sdk = new NodeSDK({
+    spanProcessors: [new SpanAttributesFromBaggage(), ...exportingSpanProcessors()],
+    ...(getStringFromEnv('OTEL_METRICS_EXPORTER') === undefined ? { metricReaders: [] } : {}),
+    ...(logsExported ? {} : { logRecordProcessors: [] }),
     instrumentations: [
       new HttpInstrumentation({
         ignoreIncomingRequestHook: (request) =>
           UNTRACED_HTTP_PATHS.has((request.url ?? '').split('?')[0] ?? ''),
       }),
       new GrpcInstrumentation({
-        ignoreGrpcMethods: [(name: string) => UNTRACED_GRPC_METHODS.test(name)],
+        ignoreGrpcMethods: [(name: string) => UNTRACED_GRPC_METHODS.has(name.toLowerCase())],
       }),
-      new AmqplibInstrumentation(),
-      new IORedisInstrumentation(),
+      amqplib,
+      // requireParentSpan: background work (the outbox relay's poll, the fault settings refresh,
+      // readiness PINGs) makes no root spans; commands inside a request or a message do.
+      new IORedisInstrumentation({
+        requireParentSpan: true,
+        dbStatementSerializer: redisStatement,
+      }),
       new NestInstrumentation(),
-      new PinoInstrumentation(),
+      new PinoInstrumentation({ disableLogSending: !logsExported }),
     ],
   });
+  return {
+    start: () => {
+      sdk.start();
+    },
+    shutdown: () => sdk.shutdown(),
+    useMessagingSpanLinks: (enabled) => {
+      amqplib.setConfig({ ...amqplibConfig, useLinksForConsume: enabled });
+    },
+    recordHttpRoute,
+  };
 }

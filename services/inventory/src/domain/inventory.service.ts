@@ -1,3 +1,4 @@
+import { FaultInjector } from '@junction/platform';
 import { Injectable } from '@nestjs/common';
 import { type StockedItem, InventoryRepository } from '../store/inventory.repository';
 import { UnknownSku } from './inventory.errors';
@@ -9,13 +10,17 @@ import { type Reservation, type ReservationLine } from './reservation';
  */
 @Injectable()
 export class InventoryService {
-  constructor(private readonly repository: InventoryRepository) {}
+  constructor(
+    private readonly repository: InventoryRepository,
+    private readonly faults: FaultInjector = new FaultInjector(),
+  ) {}
 
   listItems(): Promise<StockedItem[]> {
     return this.repository.listItems();
   }
 
   async getItem(sku: string): Promise<StockedItem> {
+    await this.faults.inject('getItem');
     const item = await this.repository.findItem(sku);
     if (!item) throw new UnknownSku(sku);
     return item;
@@ -23,6 +28,7 @@ export class InventoryService {
 
   /** Reserves every line or none; rejects with out_of_stock or unknown_sku. Idempotent per order. */
   async reserve(orderId: string, lines: readonly ReservationLine[]): Promise<Reservation> {
+    await this.faults.inject('reserve');
     const merged = mergeLines(lines);
     const items = await Promise.all(merged.map((line) => this.repository.findItem(line.sku)));
     const totalCents = merged.reduce(
@@ -33,7 +39,8 @@ export class InventoryService {
   }
 
   /** Returns the order's stock exactly once, however often it is called. */
-  release(orderId: string): Promise<Reservation> {
+  async release(orderId: string): Promise<Reservation> {
+    await this.faults.inject('release');
     return this.repository.release(orderId);
   }
 }

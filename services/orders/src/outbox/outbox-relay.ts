@@ -1,12 +1,12 @@
-import { AppLogger } from '@junction/platform';
-import { EventPublisher, type OutgoingEvent } from '@junction/messaging';
+import { AppLogger, withTraceContext } from '@junction/platform';
+import { EventPublisher } from '@junction/messaging';
 import {
   Injectable,
   type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { type Logger } from 'pino';
-import { Outbox } from '../store/outbox';
+import { Outbox, type OutboxEntry } from '../store/outbox';
 
 const IDLE_POLL_MS = 500;
 const RETRY_MS = 1_000;
@@ -64,7 +64,9 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     if (!this.publisher.ready) return RETRY_MS;
     const entry = await this.outbox.peek();
     if (entry === undefined) return IDLE_POLL_MS;
-    await this.publisher.publish(JSON.parse(entry) as OutgoingEvent);
+    const { traceContext, ...event } = JSON.parse(entry) as OutboxEntry;
+    // The PRODUCER span joins the trace of the POST /orders that wrote the entry.
+    await withTraceContext(traceContext, () => this.publisher.publish(event));
     await this.outbox.remove(entry);
     return 0;
   }

@@ -1,5 +1,16 @@
+import { type OutgoingEvent } from '@junction/messaging';
+import { type TraceCarrier } from '@junction/platform';
 import { Inject, Injectable } from '@nestjs/common';
 import { Redis } from 'ioredis';
+
+/**
+ * One outbox entry (stored as JSON): the event, and the W3C trace context (traceparent,
+ * tracestate, baggage) of the request that created it, so its publish continues that trace.
+ * Entries written before the context was stored have none and publish in a trace of their own.
+ */
+export interface OutboxEntry extends OutgoingEvent {
+  readonly traceContext?: TraceCarrier;
+}
 
 /** Removes the head of the outbox only if it is still the entry that was just published. */
 const REMOVE_HEAD = `

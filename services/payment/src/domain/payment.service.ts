@@ -1,3 +1,4 @@
+import { FaultInjector } from '@junction/platform';
 import { Injectable } from '@nestjs/common';
 import { PaymentRepository } from '../store/payment.repository';
 import { type ChargeCommand, type Payment } from './payment';
@@ -13,10 +14,12 @@ export class PaymentService {
   constructor(
     private readonly repository: PaymentRepository,
     private readonly methods: PaymentMethods,
+    private readonly faults: FaultInjector = new FaultInjector(),
   ) {}
 
   /** Charges an order once; a retry or redelivery returns the first outcome unchanged. */
   async charge(command: ChargeCommand): Promise<Payment> {
+    await this.faults.inject('charge');
     const existing = await this.repository.find(command.orderId);
     if (existing) return existing;
     const declineReason = this.methods.decide(command.paymentMethod);
@@ -32,6 +35,7 @@ export class PaymentService {
   }
 
   async refund(orderId: string): Promise<Payment> {
+    await this.faults.inject('refund');
     const payment = await this.get(orderId);
     if (payment.status === 'refunded') return payment;
     if (!(await this.repository.markRefunded(orderId)))

@@ -1,0 +1,62 @@
+import { context, propagation, ROOT_CONTEXT } from '@opentelemetry/api';
+
+/**
+ * The baggage entries that become span attributes (SpanAttributesFromBaggage copies them onto
+ * every span of the request, in every service the request reaches). Only these keys are copied,
+ * and only these values: baggage arrives from callers, so nothing else is trusted or recorded.
+ * Never put personal data, tokens or card data here: baggage travels in plain headers.
+ */
+export const SPAN_BAGGAGE = {
+  'checkout.path': /^(blocking|queued)$/,
+  'order.id': /^[A-Za-z0-9_.:-]{1,64}$/,
+} as const satisfies Record<string, RegExp>;
+
+export type SpanBaggageKey = keyof typeof SPAN_BAGGAGE;
+
+/** W3C trace context (traceparent, tracestate, baggage) as plain string headers. */
+export type TraceCarrier = Record<string, string>;
+
+/**
+ * Runs `fn` with these baggage entries in its context: every span started inside it (and, through
+ * the W3C `baggage` header, in every service it calls or publishes to) carries them as attributes.
+ * With tracing off this only runs `fn`.
+ */
+export function withSpanBaggage<T>(
+  entries: Partial<Record<SpanBaggageKey, string>>,
+  fn: () => T,
+): T {
+  let baggage = propagation.getActiveBaggage() ?? propagation.createBaggage();
+  for (const key of Object.keys(SPAN_BAGGAGE) as SpanBaggageKey[]) {
+    const value = entries[key];
+    if (value !== undefined) baggage = baggage.setEntry(key, { value });
+  }
+  return context.with(propagation.setBaggage(context.active(), baggage), fn);
+}
+
+/**
+ * The current trace context as headers, to store beside work that runs later (an outbox entry),
+ * so that work continues the same trace. Empty with tracing off.
+ */
+export function currentTraceContext(): TraceCarrier {
+  const carrier: TraceCarrier = {};
+  propagation.inject(context.active(), carrier);
+  return carrier;
+}
+
+/** Runs `fn` in the trace context stored by `currentTraceContext` (its spans join that trace). */
+export function withTraceContext<T>(carrier: Readonly<TraceCarrier> | undefined, fn: () => T): T {
+  if (!carrier || Object.keys(carrier).length === 0) return fn();
+  return context.with(propagation.extract(ROOT_CONTEXT, carrier), fn);
+}
+
+/**
+ * Runs `fn` with the baggage of incoming message headers, keeping the active span. When consumer
+ * spans use links instead of parent/child (JUNCTION_MESSAGING_SPAN_LINKS), the instrumentation
+ * starts the handler in a fresh context; this keeps `checkout.path` flowing to the next hop.
+ */
+export function withPropagatedBaggage<T>(headers: unknown, fn: () => T): T {
+  if (typeof headers !== 'object' || headers === null) return fn();
+  const baggage = propagation.getBaggage(propagation.extract(ROOT_CONTEXT, headers));
+  if (!baggage || baggage.getAllEntries().length === 0) return fn();
+  return context.with(propagation.setBaggage(context.active(), baggage), fn);
+}

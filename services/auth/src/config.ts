@@ -20,6 +20,10 @@ const schema = platformEnv.extend({
   JWT_ISSUER: z.string().min(1).default('junction-auth'),
   JWT_AUDIENCE: z.string().min(1).default('junction'),
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(900),
+  /** Login attempts per account and per client IP, and registrations per IP, per minute. */
+  LOGIN_LIMIT_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
+  LOGIN_LIMIT_PER_IP: z.coerce.number().int().min(1).default(60),
+  REGISTER_LIMIT_PER_IP: z.coerce.number().int().min(1).default(30),
   REFRESH_TOKEN_TTL_SECONDS: z.coerce
     .number()
     .int()
@@ -33,6 +37,11 @@ export class AuthConfig extends PlatformConfig {
   readonly httpPort: number;
   readonly userGrpcTarget: string;
   readonly grpcDeadlineMs: number;
+  readonly limits: {
+    readonly loginPerAccount: number;
+    readonly loginPerIp: number;
+    readonly registerPerIp: number;
+  };
   readonly tokens: {
     readonly privateKeyPem: string;
     readonly previousPublicKeyPem: string | undefined;
@@ -47,6 +56,11 @@ export class AuthConfig extends PlatformConfig {
     this.httpPort = e.HTTP_PORT;
     this.userGrpcTarget = e.USER_GRPC_TARGET;
     this.grpcDeadlineMs = e.GRPC_DEADLINE_MS;
+    this.limits = {
+      loginPerAccount: e.LOGIN_LIMIT_PER_ACCOUNT,
+      loginPerIp: e.LOGIN_LIMIT_PER_IP,
+      registerPerIp: e.REGISTER_LIMIT_PER_IP,
+    };
     this.tokens = {
       privateKeyPem: e.JWT_PRIVATE_KEY,
       previousPublicKeyPem: e.JWT_PREVIOUS_PUBLIC_KEY,

@@ -7,8 +7,21 @@ import {
   type ServiceDefinition,
   type ServiceError,
 } from '@grpc/grpc-js';
-import { DomainError } from '../errors/domain-error';
+import {
+  BrokenCircuitError,
+  BulkheadRejectedError,
+  bulkhead,
+  circuitBreaker,
+  ConsecutiveBreaker,
+  ExponentialBackoff,
+  handleWhen,
+  type IPolicy,
+  retry,
+  wrap,
+} from 'cockatiel';
+import { DomainError, isDomainError } from '../errors/domain-error';
 import { errorCodeOfGrpc } from '../errors/grpc-status';
+import { currentBudgetDeadline } from './call-budget';
 
 /** The unary methods of a generated service definition, as promise-returning functions. */
 type UnaryMethods<S> = {
@@ -16,7 +29,7 @@ type UnaryMethods<S> = {
     requestSerialize: (value: infer Req) => Buffer;
     responseDeserialize: (value: Buffer) => infer Res;
   }
-    ? (request: Req, options?: { deadlineMs?: number }) => Promise<Res>
+    ? (request: Req) => Promise<Res>
     : never;
 };
 
@@ -27,32 +40,69 @@ type UnaryCall = (
   callback: (error: ServiceError | null, response?: unknown) => void,
 ) => void;
 
+export interface GrpcClientOptions<S> {
+  /** Deadline of one call; shortened to the caller's remaining budget (withCallBudget). */
+  readonly deadlineMs: number;
+  /** Methods safe to retry (the same request twice has one effect). Others are never retried. */
+  readonly idempotentMethods?: readonly (keyof S & string)[];
+  readonly maxMessageBytes?: number;
+  /** Consecutive `unavailable` failures that open the circuit, and how long it stays open. */
+  readonly breaker?: { readonly failures: number; readonly openMs: number };
+  /** Calls in flight to this peer at once, and how many more may wait; the rest fail fast. */
+  readonly bulkhead?: { readonly concurrent: number; readonly queued: number };
+}
+
+const isUnavailable = (error: unknown): boolean =>
+  isDomainError(error) && error.code === 'unavailable';
+
 /**
- * A typed gRPC client for one peer, built on @grpc/grpc-js (so the OpenTelemetry grpc
- * instrumentation traces every call). Every call carries a deadline; a peer's error comes back
- * as a DomainError with the matching code, or `unavailable` when the peer cannot be reached.
+ * A typed gRPC client for one peer, on @grpc/grpc-js (so the OpenTelemetry grpc instrumentation
+ * traces every call). Every call has a deadline. Resilience comes from cockatiel: a bulkhead
+ * caps calls in flight, a circuit breaker fails fast while the peer is down (answering
+ * `unavailable` with a Retry-After), and idempotent methods are retried on `unavailable` with
+ * exponential backoff and jitter, within the deadline budget. Errors come back as DomainErrors.
  */
 export class GrpcClient<S extends ServiceDefinition> {
   readonly call: UnaryMethods<S>;
   private readonly client: Client;
+  private readonly guarded: IPolicy;
+  private readonly retried: IPolicy;
+  private readonly openMs: number;
 
   constructor(
     readonly peer: string,
     definition: S,
     target: string,
-    private readonly defaultDeadlineMs: number,
-    maxMessageBytes = 4 * 1024 * 1024,
+    private readonly options: GrpcClientOptions<S>,
   ) {
+    const maxMessageBytes = options.maxMessageBytes ?? 4 * 1024 * 1024;
     const Constructor = makeGenericClientConstructor(definition, peer);
     this.client = new Constructor(target, credentials.createInsecure(), {
       'grpc.max_receive_message_length': maxMessageBytes,
       'grpc.max_send_message_length': maxMessageBytes,
     });
+    const breaker = options.breaker ?? { failures: 5, openMs: 5_000 };
+    const limits = options.bulkhead ?? { concurrent: 64, queued: 64 };
+    this.openMs = breaker.openMs;
+    this.guarded = wrap(
+      bulkhead(limits.concurrent, limits.queued),
+      circuitBreaker(handleWhen(isUnavailable), {
+        halfOpenAfter: breaker.openMs,
+        breaker: new ConsecutiveBreaker(breaker.failures),
+      }),
+    );
+    this.retried = wrap(
+      retry(handleWhen(isUnavailable), {
+        maxAttempts: 2,
+        backoff: new ExponentialBackoff({ initialDelay: 50, maxDelay: 400 }),
+      }),
+      this.guarded,
+    );
+    const idempotent = new Set<string>(options.idempotentMethods ?? []);
     const methods = Object.fromEntries(
       Object.keys(definition).map((name) => [
         name,
-        (request: unknown, options?: { deadlineMs?: number }) =>
-          this.unary(name, request, options?.deadlineMs ?? this.defaultDeadlineMs),
+        (request: unknown) => this.invoke(name, request, idempotent.has(name)),
       ]),
     );
     this.call = methods as unknown as UnaryMethods<S>;
@@ -62,20 +112,50 @@ export class GrpcClient<S extends ServiceDefinition> {
     this.client.close();
   }
 
-  private unary(method: string, request: unknown, deadlineMs: number): Promise<never> {
-    const fn = (this.client as unknown as Record<string, UnaryCall>)[method];
-    if (!fn) return Promise.reject(new Error(`${this.peer} has no method ${method}`));
-    return new Promise((resolve, reject) => {
-      fn.call(
-        this.client,
-        request,
-        new Metadata(),
-        { deadline: Date.now() + deadlineMs },
-        (error, response) => {
-          if (error) reject(this.toDomainError(method, error));
-          else resolve(response as never);
-        },
+  private async invoke(method: string, request: unknown, idempotent: boolean): Promise<never> {
+    try {
+      return await (idempotent ? this.retried : this.guarded).execute(() =>
+        this.unary(method, request),
       );
+    } catch (error) {
+      if (error instanceof BrokenCircuitError) {
+        throw new DomainError(
+          'unavailable',
+          `${this.peer} unavailable (circuit open)`,
+          [],
+          Math.ceil(this.openMs / 1000),
+        );
+      }
+      if (error instanceof BulkheadRejectedError) {
+        throw new DomainError(
+          'unavailable',
+          `${this.peer} overloaded: too many calls in flight`,
+          [],
+          1,
+        );
+      }
+      throw error;
+    }
+  }
+
+  private unary(method: string, request: unknown): Promise<never> {
+    const fn = (this.client as unknown as Record<string, UnaryCall | undefined>)[method];
+    if (!fn) return Promise.reject(new Error(`${this.peer} has no method ${method}`));
+    const budget = currentBudgetDeadline();
+    const deadline = Math.min(
+      Date.now() + this.options.deadlineMs,
+      budget ?? Number.POSITIVE_INFINITY,
+    );
+    if (deadline <= Date.now()) {
+      return Promise.reject(
+        new DomainError('unavailable', `no time left to call ${this.peer}.${method}`),
+      );
+    }
+    return new Promise((resolve, reject) => {
+      fn.call(this.client, request, new Metadata(), { deadline }, (error, response) => {
+        if (error) reject(this.toDomainError(method, error));
+        else resolve(response as never);
+      });
     });
   }
 

@@ -3,6 +3,7 @@ import { ReflectionService } from '@grpc/reflection';
 import { type GrpcServiceInfo, PROTO_ROOT } from '@junction/contracts';
 import { type GrpcOptions, Transport } from '@nestjs/microservices';
 import { HealthImplementation } from 'grpc-health-check';
+import { MALFORMED_REQUEST } from './malformed-request';
 
 /** Proto-loader settings shared by servers and reflection: camelCase fields, enums as names. */
 export const PROTO_LOADER_OPTIONS = {
@@ -29,6 +30,7 @@ export class GrpcServerHandle {
 
   attach(server: Server, packageDefinition: object): void {
     this.server = server;
+    markUndecodableRequests(packageDefinition);
     this.health.addToServer(server);
     new ReflectionService(packageDefinition as never).addToServer(server);
   }
@@ -49,6 +51,32 @@ export class GrpcServerHandle {
         resolve();
       });
     });
+  }
+}
+
+interface MethodDefinition {
+  requestDeserialize?: (bytes: Buffer) => unknown;
+}
+
+/**
+ * grpc-js answers a request it cannot decode with INTERNAL, as if the server were broken. We
+ * wrap each method's decoder (before Nest registers the handlers) so undecodable bytes reach the
+ * handler as a marked object, and its input validation answers INVALID_ARGUMENT instead.
+ */
+function markUndecodableRequests(packageDefinition: object): void {
+  for (const definition of Object.values(packageDefinition as Record<string, unknown>)) {
+    if (typeof definition !== 'object' || definition === null || 'format' in definition) continue;
+    for (const method of Object.values(definition as Record<string, MethodDefinition>)) {
+      const decode = method.requestDeserialize;
+      if (typeof decode !== 'function') continue;
+      method.requestDeserialize = (bytes: Buffer) => {
+        try {
+          return decode(bytes);
+        } catch (error) {
+          return { [MALFORMED_REQUEST]: error instanceof Error ? error.message : 'undecodable' };
+        }
+      };
+    }
   }
 }
 

@@ -10,12 +10,11 @@ export class UserDirectory implements OnApplicationShutdown {
   private readonly health: ReturnType<typeof grpcPeerCheck>;
 
   constructor(config: AuthConfig, readiness: Readiness) {
-    this.client = new GrpcClient(
-      'user',
-      userV1.UserServiceService,
-      config.userGrpcTarget,
-      config.grpcDeadlineMs,
-    );
+    this.client = new GrpcClient('user', userV1.UserServiceService, config.userGrpcTarget, {
+      deadlineMs: config.grpcDeadlineMs,
+      // Reads only: CreateUser is not idempotent (a retry would answer ALREADY_EXISTS).
+      idempotentMethods: ['getUser', 'verifyCredentials'],
+    });
     this.health = grpcPeerCheck('user', config.userGrpcTarget);
     readiness.register(this.health);
   }

@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { UserDirectory } from '../clients/user-directory';
 import { AuthConfig } from '../config';
 import { SessionsRepository } from '../store/sessions.repository';
+import { AttemptThrottle } from './attempt-throttle';
 import { InvalidRefreshToken } from './auth.errors';
 import { TokenSigner } from './token-signer';
 
@@ -21,13 +22,16 @@ export class AuthService {
     private readonly sessions: SessionsRepository,
     private readonly signer: TokenSigner,
     private readonly config: AuthConfig,
+    private readonly throttle: AttemptThrottle,
   ) {}
 
-  register(email: string, password: string, displayName: string) {
+  async register(email: string, password: string, displayName: string, clientIp: string) {
+    await this.throttle.register(clientIp);
     return this.users.create(email.toLowerCase(), password, displayName);
   }
 
-  async login(email: string, password: string): Promise<TokenPair> {
+  async login(email: string, password: string, clientIp: string): Promise<TokenPair> {
+    await this.throttle.login(email.toLowerCase(), clientIp);
     const user = await this.users.verifyCredentials(email.toLowerCase(), password);
     const sessionId = randomUUID();
     const refreshToken = newRefreshToken();

@@ -1,5 +1,5 @@
 import { parseInput } from '@junction/platform';
-import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Ip, Post } from '@nestjs/common';
 import { loginSchema, refreshSchema, registerSchema } from '../domain/auth.schemas';
 import { AuthService, type TokenPair } from '../domain/auth.service';
 import { TokenSigner } from '../domain/token-signer';
@@ -14,16 +14,17 @@ export class AuthController {
   @Post('auth/register')
   async register(
     @Body() body: unknown,
+    @Ip() clientIp: string,
   ): Promise<{ user: { id: string; email: string; displayName: string } }> {
     const { email, password, displayName } = parseInput(registerSchema, body, 'body');
-    return { user: await this.auth.register(email, password, displayName) };
+    return { user: await this.auth.register(email, password, displayName, clientIp) };
   }
 
   @Post('auth/login')
   @HttpCode(200)
-  login(@Body() body: unknown): Promise<TokenPair> {
+  login(@Body() body: unknown, @Ip() clientIp: string): Promise<TokenPair> {
     const { email, password } = parseInput(loginSchema, body, 'body');
-    return this.auth.login(email, password);
+    return this.auth.login(email, password, clientIp);
   }
 
   @Post('auth/refresh')

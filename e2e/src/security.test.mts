@@ -1,0 +1,117 @@
+// Hardening, as an attacker would probe it: rate limits with Retry-After, security headers, no
+// CORS, body size limits, authentication on every private route, and no secret in any log line.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { Api, type Session } from './support/api.mts';
+import { removeInfrastructure, resetInfrastructure } from './support/environment.mts';
+import { type E2eTopology, startE2eTopology } from './support/topology.mts';
+
+const PRIVATE_ROUTES: readonly [string, string, string][] = [
+  ['user', 'GET', '/users/me'],
+  ['orders', 'GET', '/orders'],
+  ['orders', 'POST', '/orders'],
+  ['orders', 'GET', '/orders/00000000-0000-4000-8000-000000000000'],
+  ['orders', 'GET', '/orders/00000000-0000-4000-8000-000000000000/events'],
+  ['payment', 'GET', '/payments/00000000-0000-4000-8000-000000000000'],
+];
+
+describe('security', () => {
+  let topology: E2eTopology;
+  let api: Api;
+  let session: Session;
+  const password = 'correct horse battery';
+
+  before(async () => {
+    await resetInfrastructure();
+    topology = await startE2eTopology({ env: { auth: { LOGIN_LIMIT_PER_ACCOUNT: '3' } } });
+    api = new Api(topology);
+    session = await api.newSession();
+  });
+
+  after(async () => {
+    await topology.stop();
+    await removeInfrastructure();
+  });
+
+  it('limits logins per account with 429 and Retry-After', async () => {
+    const email = `limited-${String(Date.now())}@example.test`;
+    await api.request('auth', 'POST', '/auth/register', {
+      body: { email, password, displayName: 'L' },
+    });
+    const statuses: number[] = [];
+    let retryAfter: string | null = null;
+    for (let i = 0; i < 5; i++) {
+      const reply = await api.request('auth', 'POST', '/auth/login', {
+        body: { email, password: 'wrong password' },
+      });
+      statuses.push(reply.status);
+      retryAfter ??= reply.headers.get('retry-after');
+    }
+    assert.deepEqual(statuses, [401, 401, 401, 429, 429]);
+    assert.ok(
+      Number(retryAfter) >= 1 && Number(retryAfter) <= 60,
+      `Retry-After ${String(retryAfter)}`,
+    );
+    const right = await api.request('auth', 'POST', '/auth/login', { body: { email, password } });
+    assert.equal(right.status, 429, 'the limit holds for the right password too');
+  });
+
+  it('requires a valid bearer token on every private route', async () => {
+    for (const [service, method, path] of PRIVATE_ROUTES) {
+      const none = await api.request(service, method, path, method === 'POST' ? { body: {} } : {});
+      assert.equal(none.status, 401, `${method} ${path} without a token`);
+      const garbage = await api.request(service, method, path, {
+        token: 'not.a.jwt',
+        ...(method === 'POST' ? { body: {} } : {}),
+      });
+      assert.equal(garbage.status, 401, `${method} ${path} with a garbage token`);
+    }
+  });
+
+  it('sends security headers and no CORS headers', async () => {
+    const response = await fetch(topology.url('inventory', '/inventory/items'), {
+      headers: { origin: 'https://evil.example' },
+    });
+    assert.equal(response.headers.get('x-content-type-options'), 'nosniff');
+    assert.ok(response.headers.get('content-security-policy'));
+    assert.equal(response.headers.get('access-control-allow-origin'), null);
+    const preflight = await fetch(topology.url('orders', '/orders'), {
+      method: 'OPTIONS',
+      headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' },
+    });
+    assert.equal(preflight.headers.get('access-control-allow-origin'), null);
+  });
+
+  it('refuses a body over the size limit with 413', async () => {
+    const response = await fetch(topology.url('orders', '/orders'), {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${session.accessToken}`,
+      },
+      body: JSON.stringify({ padding: 'x'.repeat(2 * 1024 * 1024) }),
+    });
+    assert.equal(response.status, 413);
+  });
+
+  it('never writes a password or a token to the logs', async () => {
+    const reply = await api.placeOrder(session, { sku: 'JNC-MUG', mode: 'blocking' });
+    assert.equal(reply.status, 201);
+    await api.request('auth', 'POST', '/auth/refresh', {
+      body: { refreshToken: session.refreshToken },
+    });
+    const secrets = [
+      password,
+      session.accessToken,
+      session.refreshToken,
+      session.accessToken.split('.')[2] ?? '',
+    ];
+    for (const [service, lines] of topology.logs) {
+      for (const line of lines) {
+        for (const secret of secrets)
+          assert.ok(!line.includes(secret), `${service} logged a secret: ${line.slice(0, 200)}`);
+      }
+    }
+    assert.ok([...topology.logs.values()].flat().length > 20, 'the services did log');
+  });
+});

@@ -1,0 +1,181 @@
+import {
+  type sendUnaryData,
+  Server,
+  type ServerUnaryCall,
+  ServerCredentials,
+  status,
+} from '@grpc/grpc-js';
+import { service as healthService } from 'grpc-health-check';
+import { DomainError } from '../errors/domain-error';
+import { withCallBudget } from './call-budget';
+import { GrpcClient } from './grpc-client';
+
+type Behaviour = (
+  call: ServerUnaryCall<unknown, unknown>,
+  callback: sendUnaryData<unknown>,
+) => void;
+
+/** A real gRPC server on a loopback port, answering Check the way each test wants. */
+async function peer(
+  behaviour: Behaviour,
+): Promise<{ target: string; calls: () => number; stop: () => void }> {
+  const server = new Server();
+  let calls = 0;
+  server.addService(healthService, {
+    Check: (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => {
+      calls += 1;
+      behaviour(call, callback);
+    },
+    Watch: () => undefined,
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (error, bound) => {
+      if (error) reject(error);
+      else resolve(bound);
+    });
+  });
+  return {
+    target: `127.0.0.1:${String(port)}`,
+    calls: () => calls,
+    stop: () => {
+      server.forceShutdown();
+    },
+  };
+}
+
+const serving: Behaviour = (_call, callback) => {
+  callback(null, { status: 'SERVING' });
+};
+const unavailable: Behaviour = (_call, callback) => {
+  callback({ code: status.UNAVAILABLE, details: 'down' });
+};
+
+function client(target: string, options: { idempotent?: boolean; deadlineMs?: number } = {}) {
+  return new GrpcClient('health', healthService, target, {
+    deadlineMs: options.deadlineMs ?? 2_000,
+    idempotentMethods: options.idempotent ? ['Check'] : [],
+    breaker: { failures: 3, openMs: 60_000 },
+  });
+}
+
+/** Calls Check (the health definition is typed loosely, so its methods may be missing). */
+function check(health: ReturnType<typeof client>): Promise<unknown> {
+  const method = health.call.Check;
+  if (!method) throw new Error('the health service has no Check method');
+  return method({ service: '' });
+}
+
+async function rejection(promise: Promise<unknown>): Promise<DomainError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!(error instanceof DomainError))
+    throw new Error(`expected a DomainError, got ${String(error)}`);
+  return error;
+}
+
+describe(GrpcClient.name, () => {
+  describe('call', () => {
+    it('retries an idempotent method once on unavailable, and succeeds', async () => {
+      let first = true;
+      const server = await peer((call, callback) => {
+        if (first) {
+          first = false;
+          unavailable(call, callback);
+        } else serving(call, callback);
+      });
+      const health = client(server.target, { idempotent: true });
+      try {
+        await expect(check(health)).resolves.toMatchObject({
+          status: 'SERVING',
+        });
+        expect(server.calls()).toBe(2);
+      } finally {
+        health.close();
+        server.stop();
+      }
+    });
+
+    it('never retries a method that is not idempotent', async () => {
+      const server = await peer(unavailable);
+      const health = client(server.target);
+      try {
+        expect((await rejection(check(health))).code).toBe('unavailable');
+        expect(server.calls()).toBe(1);
+      } finally {
+        health.close();
+        server.stop();
+      }
+    });
+
+    it('opens the circuit after consecutive failures and then fails fast without calling', async () => {
+      const server = await peer(unavailable);
+      const health = client(server.target);
+      try {
+        for (let i = 0; i < 3; i++) await rejection(check(health));
+        const open = await rejection(check(health));
+        expect(open).toMatchObject({
+          code: 'unavailable',
+          message: 'health unavailable (circuit open)',
+          retryAfterSeconds: 60,
+        });
+        expect(server.calls()).toBe(3);
+      } finally {
+        health.close();
+        server.stop();
+      }
+    });
+
+    it("maps the peer's status to a domain error code with its message", async () => {
+      const server = await peer((_call, callback) => {
+        callback({ code: status.NOT_FOUND, details: 'no such thing' });
+      });
+      const health = client(server.target);
+      try {
+        expect(await rejection(check(health))).toMatchObject({
+          code: 'not_found',
+          message: 'no such thing',
+        });
+      } finally {
+        health.close();
+        server.stop();
+      }
+    });
+
+    it("gives a call no more than what is left of the caller's budget", async () => {
+      const server = await peer((call, callback) => {
+        setTimeout(() => {
+          callback(null, { status: 'SERVING' });
+        }, 500);
+      });
+      const health = client(server.target, { deadlineMs: 5_000 });
+      try {
+        const error = await rejection(withCallBudget(150, () => check(health)));
+        expect(error.code).toBe('unavailable');
+        expect(error.message).toMatch(/deadline/i);
+      } finally {
+        health.close();
+        server.stop();
+      }
+    });
+
+    it('does not call at all when the budget is already spent', async () => {
+      const server = await peer(serving);
+      const health = client(server.target);
+      try {
+        const error = await rejection(
+          withCallBudget(0, async () => {
+            await new Promise((resolve) => setTimeout(resolve, 5));
+            return check(health);
+          }),
+        );
+        expect(error.message).toBe('no time left to call health.Check');
+        expect(server.calls()).toBe(0);
+      } finally {
+        health.close();
+        server.stop();
+      }
+    });
+  });
+});

@@ -24,17 +24,17 @@ interface LockFile {
   packages: Record<string, { version?: string }>;
 }
 
-function readJson<T>(path: string): T {
-  return JSON.parse(readFileSync(path, 'utf8')) as T;
+function readJson(path: string): unknown {
+  return JSON.parse(readFileSync(path, 'utf8'));
 }
 
 /** Workspace package name → its folder, for libs/* and services/*. */
 function workspaceFolders(): Map<string, string> {
-  const lock = readJson<LockFile>(join(ROOT, 'package-lock.json'));
+  const lock = readJson(join(ROOT, 'package-lock.json')) as LockFile;
   const folders = new Map<string, string>();
   for (const path of Object.keys(lock.packages)) {
     if (/^(libs|services)\/[^/]+$/.test(path)) {
-      folders.set(readJson<PackageJson>(join(ROOT, path, 'package.json')).name, path);
+      folders.set((readJson(join(ROOT, path, 'package.json')) as PackageJson).name, path);
     }
   }
   return folders;
@@ -53,7 +53,7 @@ export function bundle(
   service: string,
   out: string,
 ): { dependencies: Record<string, string>; libs: string[] } {
-  const lock = readJson<LockFile>(join(ROOT, 'package-lock.json'));
+  const lock = readJson(join(ROOT, 'package-lock.json')) as LockFile;
   const folders = workspaceFolders();
   const serviceFolder = `services/${service}`;
   if (!existsSync(join(ROOT, serviceFolder, 'package.json')))
@@ -66,7 +66,7 @@ export function bundle(
   const dependencies: Record<string, string> = {};
   const libs: string[] = [];
   const visit = (folder: string): void => {
-    const pkg = readJson<PackageJson>(join(ROOT, folder, 'package.json'));
+    const pkg = readJson(join(ROOT, folder, 'package.json')) as PackageJson;
     for (const name of Object.keys(pkg.dependencies ?? {})) {
       const libFolder = folders.get(name);
       if (libFolder) {
@@ -85,7 +85,7 @@ export function bundle(
   mkdirSync(out, { recursive: true });
   const libName = (folder: string) => folder.split('/')[1] ?? folder;
   for (const folder of libs) {
-    const pkg = readJson<PackageJson>(join(ROOT, folder, 'package.json'));
+    const pkg = readJson(join(ROOT, folder, 'package.json')) as PackageJson;
     const target = join(out, 'libs', libName(folder));
     mkdirSync(target, { recursive: true });
     const libDeps = Object.fromEntries(
@@ -108,7 +108,7 @@ export function bundle(
   cpSync(join(ROOT, serviceFolder, 'dist'), join(out, 'dist'), { recursive: true });
   const manifest = {
     name: `@junction/${service}`,
-    version: readJson<PackageJson>(join(ROOT, serviceFolder, 'package.json')).version,
+    version: (readJson(join(ROOT, serviceFolder, 'package.json')) as PackageJson).version,
     private: true,
     main: 'dist/main.js',
     scripts: { start: 'node dist/main.js' },
@@ -116,7 +116,7 @@ export function bundle(
       ...Object.fromEntries(Object.entries(dependencies).sort()),
       ...Object.fromEntries(
         libs.map((folder) => [
-          readJson<PackageJson>(join(ROOT, folder, 'package.json')).name,
+          (readJson(join(ROOT, folder, 'package.json')) as PackageJson).name,
           `file:./libs/${libName(folder)}`,
         ]),
       ),

@@ -57,9 +57,15 @@ export function reachable(url: string, timeoutMs = 1_000): Promise<boolean> {
       socket.destroy();
       resolve(ok);
     };
-    socket.setTimeout(timeoutMs, () => done(false));
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
+    socket.setTimeout(timeoutMs, () => {
+      done(false);
+    });
+    socket.once('connect', () => {
+      done(true);
+    });
+    socket.once('error', () => {
+      done(false);
+    });
   });
 }
 
@@ -89,7 +95,18 @@ export function serviceEnv(name: string, options: TopologyOptions): Record<strin
   };
   if (own.grpc) env.GRPC_PORT = String(own.grpc);
   if (name === 'auth') env.JWT_PRIVATE_KEY = devSigningKey();
-  return { ...env, ...options.env?.[name] };
+  return { ...env, ...telemetryEnv(name), ...options.env?.[name] };
+}
+
+/**
+ * Tracing for local runs: the caller's OTEL_* settings (e.g. OTEL_EXPORTER_OTLP_ENDPOINT, which
+ * turns tracing on) reach every service; each is named after itself.
+ */
+function telemetryEnv(name: string): Record<string, string> {
+  const forwarded = Object.entries(process.env).filter(
+    (entry): entry is [string, string] => entry[0].startsWith('OTEL_') && entry[1] !== undefined,
+  );
+  return { ...Object.fromEntries(forwarded), OTEL_SERVICE_NAME: name };
 }
 
 export function startService(name: string, options: TopologyOptions): RunningService {
@@ -103,12 +120,18 @@ export function startService(name: string, options: TopologyOptions): RunningSer
   });
   const onLine =
     options.onLine ??
-    ((service: string, line: string) => console.log(`${service.padEnd(9)} | ${line}`));
+    ((service: string, line: string) => {
+      console.log(`${service.padEnd(9)} | ${line}`);
+    });
   for (const stream of [child.stdout, child.stderr]) {
-    createInterface({ input: stream }).on('line', (line) => onLine(name, line));
+    createInterface({ input: stream }).on('line', (line) => {
+      onLine(name, line);
+    });
   }
   const exited = new Promise<number | null>((resolve) =>
-    child.once('exit', (code) => resolve(code)),
+    child.once('exit', (code) => {
+      resolve(code);
+    }),
   );
   return { name, ports: portsOf(name, options.portOffset ?? 0), process: child, exited };
 }

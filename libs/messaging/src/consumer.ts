@@ -1,4 +1,4 @@
-import { type DomainError, isDomainError } from '@junction/platform';
+import { type DomainError, isDomainError, withPropagatedBaggage } from '@junction/platform';
 import { type ChannelModel, type ConfirmChannel, type ConsumeMessage } from 'amqplib';
 import { type Logger } from 'pino';
 import { type AmqpConnection } from './connection';
@@ -44,6 +44,7 @@ export class EventConsumer {
   private inFlight = 0;
   private stopping = false;
   private idle: (() => void) | undefined;
+  private drained: Promise<void> | undefined;
 
   constructor(
     private readonly connection: AmqpConnection,
@@ -77,9 +78,10 @@ export class EventConsumer {
       this.consumerTag = undefined;
     }
     if (this.inFlight > 0) {
-      await new Promise<void>((resolve) => {
+      this.drained ??= new Promise<void>((resolve) => {
         this.idle = resolve;
       });
+      await this.drained;
     }
     await channel?.close().catch(() => undefined);
     this.channel = undefined;
@@ -156,8 +158,12 @@ export class EventConsumer {
       );
       return { kind: 'park', reason: `invalid ${routingKey}: ${detail.join('; ')}` };
     }
-    if (await this.inbox.seen(messageId)) return { kind: 'ack' };
+    const claim = await this.inbox.claim(messageId);
+    if (claim === 'done') return { kind: 'ack' };
     const attempt = attemptOf(message);
+    // Another copy is in a handler right now: look again after the retry delay (not an attempt).
+    if (claim === 'busy')
+      return { kind: 'retry', attempt, reason: 'a copy of this message is being handled' };
     const delivery: DeliveryInfo = {
       messageId,
       routingKey,
@@ -165,10 +171,15 @@ export class EventConsumer {
       attempt,
     };
     try {
-      await handler.handle(parsed.data, delivery);
-      await this.inbox.remember(messageId);
+      // Only matters with span links (JUNCTION_MESSAGING_SPAN_LINKS): keeps `checkout.path` on.
+      await withPropagatedBaggage(message.properties.headers, () =>
+        handler.handle(parsed.data, delivery),
+      );
+      await this.inbox.complete(messageId);
+      this.logger.debug({ messageId, routingKey, attempt }, 'message handled');
       return { kind: 'ack' };
     } catch (error) {
+      await this.inbox.abandon(messageId);
       return this.failure(error, attempt);
     }
   }
@@ -196,7 +207,13 @@ export class EventConsumer {
         ...message.properties.headers,
         'x-original-routing-key': routingKeyOf(message),
         ...(outcome.kind === 'retry'
-          ? { 'x-attempt': outcome.attempt, 'x-last-error': outcome.reason }
+          ? {
+              'x-attempt': outcome.attempt,
+              'x-last-error': outcome.reason,
+              // Re-stamped: the next consumer span's queue wait counts from here (retry delay
+              // included), not from the first publish.
+              'x-published-at': Date.now(),
+            }
           : { 'x-parked-reason': outcome.reason, 'x-parked-at': new Date().toISOString() }),
       };
       this.logger[outcome.kind === 'retry' ? 'warn' : 'error'](

@@ -1,5 +1,6 @@
 export {
   env,
+  type FaultDefaults,
   jwtVerifierEnv,
   jwtVerifierSettings,
   platformEnv,
@@ -17,13 +18,26 @@ export {
 export { httpStatusOf } from './errors/http-status';
 export { errorCodeOfGrpc, grpcStatusOf } from './errors/grpc-status';
 export { parseInput } from './errors/parse-input';
-export { GrpcClient } from './grpc/grpc-client';
+export { FaultInjector } from './faults/fault-injector';
+export { faultInjectorProvider, SharedFaultInjector } from './faults/shared-fault-injector';
+export { FAULT_KEY, faultFor, type Fault } from './faults/fault-settings';
+export { currentBudgetDeadline, withCallBudget } from './grpc/call-budget';
+export { GrpcClient, type GrpcClientOptions } from './grpc/grpc-client';
 export { grpcPeerCheck } from './grpc/grpc-peer-check';
 export { GrpcServerHandle, PROTO_LOADER_OPTIONS } from './grpc/grpc-server';
 export { Readiness, type DependencyCheck, type ReadinessReport } from './health/readiness';
 export { runService, type ServiceDefinition } from './lifecycle/bootstrap';
 export { ServiceIdentity } from './lifecycle/service-identity';
 export { AppLogger } from './logging/app-logger';
+export {
+  currentTraceContext,
+  SPAN_BAGGAGE,
+  type SpanBaggageKey,
+  type TraceCarrier,
+  withPropagatedBaggage,
+  withSpanBaggage,
+  withTraceContext,
+} from './telemetry/context-propagation';
 export { createLogger } from './logging/logger';
 export { BearerAuthGuard, Principal } from './auth/bearer-auth.guard';
 export {
@@ -33,3 +47,4 @@ export {
   type JwtVerifierOptions,
 } from './auth/jwt-verifier';
 export { bearerAuthProviders } from './auth/auth.providers';
+export { RateLimiter, type RateLimit } from './rate-limit/rate-limiter';

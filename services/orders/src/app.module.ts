@@ -9,6 +9,8 @@ import {
   PaymentCapturedConsumer,
   PaymentDeclinedConsumer,
 } from './consumers/checkout-outcome.consumers';
+import { AbandonedCheckouts } from './domain/abandoned-checkouts';
+import { CheckoutCompensation } from './domain/checkout-compensation';
 import { CheckoutService } from './domain/checkout.service';
 import { OrdersService } from './domain/orders.service';
 import { OrderEventsStreamer } from './http/order-events.streamer';
@@ -25,6 +27,8 @@ const consumers = [InventoryRejectedConsumer, PaymentCapturedConsumer, PaymentDe
   controllers: [OrdersController],
   providers: [
     CheckoutService,
+    AbandonedCheckouts,
+    CheckoutCompensation,
     OrdersService,
     OrdersRepository,
     Outbox,

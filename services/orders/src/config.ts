@@ -13,6 +13,8 @@ const schema = platformEnv.extend({
   PAYMENT_GRPC_TARGET: env.grpcTarget('127.0.0.1:50054'),
   /** Deadline of each gRPC call on the blocking path. */
   GRPC_DEADLINE_MS: env.milliseconds(2_000),
+  /** The whole blocking checkout (reserve, charge, release): each call gets what is left. */
+  CHECKOUT_BUDGET_MS: env.milliseconds(5_000),
   ...jwtVerifierEnv,
 });
 
@@ -22,6 +24,7 @@ export class OrdersConfig extends PlatformConfig {
   readonly inventoryGrpcTarget: string;
   readonly paymentGrpcTarget: string;
   readonly grpcDeadlineMs: number;
+  readonly checkoutBudgetMs: number;
   readonly jwt: ReturnType<typeof jwtVerifierSettings>;
 
   constructor(e: z.output<typeof schema>) {
@@ -30,6 +33,7 @@ export class OrdersConfig extends PlatformConfig {
     this.inventoryGrpcTarget = e.INVENTORY_GRPC_TARGET;
     this.paymentGrpcTarget = e.PAYMENT_GRPC_TARGET;
     this.grpcDeadlineMs = e.GRPC_DEADLINE_MS;
+    this.checkoutBudgetMs = e.CHECKOUT_BUDGET_MS;
     this.jwt = jwtVerifierSettings(e);
   }
 }

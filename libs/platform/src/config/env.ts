@@ -19,6 +19,13 @@ export const env = {
   milliseconds: (fallback: number) => z.coerce.number().int().min(0).max(600_000).default(fallback),
   logLevel: () =>
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** A probability such as an error rate: a number from 0 to 1. */
+  ratio: (fallback: number) =>
+    z.coerce
+      .number({ message: 'must be a number from 0 to 1' })
+      .min(0, { message: 'must be a number from 0 to 1' })
+      .max(1, { message: 'must be a number from 0 to 1' })
+      .default(fallback),
   flag: (fallback: boolean) =>
     z
       .enum(['true', 'false', '1', '0'], { message: 'must be true or false' })
@@ -32,9 +39,20 @@ export const platformEnv = z.object({
   SHUTDOWN_TIMEOUT_MS: env.milliseconds(10_000),
   REDIS_URL: env.url(['redis', 'rediss'], 'redis://127.0.0.1:6379'),
   RABBITMQ_URL: env.url(['amqp', 'amqps'], 'amqp://guest:guest@127.0.0.1:5672'),
+  /** Static fault defaults (the fault CLI overrides them at runtime, see docs/tracing.md). */
+  FAULT_LATENCY_MS: env.milliseconds(0),
+  FAULT_ERROR_RATE: env.ratio(0),
+  /** Consumer spans link to the producer instead of continuing its trace (docs/tracing.md). */
+  JUNCTION_MESSAGING_SPAN_LINKS: env.flag(false),
 });
 
 export type PlatformEnv = z.output<typeof platformEnv>;
+
+export interface FaultDefaults {
+  readonly latencyMs: number;
+  /** 0..1: the share of calls that fail with `unavailable`. */
+  readonly errorRate: number;
+}
 
 /**
  * The settings the shared platform needs. A service's config class extends it and adds its own;
@@ -45,6 +63,9 @@ export abstract class PlatformConfig {
   readonly shutdownTimeoutMs: number;
   readonly redisUrl: string;
   readonly rabbitmqUrl: string;
+  /** Injected faults when none are set at runtime (used by services with a FaultInjector). */
+  readonly faults: FaultDefaults;
+  readonly messagingSpanLinks: boolean;
   abstract readonly httpPort: number;
 
   protected constructor(e: PlatformEnv) {
@@ -52,6 +73,8 @@ export abstract class PlatformConfig {
     this.shutdownTimeoutMs = e.SHUTDOWN_TIMEOUT_MS;
     this.redisUrl = e.REDIS_URL;
     this.rabbitmqUrl = e.RABBITMQ_URL;
+    this.faults = { latencyMs: e.FAULT_LATENCY_MS, errorRate: e.FAULT_ERROR_RATE };
+    this.messagingSpanLinks = e.JUNCTION_MESSAGING_SPAN_LINKS;
   }
 }
 

@@ -1,4 +1,5 @@
 import { type z } from 'zod';
+import { MALFORMED_REQUEST } from '../grpc/malformed-request';
 import { DomainError } from './domain-error';
 
 /**
@@ -10,6 +11,9 @@ export function parseInput<S extends z.ZodType>(
   value: unknown,
   what = 'request',
 ): z.output<S> {
+  if (typeof value === 'object' && value !== null && MALFORMED_REQUEST in value) {
+    throw new DomainError('invalid_argument', `malformed ${what}: not a valid protobuf message`);
+  }
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const violations = result.error.issues.map((issue) => ({

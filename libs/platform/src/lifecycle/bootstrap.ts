@@ -3,6 +3,7 @@ import { type GrpcServiceInfo } from '@junction/contracts';
 import { type INestApplication, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { type MicroserviceOptions } from '@nestjs/microservices';
+import helmet from '@fastify/helmet';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { type Logger } from 'pino';
 import { type z } from 'zod';
@@ -12,7 +13,7 @@ import { grpcServerOptions, GrpcServerHandle } from '../grpc/grpc-server';
 import { Readiness } from '../health/readiness';
 import { AppLogger } from '../logging/app-logger';
 import { createLogger, PinoNestLogger } from '../logging/logger';
-import { shutdownTelemetry } from '../telemetry/sdk';
+import { configureTelemetry, httpRouteHook, shutdownTelemetry } from '../telemetry/sdk';
 import { PlatformModule } from './platform.module';
 import { ServiceIdentity } from './service-identity';
 
@@ -45,6 +46,7 @@ export async function runService<C extends PlatformConfig, S extends z.ZodType>(
     process.stderr.write(`${definition.name}: ${error.message}\n`);
     process.exit(EXIT_CONFIG);
   }
+  configureTelemetry(config);
   const logger = createLogger(definition.name, config.logLevel);
   process.on('unhandledRejection', (reason) => {
     logger.fatal({ err: reason }, 'unhandled promise rejection');
@@ -84,6 +86,11 @@ async function start<C extends PlatformConfig, S extends z.ZodType>(
     new FastifyAdapter({ bodyLimit: maxMessageBytes, return503OnClosing: true }),
     { logger: new PinoNestLogger(logger), abortOnError: false },
   );
+  const routeHook = httpRouteHook();
+  if (routeHook) app.getHttpAdapter().getInstance().addHook('onRequest', routeHook);
+  // Security headers on every response. CORS stays closed: Nest sends no CORS headers unless
+  // enableCors() is called, and browsers reach Junction through the gateway's single origin.
+  await app.register(helmet);
   if (grpc && definition.grpc) {
     app.connectMicroservice<MicroserviceOptions>(
       grpcServerOptions(

@@ -16,12 +16,11 @@ export class InventoryClient implements OnApplicationShutdown {
 
   constructor(config: OrdersConfig, readiness: Readiness) {
     const target = config.inventoryGrpcTarget;
-    this.client = new GrpcClient(
-      'inventory',
-      inventoryV1.InventoryServiceService,
-      target,
-      config.grpcDeadlineMs,
-    );
+    this.client = new GrpcClient('inventory', inventoryV1.InventoryServiceService, target, {
+      deadlineMs: config.grpcDeadlineMs,
+      // Keyed by order id: a repeated call has one effect, so a retry is safe.
+      idempotentMethods: ['getItem', 'reserve', 'release'],
+    });
     this.health = grpcPeerCheck('inventory', target);
     readiness.register(this.health);
   }

@@ -14,12 +14,11 @@ export class PaymentClient implements OnApplicationShutdown {
 
   constructor(config: OrdersConfig, readiness: Readiness) {
     const target = config.paymentGrpcTarget;
-    this.client = new GrpcClient(
-      'payment',
-      paymentV1.PaymentServiceService,
-      target,
-      config.grpcDeadlineMs,
-    );
+    this.client = new GrpcClient('payment', paymentV1.PaymentServiceService, target, {
+      deadlineMs: config.grpcDeadlineMs,
+      // Keyed by order id: a repeated call has one effect, so a retry is safe.
+      idempotentMethods: ['charge', 'refund'],
+    });
     this.health = grpcPeerCheck('payment', target);
     readiness.register(this.health);
   }

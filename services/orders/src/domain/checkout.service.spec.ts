@@ -7,6 +7,8 @@ import { type ChargeOutcome, type PaymentClient } from '../clients/payment.clien
 import { type OutboxRelay } from '../outbox/outbox-relay';
 import { type OrderStatusStream } from '../store/order-status-stream';
 import { type OrdersRepository } from '../store/orders.repository';
+import { OrdersConfig } from '../config';
+import { CheckoutCompensation } from './checkout-compensation';
 import { CheckoutService } from './checkout.service';
 import { type Order, type OrderStatus, type PlaceOrder } from './order';
 
@@ -115,7 +117,17 @@ function checkout(peers: PeerBehaviour = {}) {
   const statuses = mockOf<OrderStatusStream>();
   statuses.watch.mockImplementation(() => () => undefined);
 
-  const service = new CheckoutService(repository, inventory, payment, relay, statuses);
+  const config = new OrdersConfig(OrdersConfig.env.parse({}));
+  const compensation = new CheckoutCompensation(inventory, payment);
+  const service = new CheckoutService(
+    repository,
+    inventory,
+    payment,
+    relay,
+    statuses,
+    compensation,
+    config,
+  );
   return {
     service,
     orders,
@@ -183,7 +195,8 @@ describe(CheckoutService.name, () => {
 
       expect(error).toMatchObject({
         code: 'unavailable',
-        message: 'payment is unavailable; the order was not placed, try again',
+        message:
+          'payment is unavailable (payment unavailable: connect ECONNREFUSED); the order did not go through, try again',
         retryAfterSeconds: 2,
       });
       const [order] = [...world.orders.values()];
@@ -204,22 +217,23 @@ describe(CheckoutService.name, () => {
       expect(world.charges).toEqual([]);
     });
 
-    it('still rejects the order when the compensation itself fails', async () => {
+    it('leaves the order in flight for the sweeper when the compensation itself fails', async () => {
       const world = checkout({
         charge: () => peerUnavailable('payment'),
         compensationFails: true,
       });
       const error = await failure(world.service.place('user-1', placeOrder()));
       expect(error.code).toBe('unavailable');
-      expect([...world.orders.values()].map((o) => [o.status, o.reason])).toEqual([
-        ['rejected', 'payment_unavailable'],
-      ]);
+      // Rejecting now would hide stock that may still be reserved; the sweeper undoes it later.
+      expect([...world.orders.values()].map((o) => o.status)).toEqual(['pending']);
+      expect(world.transitions).toEqual([]);
     });
 
     it('passes a peer error other than unavailable through unchanged', async () => {
       const invalid = new DomainError('invalid_argument', 'lines.0.sku: must be a SKU');
       const world = checkout({ reserve: () => Promise.reject(invalid) });
       await expect(world.service.place('user-1', placeOrder())).rejects.toBe(invalid);
+      expect(world.transitions.map((t) => t.reason)).toEqual(['inventory_failed']);
     });
   });
 

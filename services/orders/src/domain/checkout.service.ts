@@ -1,12 +1,20 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { ordersV1, ROUTING_KEYS } from '@junction/contracts';
-import { isDomainError } from '@junction/platform';
+import {
+  currentTraceContext,
+  isDomainError,
+  withCallBudget,
+  withSpanBaggage,
+} from '@junction/platform';
 import { Injectable } from '@nestjs/common';
 import { InventoryClient } from '../clients/inventory.client';
 import { PaymentClient } from '../clients/payment.client';
+import { OrdersConfig } from '../config';
 import { OutboxRelay } from '../outbox/outbox-relay';
 import { OrdersRepository } from '../store/orders.repository';
+import { type OutboxEntry } from '../store/outbox';
 import { OrderStatusStream } from '../store/order-status-stream';
+import { CheckoutCompensation } from './checkout-compensation';
 import { isTerminal, type Order, type PlaceOrder } from './order';
 import { DependencyUnavailable, IdempotencyKeyReused, OrderNotFound } from './orders.errors';
 
@@ -27,6 +35,8 @@ export class CheckoutService {
     private readonly payment: PaymentClient,
     private readonly relay: OutboxRelay,
     private readonly statuses: OrderStatusStream,
+    private readonly compensation: CheckoutCompensation,
+    private readonly config: OrdersConfig,
   ) {}
 
   async place(userId: string, input: PlaceOrder, idempotencyKey?: string): Promise<PlacedOrder> {
@@ -45,13 +55,24 @@ export class CheckoutService {
       }
     }
     const order = newOrder(orderId, userId, input);
-    if (input.mode === 'queued') {
-      await this.repository.create(order, JSON.stringify(orderPlacedEvent(order)));
+    // Every span of this checkout, in every service, carries the path and the order id.
+    return withSpanBaggage({ 'checkout.path': order.mode, 'order.id': order.id }, () =>
+      this.start(order),
+    );
+  }
+
+  private async start(order: Order): Promise<PlacedOrder> {
+    if (order.mode === 'queued') {
+      await this.repository.create(order, outboxEntry(order));
       this.relay.kick();
       return { order, created: true };
     }
     await this.repository.create(order);
-    return { order: await this.checkoutBlocking(order), created: true };
+    // One budget for the whole checkout: each gRPC call gets at most what is left of it.
+    const final = await withCallBudget(this.config.checkoutBudgetMs, () =>
+      this.checkoutBlocking(order),
+    );
+    return { order: final, created: true };
   }
 
   /** Reserve, then charge, over gRPC; a decline releases the stock. The caller waits. */
@@ -64,7 +85,7 @@ export class CheckoutService {
       this.payment.charge(order.id, order.userId, reservation.totalCents, order.paymentMethod),
     );
     if (!charge.captured) {
-      await this.inventory.release(order.id);
+      await this.compensateOnFailure(order, 'inventory', () => this.inventory.release(order.id));
       return this.finish(order.id, 'rejected', 'payment_declined', reservation.totalCents);
     }
     return this.finish(order.id, 'confirmed', '', reservation.totalCents);
@@ -72,7 +93,9 @@ export class CheckoutService {
 
   /**
    * A peer that fails or misses its deadline leaves the outcome unknown: undo what may have
-   * happened (release and refund are idempotent), reject the order, answer 503.
+   * happened and reject the order. If even the undo cannot reach a peer, the order stays in
+   * flight and the sweeper of abandoned checkouts finishes the undo later. The caller gets 503
+   * (with the peer's Retry-After, e.g. while its circuit is open) or the peer's own error.
    */
   private async compensateOnFailure<T>(
     order: Order,
@@ -82,10 +105,17 @@ export class CheckoutService {
     try {
       return await call();
     } catch (error) {
-      if (!isDomainError(error) || error.code !== 'unavailable') throw error;
-      await Promise.allSettled([this.inventory.release(order.id), this.payment.refund(order.id)]);
-      await this.repository.transition(order.id, 'rejected', `${peer}_unavailable`);
-      throw new DependencyUnavailable(peer);
+      const unavailable = isDomainError(error) && error.code === 'unavailable';
+      if (await this.compensation.undo(order.id)) {
+        await this.repository.transition(
+          order.id,
+          'rejected',
+          `${peer}_${unavailable ? 'unavailable' : 'failed'}`,
+        );
+      }
+      if (unavailable)
+        throw new DependencyUnavailable(peer, error.message, error.retryAfterSeconds);
+      throw error;
     }
   }
 
@@ -141,6 +171,12 @@ function newOrder(id: string, userId: string, input: PlaceOrder): Order {
     updatedAt: now,
     history: [{ status: 'pending', reason: '', at: now }],
   };
+}
+
+/** The order.placed event, with the trace context it was created in (the relay resumes it). */
+function outboxEntry(order: Order): string {
+  const entry: OutboxEntry = { ...orderPlacedEvent(order), traceContext: currentTraceContext() };
+  return JSON.stringify(entry);
 }
 
 function orderPlacedEvent(order: Order): {

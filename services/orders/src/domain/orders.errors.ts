@@ -13,12 +13,12 @@ export class IdempotencyKeyReused extends DomainError {
 }
 
 export class DependencyUnavailable extends DomainError {
-  constructor(dependency: string) {
+  constructor(dependency: string, cause: string, retryAfterSeconds = 2) {
     super(
       'unavailable',
-      `${dependency} is unavailable; the order was not placed, try again`,
+      `${dependency} is unavailable (${cause}); the order did not go through, try again`,
       [],
-      2,
+      retryAfterSeconds,
     );
   }
 }

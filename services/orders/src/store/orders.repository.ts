@@ -2,15 +2,20 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { type Order, type OrderLine, type OrderStatus, type StatusChange } from '../domain/order';
 
+/** Blocking checkouts not finished yet, by start time: what a crash of orders leaves behind. */
+const IN_FLIGHT_BLOCKING = 'blocking-in-flight';
+
 /** Redis pub/sub channel of status changes (channels are not key-prefixed, so it names orders). */
 export const STATUS_CHANNEL = 'orders:status';
 
 /**
  * Moves a pending order to a terminal status, once: a second outcome for the same order (a
- * duplicate or late event) changes nothing. KEYS: order:<id>, order:<id>:history.
- * ARGV: status, reason, at, change JSON, channel, totalCents ('' keeps it).
+ * duplicate or late event) changes nothing. KEYS: order:<id>, order:<id>:history, the
+ * in-flight blocking checkouts. ARGV: status, reason, at, change JSON, channel, totalCents
+ * ('' keeps it), order id.
  */
 const TRANSITION = `
+redis.call('ZREM', KEYS[3], ARGV[7])
 if redis.call('HGET', KEYS[1], 'status') ~= 'pending' then return 0 end
 redis.call('HSET', KEYS[1], 'status', ARGV[1], 'reason', ARGV[2], 'updatedAt', ARGV[3])
 if ARGV[6] ~= '' then redis.call('HSET', KEYS[1], 'totalCents', ARGV[6]) end
@@ -43,6 +48,8 @@ export class OrdersRepository {
       multi.rpush(`order:${order.id}:history`, JSON.stringify(change));
     multi.zadd(`user:${order.userId}:orders`, Date.parse(order.createdAt), order.id);
     if (outboxEntry !== undefined) multi.rpush('outbox', outboxEntry);
+    if (order.mode === 'blocking')
+      multi.zadd(IN_FLIGHT_BLOCKING, Date.parse(order.createdAt), order.id);
     await multi.exec();
   }
 
@@ -56,15 +63,17 @@ export class OrdersRepository {
     const change: StatusChange = { status, reason, at };
     const changed = await this.redis.eval(
       TRANSITION,
-      2,
+      3,
       `order:${orderId}`,
       `order:${orderId}:history`,
+      IN_FLIGHT_BLOCKING,
       status,
       reason,
       at,
       JSON.stringify(change),
       STATUS_CHANNEL,
       totalCents === undefined ? '' : String(totalCents),
+      orderId,
     );
     return changed === 1;
   }
@@ -88,6 +97,11 @@ export class OrdersRepository {
       updatedAt: hash.updatedAt ?? '',
       history: history.map((entry) => JSON.parse(entry) as StatusChange),
     };
+  }
+
+  /** Blocking checkouts started before `olderThan` that never finished (their caller is gone). */
+  async abandonedBlocking(olderThan: Date, limit = 100): Promise<string[]> {
+    return this.redis.zrangebyscore(IN_FLIGHT_BLOCKING, 0, olderThan.getTime(), 'LIMIT', 0, limit);
   }
 
   async listIdsForUser(userId: string, limit: number): Promise<string[]> {

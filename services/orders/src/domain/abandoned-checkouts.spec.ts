@@ -1,0 +1,120 @@
+import { randomUUID } from 'node:crypto';
+import { AppLogger } from '@junction/platform';
+import { mockOf, TestRedis } from '@junction/platform/testing';
+import pino from 'pino';
+import { OrdersConfig } from '../config';
+import { OrdersRepository } from '../store/orders.repository';
+import { AbandonedCheckouts } from './abandoned-checkouts';
+import { type CheckoutCompensation } from './checkout-compensation';
+import { type Order } from './order';
+
+function blockingOrder(startedAt: Date, overrides: Partial<Order> = {}): Order {
+  const at = startedAt.toISOString();
+  return {
+    id: randomUUID(),
+    userId: randomUUID(),
+    mode: 'blocking',
+    status: 'pending',
+    reason: '',
+    lines: [{ sku: 'JNC-MUG', quantity: 1 }],
+    paymentMethod: 'pm_card_ok',
+    totalCents: 0,
+    createdAt: at,
+    updatedAt: at,
+    history: [{ status: 'pending', reason: '', at }],
+    ...overrides,
+  };
+}
+
+describe(AbandonedCheckouts.name, () => {
+  let store: TestRedis;
+  const config = new OrdersConfig(OrdersConfig.env.parse({ CHECKOUT_BUDGET_MS: '5000' }));
+  const logger = new AppLogger(pino({ level: 'silent' }));
+
+  beforeAll(async () => {
+    store = await TestRedis.connect({ label: 'abandoned-checkouts' });
+  });
+
+  afterAll(async () => {
+    await store.close();
+  });
+
+  function sweeper(undo: (orderId: string) => Promise<boolean>) {
+    const repository = new OrdersRepository(store.redis);
+    const compensation = mockOf<CheckoutCompensation>();
+    const undone: string[] = [];
+    compensation.undo.mockImplementation(async (orderId) => {
+      const done = await undo(orderId);
+      if (done) undone.push(orderId);
+      return done;
+    });
+    return {
+      repository,
+      undone,
+      sweeper: new AbandonedCheckouts(repository, compensation, config, logger),
+    };
+  }
+
+  describe('sweep', () => {
+    it('undoes and rejects a blocking checkout older than twice the budget, as interrupted', async () => {
+      const now = new Date();
+      const world = sweeper(() => Promise.resolve(true));
+      const old = blockingOrder(new Date(now.getTime() - 11_000));
+      await world.repository.create(old);
+
+      await expect(world.sweeper.sweep(now)).resolves.toBe(1);
+
+      expect(world.undone).toEqual([old.id]);
+      await expect(world.repository.find(old.id)).resolves.toMatchObject({
+        status: 'rejected',
+        reason: 'interrupted',
+      });
+      await expect(world.sweeper.sweep(now)).resolves.toBe(0);
+    });
+
+    it('leaves a checkout that may still be running alone', async () => {
+      const now = new Date();
+      const world = sweeper(() => Promise.resolve(true));
+      const recent = blockingOrder(new Date(now.getTime() - 3_000));
+      await world.repository.create(recent);
+
+      await world.sweeper.sweep(now);
+
+      await expect(world.repository.find(recent.id)).resolves.toMatchObject({ status: 'pending' });
+      expect(world.undone).not.toContain(recent.id);
+    });
+
+    it('keeps an order in flight while a peer cannot be reached, and closes it on a later sweep', async () => {
+      const now = new Date();
+      let peerUp = false;
+      const world = sweeper(() => Promise.resolve(peerUp));
+      const old = blockingOrder(new Date(now.getTime() - 60_000));
+      await world.repository.create(old);
+
+      await world.sweeper.sweep(now);
+      await expect(world.repository.find(old.id)).resolves.toMatchObject({ status: 'pending' });
+
+      peerUp = true;
+      await world.sweeper.sweep(now);
+      await expect(world.repository.find(old.id)).resolves.toMatchObject({
+        status: 'rejected',
+        reason: 'interrupted',
+      });
+    });
+
+    it('never touches a blocking checkout that finished', async () => {
+      const now = new Date();
+      const world = sweeper(() => Promise.resolve(true));
+      const finished = blockingOrder(new Date(now.getTime() - 60_000));
+      await world.repository.create(finished);
+      await world.repository.transition(finished.id, 'confirmed', '', 1200);
+
+      await world.sweeper.sweep(now);
+
+      expect(world.undone).not.toContain(finished.id);
+      await expect(world.repository.find(finished.id)).resolves.toMatchObject({
+        status: 'confirmed',
+      });
+    });
+  });
+});

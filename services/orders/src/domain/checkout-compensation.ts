@@ -1,0 +1,36 @@
+import { isDomainError } from '@junction/platform';
+import { Injectable } from '@nestjs/common';
+import { InventoryClient } from '../clients/inventory.client';
+import { PaymentClient } from '../clients/payment.client';
+
+/**
+ * Undoes whatever part of a blocking checkout may have happened: returns the stock and refunds
+ * the charge. Both are idempotent per order, so undoing twice, or undoing what never happened,
+ * is safe. Used when a peer fails mid-checkout and by the sweeper of abandoned checkouts.
+ */
+@Injectable()
+export class CheckoutCompensation {
+  constructor(
+    private readonly inventory: InventoryClient,
+    private readonly payment: PaymentClient,
+  ) {}
+
+  /** true when everything is undone; false when a peer could not be reached (try again later). */
+  async undo(orderId: string): Promise<boolean> {
+    const [release, refund] = await Promise.allSettled([
+      this.inventory.release(orderId),
+      this.payment.refund(orderId),
+    ]);
+    return (
+      release.status === 'fulfilled' &&
+      (refund.status === 'fulfilled' || nothingToRefund(refund.reason))
+    );
+  }
+}
+
+/** No payment (not_found) or a declined one (failed_precondition): nothing was charged. */
+function nothingToRefund(error: unknown): boolean {
+  return (
+    isDomainError(error) && (error.code === 'not_found' || error.code === 'failed_precondition')
+  );
+}

@@ -48,3 +48,8 @@ export {
 } from './auth/jwt-verifier';
 export { bearerAuthProviders } from './auth/auth.providers';
 export { RateLimiter, type RateLimit } from './rate-limit/rate-limiter';
+export {
+  GrpcServiceConfig,
+  grpcServiceEnv,
+  type GrpcServiceEnv,
+} from './config/grpc-service-config';

@@ -1,28 +1,6 @@
-import {
-  env,
-  jwtVerifierEnv,
-  jwtVerifierSettings,
-  PlatformConfig,
-  platformEnv,
-} from '@junction/platform';
-import { type z } from 'zod';
+import { GrpcServiceConfig, grpcServiceEnv } from '@junction/platform';
 
-const schema = platformEnv.extend({
-  HTTP_PORT: env.port(3005),
-  GRPC_PORT: env.port(50055),
-  ...jwtVerifierEnv,
-});
-
-export class InventoryConfig extends PlatformConfig {
-  static readonly env = schema;
-  readonly httpPort: number;
-  readonly grpcPort: number;
-  readonly jwt: { readonly jwksUrl: string; readonly issuer: string; readonly audience: string };
-
-  constructor(e: z.output<typeof schema>) {
-    super(e);
-    this.httpPort = e.HTTP_PORT;
-    this.grpcPort = e.GRPC_PORT;
-    this.jwt = jwtVerifierSettings(e);
-  }
+/** HTTP_PORT, GRPC_PORT, the JWKS settings, and the platform's variables (see libs/platform). */
+export class InventoryConfig extends GrpcServiceConfig {
+  static readonly env = grpcServiceEnv({ http: 3005, grpc: 50055 });
 }

@@ -39,6 +39,8 @@ export const platformEnv = z.object({
   SHUTDOWN_TIMEOUT_MS: env.milliseconds(10_000),
   REDIS_URL: env.url(['redis', 'rediss'], 'redis://127.0.0.1:6379'),
   RABBITMQ_URL: env.url(['amqp', 'amqps'], 'amqp://guest:guest@127.0.0.1:5672'),
+  /** Proxies in front of the service whose X-Forwarded-For to trust (the mesh: 1). */
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(5).default(0),
   /** Static fault defaults (the fault CLI overrides them at runtime, see docs/tracing.md). */
   FAULT_LATENCY_MS: env.milliseconds(0),
   FAULT_ERROR_RATE: env.ratio(0),
@@ -63,6 +65,8 @@ export abstract class PlatformConfig {
   readonly shutdownTimeoutMs: number;
   readonly redisUrl: string;
   readonly rabbitmqUrl: string;
+  /** Client IPs (rate limits) come from X-Forwarded-For through this many proxies. */
+  readonly trustProxyHops: number;
   /** Injected faults when none are set at runtime (used by services with a FaultInjector). */
   readonly faults: FaultDefaults;
   readonly messagingSpanLinks: boolean;
@@ -73,6 +77,7 @@ export abstract class PlatformConfig {
     this.shutdownTimeoutMs = e.SHUTDOWN_TIMEOUT_MS;
     this.redisUrl = e.REDIS_URL;
     this.rabbitmqUrl = e.RABBITMQ_URL;
+    this.trustProxyHops = e.TRUST_PROXY_HOPS;
     this.faults = { latencyMs: e.FAULT_LATENCY_MS, errorRate: e.FAULT_ERROR_RATE };
     this.messagingSpanLinks = e.JUNCTION_MESSAGING_SPAN_LINKS;
   }

@@ -83,7 +83,11 @@ async function start<C extends PlatformConfig, S extends z.ZodType>(
   });
   const app = await NestFactory.create<NestFastifyApplication>(
     { module: class JunctionRoot {}, imports: [root, definition.module] },
-    new FastifyAdapter({ bodyLimit: maxMessageBytes, return503OnClosing: true }),
+    new FastifyAdapter({
+      trustProxy: config.trustProxyHops > 0 ? config.trustProxyHops : false,
+      bodyLimit: maxMessageBytes,
+      return503OnClosing: true,
+    }),
     { logger: new PinoNestLogger(logger), abortOnError: false },
   );
   const routeHook = httpRouteHook();

@@ -13,7 +13,7 @@ import {
   removeInfrastructure,
   resetInfrastructure,
 } from './support/environment.mts';
-import { grpcHealth } from './support/grpc-health.mts';
+import { grpcHealth, reflectedServices } from './support/grpc-health.mts';
 import { startE2eTopology } from './support/topology.mts';
 
 const GRPC_SERVICES = {
@@ -51,6 +51,9 @@ describe('local topology', () => {
           'SERVING',
           `${service} ${name}`,
         );
+        const reflected = await reflectedServices(topology.grpcTarget(service));
+        assert.ok(reflected.includes(name), `${service} reflects ${name}: ${reflected.join(', ')}`);
+        assert.ok(reflected.includes('grpc.health.v1.Health'), `${service} reflects grpc health`);
       }
       const orders = (await (await fetch(topology.url('orders', '/readyz'))).json()) as {
         checks: object;
@@ -65,6 +68,28 @@ describe('local topology', () => {
       const codes = await topology.stop();
       assert.deepEqual(codes, { user: 0, inventory: 0, payment: 0, auth: 0, orders: 0 });
     }
+  });
+});
+
+describe('npm start', () => {
+  it('names the missing dependency and how to start it, instead of a stack trace', async () => {
+    const child = spawn(process.execPath, [join(ROOT, 'tools', 'local', 'start.mts')], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        REDIS_URL: 'redis://127.0.0.1:1',
+        RABBITMQ_URL: 'amqp://guest:guest@127.0.0.1:2',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    assert.equal(await new Promise((resolve) => child.once('exit', resolve)), 1);
+    assert.match(output, /Redis is not reachable at redis:\/\/127\.0\.0\.1:1\./);
+    assert.match(output, /redis-server --daemonize yes/);
+    assert.match(output, /RabbitMQ is not reachable at 127\.0\.0\.1:2\./);
+    assert.match(output, /rabbitmq-server -detached/);
+    assert.doesNotMatch(output, /\n\s+at /, 'no stack trace');
   });
 });
 

@@ -2,7 +2,8 @@ import { type Server, ServerCredentials } from '@grpc/grpc-js';
 import { ReflectionService } from '@grpc/reflection';
 import { type GrpcServiceInfo, PROTO_ROOT } from '@junction/contracts';
 import { type GrpcOptions, Transport } from '@nestjs/microservices';
-import { HealthImplementation } from 'grpc-health-check';
+import { loadSync } from '@grpc/proto-loader';
+import { HealthImplementation, protoPath as healthProtoPath } from 'grpc-health-check';
 import { MALFORMED_REQUEST } from './malformed-request';
 
 /** Proto-loader settings shared by servers and reflection: camelCase fields, enums as names. */
@@ -32,7 +33,9 @@ export class GrpcServerHandle {
     this.server = server;
     markUndecodableRequests(packageDefinition);
     this.health.addToServer(server);
-    new ReflectionService(packageDefinition as never).addToServer(server);
+    // Reflection describes the service's own API and the standard health service beside it.
+    const described = { ...loadSync(healthProtoPath), ...packageDefinition };
+    new ReflectionService(described as never).addToServer(server);
   }
 
   /** Reports NOT_SERVING, then waits for in-flight calls to finish (at most `timeoutMs`). */

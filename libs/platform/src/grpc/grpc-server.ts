@@ -35,7 +35,7 @@ export class GrpcServerHandle {
     this.health.addToServer(server);
     // Reflection describes the service's own API and the standard health service beside it.
     const described = { ...loadSync(healthProtoPath), ...packageDefinition };
-    new ReflectionService(described as never).addToServer(server);
+    new ReflectionService(described).addToServer(server);
   }
 
   /** Reports NOT_SERVING, then waits for in-flight calls to finish (at most `timeoutMs`). */

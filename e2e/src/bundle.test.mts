@@ -8,9 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { bundle } from '../../tools/bundle/bundle.mts';
-import { devSigningKey, portsOf } from '../../tools/local/topology.mts';
+import { devSigningKey, portsOf, SERVICES as ALL } from '../../tools/local/topology.mts';
 
-const SERVICES = ['auth', 'user', 'orders', 'payment', 'inventory'];
+/** Every service of the local topology, generated ones included: each ships as an image. */
+const SERVICES = Object.keys(ALL);
 const OFFSET = 200;
 const workdir = mkdtempSync(join(tmpdir(), 'junction-bundles-'));
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';

@@ -6,6 +6,7 @@ import { totalmem } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
+import { SERVICES } from '../local/topology.mts';
 import { capture, checkTools, CLUSTER, CONTEXT, failIf, TOOLS } from './preflight.mts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -72,11 +73,11 @@ function skaffoldArgs(): string[] {
   return args;
 }
 
-const SERVICES = ['auth', 'user', 'orders', 'payment', 'inventory'];
-
 function printUrls(): void {
   const app = flags['no-mesh']
-    ? 'http://localhost:3001..3005 (one port per service)'
+    ? `one port per service: ${Object.entries(SERVICES)
+        .map(([name, ports]) => `${name} http://localhost:${String(ports.http)}`)
+        .join(', ')}`
     : 'http://localhost:8080';
   const inventory = flags['no-mesh'] ? 'http://localhost:3005' : 'http://localhost:8080';
   console.log(`
@@ -96,9 +97,8 @@ function portForwards(): void {
     ['svc/rabbitmq', '15672:15672'],
   ];
   if (flags['no-mesh'])
-    SERVICES.forEach((s, i) =>
-      forwards.push([`svc/${s}`, `${String(3001 + i)}:${String(3001 + i)}`]),
-    );
+    for (const [name, ports] of Object.entries(SERVICES))
+      forwards.push([`svc/${name}`, `${String(ports.http)}:${String(ports.http)}`]);
   const children = forwards.map(([target, ports]) =>
     spawn('kubectl', ['--context', CONTEXT, '-n', 'junction', 'port-forward', target, ports], {
       stdio: ['ignore', 'ignore', 'inherit'],
@@ -139,7 +139,7 @@ if (flags.dev) {
   sh('skaffold', ['dev', '--port-forward', '--cleanup=false', ...skaffoldArgs()]);
 } else {
   sh('skaffold', ['run', '--status-check=true', ...skaffoldArgs()]);
-  for (const s of SERVICES)
+  for (const s of Object.keys(SERVICES))
     sh('kubectl', [
       '--context',
       CONTEXT,

@@ -1,4 +1,4 @@
-// `npm start`: the five services as local processes against RabbitMQ and Redis on localhost.
+// `npm start`: every service as a local process against RabbitMQ and Redis on localhost.
 import { reachable, SERVICES, startTopology, stopAll } from './topology.mts';
 
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -7,9 +7,9 @@ const rabbitmqUrl = process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:56
 if (process.argv.includes('--help')) {
   console.log(`usage: npm start
 
-Builds and starts auth, user, orders, payment and inventory as separate processes on fixed
-ports, against RabbitMQ and Redis on localhost, waits until every /readyz is green and prints
-the URLs. Ctrl-C stops them all (graceful shutdown).
+Builds and starts every service (${Object.keys(SERVICES).join(', ')}) as separate processes
+on fixed ports, against RabbitMQ and Redis on localhost, waits until every /readyz is green and
+prints the URLs. Ctrl-C stops them all (graceful shutdown).
 
 Environment: REDIS_URL (default ${redisUrl}), RABBITMQ_URL (default amqp://guest:guest@127.0.0.1:5672).`);
   process.exit(0);
@@ -31,7 +31,7 @@ if (missing.length > 0) {
   process.exit(1);
 }
 
-console.log('starting auth, user, orders, payment, inventory ...');
+console.log(`starting ${Object.keys(SERVICES).join(', ')} ...`);
 const running = await startTopology({ redisUrl, rabbitmqUrl }).catch((error: unknown) => {
   console.error(
     `could not start the topology: ${error instanceof Error ? error.message : String(error)}`,

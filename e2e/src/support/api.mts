@@ -26,9 +26,9 @@ export interface Reply<T = unknown> {
 }
 
 export class Api {
-  private readonly topology: E2eTopology;
+  private readonly topology: Pick<E2eTopology, 'url'>;
 
-  constructor(topology: E2eTopology) {
+  constructor(topology: Pick<E2eTopology, 'url'>) {
     this.topology = topology;
   }
 

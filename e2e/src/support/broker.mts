@@ -1,9 +1,13 @@
 // Direct access to the e2e vhost, as an outside AMQP client would have.
+import { randomUUID } from 'node:crypto';
 import { type ConfirmChannel, connect } from 'amqplib';
 import { RABBITMQ_URL } from './environment.mts';
 
-export async function withChannel<T>(fn: (channel: ConfirmChannel) => Promise<T>): Promise<T> {
-  const connection = await connect(RABBITMQ_URL);
+export async function withChannel<T>(
+  fn: (channel: ConfirmChannel) => Promise<T>,
+  url = RABBITMQ_URL,
+): Promise<T> {
+  const connection = await connect(url);
   try {
     const channel = await connection.createConfirmChannel();
     return await fn(channel);
@@ -48,4 +52,29 @@ export function drain(
 
 export function queueDepth(queue: string): Promise<number> {
   return withChannel(async (channel) => (await channel.checkQueue(queue)).messageCount);
+}
+
+/** How many consumers a queue has: 0 while it does not exist yet. */
+export async function consumerCount(queue: string, url = RABBITMQ_URL): Promise<number> {
+  try {
+    return await withChannel(
+      async (channel) => (await channel.checkQueue(queue)).consumerCount,
+      url,
+    );
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * A new queue bound to `routingKeys` on the events exchange, to see what the services publish
+ * (drain it with `drain`; it goes away with the vhost).
+ */
+export function bindTestQueue(routingKeys: readonly string[]): Promise<string> {
+  return withChannel(async (channel) => {
+    await channel.assertExchange('junction.events', 'topic', { durable: true });
+    const { queue } = await channel.assertQueue(`e2e.listen.${randomUUID()}`, { durable: false });
+    for (const key of routingKeys) await channel.bindQueue(queue, 'junction.events', key);
+    return queue;
+  });
 }

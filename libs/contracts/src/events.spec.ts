@@ -1,26 +1,56 @@
-import {
-  inventoryRejectedSchema,
-  inventoryReservedSchema,
-  orderPlacedSchema,
-  paymentCapturedSchema,
-  paymentDeclinedSchema,
-} from './events';
+import { type z } from 'zod';
+import { EVENT_EXAMPLES } from './event-examples';
+import { orderPlacedSchema, ROUTING_KEYS } from './events';
+import * as contracts from './index';
 import { OrderPlaced } from './generated/junction/orders/v1/events.pb';
-import { InventoryRejected, InventoryReserved } from './generated/junction/inventory/v1/events.pb';
-import { PaymentCaptured, PaymentDeclined } from './generated/junction/payment/v1/events.pb';
 
-const pairs = [
-  ['order.placed', orderPlacedSchema, OrderPlaced],
-  ['inventory.reserved', inventoryReservedSchema, InventoryReserved],
-  ['inventory.rejected', inventoryRejectedSchema, InventoryRejected],
-  ['payment.captured', paymentCapturedSchema, PaymentCaptured],
-  ['payment.declined', paymentDeclinedSchema, PaymentDeclined],
-] as const;
+interface ProtoMessage {
+  fromJSON(json: unknown): object;
+  toJSON(message: never): unknown;
+}
+
+const exports = contracts as unknown as Record<string, unknown>;
+const pascal = (name: string): string => `${name.charAt(0).toUpperCase()}${name.slice(1)}`;
+
+/**
+ * Every event in ROUTING_KEYS with what must exist for it: the zod schema `<name>Schema`, the
+ * proto message `<Name>` in one of the `<domain>V1` namespaces, and an example. Derived, so an
+ * event added by hand or by the service generator is checked without editing this file.
+ */
+const events = Object.entries(ROUTING_KEYS).map(([name, key]) => {
+  const messages = Object.entries(exports)
+    .filter(([namespace]) => /^[a-z][A-Za-z]*V\d+$/.test(namespace))
+    .map(([, namespace]) => (namespace as Record<string, unknown>)[pascal(name)])
+    .filter((message): message is ProtoMessage => message !== undefined);
+  return {
+    key,
+    schema: exports[`${name}Schema`] as z.ZodObject | undefined,
+    messages,
+    example: (EVENT_EXAMPLES as Record<string, unknown>)[key],
+  };
+});
 
 describe('event schemas', () => {
-  it.each(pairs)('%s validates exactly the fields of its proto message', (_, schema, message) => {
-    const protoFields = Object.keys(message.fromJSON({})).sort();
-    expect(Object.keys(schema.shape).sort()).toEqual(protoFields);
+  it.each(events)(
+    '$key has a schema, one proto message with the same fields and an example',
+    (event) => {
+      expect(event.schema).toBeDefined();
+      expect(event.messages).toHaveLength(1);
+      const protoFields = Object.keys(event.messages[0]!.fromJSON({})).sort();
+      expect(Object.keys(event.schema!.shape).sort()).toEqual(protoFields);
+      expect(event.example).toBeDefined();
+    },
+  );
+
+  it.each(events)('$key: its example is valid and survives the proto3 JSON round trip', (event) => {
+    expect(event.schema!.safeParse(event.example).error).toBeUndefined();
+    const message = event.messages[0]!;
+    expect(message.toJSON(message.fromJSON(event.example) as never)).toEqual(event.example);
+    expect((event.example as { type: string }).type).toBe(event.key);
+  });
+
+  it('has an example for routing keys only', () => {
+    expect(Object.keys(EVENT_EXAMPLES).sort()).toEqual(Object.values(ROUTING_KEYS).sort());
   });
 
   it('accepts the proto3 JSON that the generated code writes', () => {

@@ -11,3 +11,4 @@ export {
   type GrpcServiceName,
 } from './proto-files';
 export * from './events';
+export { EVENT_EXAMPLES } from './event-examples';

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { PROFILES, render, type Profile } from './charts.mts';
 import { ofKind, workloads } from './objects.mts';
 import { config, loadSkaffold } from './skaffold.mts';
+import { chartServices, grpcPaths } from './values.mts';
 
 /** Istio's protocol selection by port name: <protocol>[-<suffix>]. */
 const PROTOCOL_NAME =
@@ -23,26 +24,19 @@ interface HttpRoute {
   fault?: { delay?: { fixedDelay: string } };
 }
 
-/** The callers the design allows per gRPC API (docs/kubernetes.md, "Who may call whom"). */
-const ALLOWED_CALLERS: Record<string, { callers: string[]; paths: string[] }> = {
-  user: {
-    callers: ['auth'],
-    paths: ['CreateUser', 'GetUser', 'VerifyCredentials'].map(
-      (m) => `/junction.user.v1.UserService/${m}`,
-    ),
-  },
-  inventory: {
-    callers: ['orders'],
-    paths: ['GetItem', 'Reserve', 'Release'].map(
-      (m) => `/junction.inventory.v1.InventoryService/${m}`,
-    ),
-  },
-  payment: {
-    callers: ['orders'],
-    paths: ['Charge', 'Refund'].map((m) => `/junction.payment.v1.PaymentService/${m}`),
-  },
+/**
+ * The callers the design allows per gRPC API of the reference services (docs/kubernetes.md,
+ * "Who may call whom"). The chart must declare exactly these; any other service (a generated
+ * one) is checked against what the chart declares for it, which is nobody until someone adds a
+ * caller.
+ */
+const DESIGNED_CALLERS: Record<string, { callers: string[]; methods: string[] }> = {
+  user: { callers: ['auth'], methods: ['CreateUser', 'GetUser', 'VerifyCredentials'] },
+  inventory: { callers: ['orders'], methods: ['GetItem', 'Reserve', 'Release'] },
+  payment: { callers: ['orders'], methods: ['Charge', 'Refund'] },
 };
 const NOT_IDEMPOTENT = ['CreateUser', 'Reserve', 'Release', 'Charge', 'Refund'];
+const services = chartServices();
 
 function gatewayIdentity(): { namespace: string; serviceAccount: string } {
   const release = config(loadSkaffold(), 'istio').deploy?.helm?.releases?.find(
@@ -224,7 +218,7 @@ describe('mesh policy', () => {
         `cluster.local/ns/${gateway.namespace}/sa/${gateway.serviceAccount}`,
       ]);
       const policies = ofKind<Spec<{ rules: Rule[]; action: string }>>(all, 'AuthorizationPolicy');
-      assert.equal(policies.length, 5);
+      assert.equal(policies.length, Object.keys(services).length);
       for (const policy of policies) {
         assert.equal(policy.spec.action, 'ALLOW');
         for (const rule of policy.spec.rules) {
@@ -241,52 +235,83 @@ describe('mesh policy', () => {
     });
   }
 
-  it('default: gRPC APIs admit only the designed callers and methods; REST only from the gateway', () => {
+  it('the chart declares the designed callers and (non-)idempotent methods of the reference APIs', () => {
+    for (const [name, design] of Object.entries(DESIGNED_CALLERS)) {
+      const grpc = services[name]?.grpc;
+      assert.ok(grpc, `${name} serves no gRPC`);
+      assert.deepEqual(grpc.callers, design.callers, `${name}: callers`);
+      assert.deepEqual(
+        grpc.methods.map((m) => m.name),
+        design.methods,
+        `${name}: methods`,
+      );
+      for (const method of grpc.methods) {
+        assert.equal(method.idempotent, !NOT_IDEMPOTENT.includes(method.name), method.name);
+      }
+    }
+  });
+
+  it('default: deny by default; gRPC only from the declared callers and methods, REST only from the gateway', () => {
     const { app } = render('default');
     const gateway = gatewayIdentity();
     const gatewayPrincipal = `cluster.local/ns/${gateway.namespace}/sa/${gateway.serviceAccount}`;
     for (const policy of ofKind<Spec<{ rules: Rule[] }>>(app, 'AuthorizationPolicy')) {
       const name = policy.metadata.name;
-      const expected = ALLOWED_CALLERS[name];
+      const declared = services[name];
+      assert.ok(declared, `AuthorizationPolicy ${name} for a service the chart does not declare`);
       const grpcRules = policy.spec.rules.filter((r) => r.to?.some((t) => t.operation.paths));
       const restRules = policy.spec.rules.filter((r) => !r.to?.some((t) => t.operation.paths));
-      assert.equal(restRules.length, 1, `${name}: one REST rule`);
-      assert.deepEqual(
-        restRules[0]!.from?.flatMap((f) => f.source.principals),
-        [gatewayPrincipal],
-      );
-      if (!expected) {
-        assert.equal(grpcRules.length, 0, `${name} serves no gRPC but allows gRPC paths`);
+      const isPublic = (declared.publicRoutes ?? []).length > 0;
+      assert.equal(restRules.length, isPublic ? 1 : 0, `${name}: REST rules`);
+      if (isPublic) {
+        assert.deepEqual(
+          restRules[0]!.from?.flatMap((f) => f.source.principals),
+          [gatewayPrincipal],
+        );
+        assert.deepEqual(
+          restRules[0]!.to?.flatMap((t) => t.operation.ports),
+          [String(declared.httpPort)],
+        );
+      }
+      const callers = declared.grpc?.callers ?? [];
+      if (!declared.grpc || callers.length === 0) {
+        assert.equal(grpcRules.length, 0, `${name} declares no gRPC callers but admits some`);
         continue;
       }
       assert.equal(grpcRules.length, 1, `${name}: one gRPC rule`);
-      const principals = grpcRules[0]!.from?.flatMap((f) => f.source.principals ?? []);
       assert.deepEqual(
-        principals,
-        expected.callers.map((c) => `cluster.local/ns/junction/sa/${c}`),
+        grpcRules[0]!.from?.flatMap((f) => f.source.principals ?? []),
+        callers.map((c) => `cluster.local/ns/junction/sa/${c}`),
       );
       assert.deepEqual(
         grpcRules[0]!.to?.flatMap((t) => t.operation.paths ?? []).sort(),
-        [...expected.paths].sort(),
+        grpcPaths(declared.grpc).sort(),
+      );
+      assert.ok(
+        grpcRules.every((r) => r.from?.every((f) => (f.source.principals ?? []).length > 0)),
+        `${name}: a gRPC rule without principals would admit anyone`,
       );
     }
   });
 
   it('default: in-mesh retries only for idempotent gRPC methods, every route has a timeout', () => {
-    const services = ofKind<Spec<{ http: HttpRoute[]; gateways?: string[] }>>(
+    const meshRoutes = ofKind<Spec<{ http: HttpRoute[]; gateways?: string[] }>>(
       render('default').app,
       'VirtualService',
     ).filter((vs) => vs.spec.gateways?.includes('mesh'));
-    assert.deepEqual(services.map((vs) => vs.metadata.name).sort(), [
-      'inventory',
-      'payment',
-      'user',
-    ]);
-    for (const vs of services) {
+    assert.deepEqual(
+      meshRoutes.map((vs) => vs.metadata.name).sort(),
+      Object.keys(services)
+        .filter((name) => services[name]?.grpc)
+        .sort(),
+    );
+    for (const vs of meshRoutes) {
+      const methods = services[vs.metadata.name]?.grpc?.methods ?? [];
       for (const route of vs.spec.http) {
         assert.ok(route.timeout, `${vs.metadata.name}/${route.name ?? ''}: no timeout`);
         const method = route.match?.[0]?.uri?.exact?.split('/').pop() ?? '';
-        if (NOT_IDEMPOTENT.includes(method) || route.name === 'default') {
+        const idempotent = methods.find((m) => m.name === method)?.idempotent ?? false;
+        if (!idempotent || route.name === 'default') {
           assert.equal(
             route.retries?.attempts,
             0,

@@ -1,0 +1,310 @@
+// Junction as a template (issue #7), end to end. In a COPY of this workspace (its files as they
+// are now, dependencies shared, workspace packages linked into the copy) the service generator
+// adds `shipping --grpc --consumes payment.captured --publishes shipment.created`; then the
+// copy builds, lints, type-checks and tests it, runs its own e2e spec, starts all six services
+// and follows a queued order into shipping (its consumer span in the checkout's trace), renders
+// the charts and runs the same Kubernetes checks as for the five originals, and finally
+// remove-service leaves the copy exactly as it was. Ports +600, Redis db 13, vhost
+// junction-generator; all removed afterwards.
+import assert from 'node:assert/strict';
+import { existsSync, realpathSync, rmSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import { ROOT } from '../../tools/local/topology.mts';
+import type * as TopologyModule from '../../tools/local/topology.mts';
+import { type Span } from '../../tools/trace/otlp.mts';
+import { Api } from './support/api.mts';
+import { consumerCount } from './support/broker.mts';
+import {
+  type Infrastructure,
+  removeInfrastructureAt,
+  resetInfrastructureAt,
+} from './support/environment.mts';
+import { sourceDifferences, tail, WorkspaceCopy } from './support/generator-copy.mts';
+import { grpcCall } from './support/grpc-call.mts';
+import { startOtlpReceiver } from './support/otlp-receiver.mts';
+
+const NAME = 'shipping';
+const GENERATE = [
+  'g',
+  '@junction/tools:service',
+  NAME,
+  '--grpc',
+  '--consumes',
+  'payment.captured',
+  '--publishes',
+  'shipment.created',
+  '--no-interactive',
+];
+const OFFSET = 600;
+const PLACE: Infrastructure = {
+  redisUrl: 'redis://127.0.0.1:6379/13',
+  vhost: 'junction-generator',
+};
+const RABBITMQ_URL = `amqp://guest:guest@127.0.0.1:5672/${PLACE.vhost}`;
+/** Built output the copy reuses: the generator changes nothing that compiles into these. */
+const PREBUILT = [
+  'libs/platform',
+  'libs/messaging',
+  'auth',
+  'user',
+  'orders',
+  'payment',
+  'inventory',
+].map((p) => (p.includes('/') ? p : `services/${p}`));
+
+interface KubeObject {
+  kind: string;
+  metadata: { name: string };
+  spec?: Record<string, unknown>;
+}
+
+let copy: WorkspaceCopy;
+let original: Map<string, string>;
+
+async function eventually<T>(probe: () => Promise<T | undefined>, what: string): Promise<T> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe('the service generator, in a copy of the workspace', () => {
+  before(() => {
+    copy = WorkspaceCopy.create(ROOT, PREBUILT);
+    original = copy.sources();
+  });
+
+  after(async () => {
+    await removeInfrastructureAt(PLACE);
+    rmSync(copy.root, { recursive: true, force: true });
+  });
+
+  it('generates shipping: --dry-run lists the files and writes none, a second run refuses', () => {
+    const dry = copy.nx(...GENERATE, '--dry-run');
+    assert.equal(dry.status, 0, dry.output);
+    for (const line of [
+      'CREATE services/shipping/src/main.ts',
+      'CREATE services/shipping/src/consumers/payment-captured.consumer.ts',
+      'CREATE proto/junction/shipping/v1/shipping.proto',
+      'UPDATE charts/junction/values.yaml',
+      'UPDATE skaffold.yaml',
+    ])
+      assert.ok(dry.output.includes(line), `dry run does not list ${line}`);
+    assert.equal(existsSync(copy.path('services', NAME)), false, 'the dry run wrote files');
+    const generated = copy.nx(...GENERATE);
+    assert.equal(generated.status, 0, generated.output);
+    assert.equal(
+      realpathSync(copy.path('node_modules', '@junction', NAME)),
+      realpathSync(copy.path('services', NAME)),
+    );
+    const again = copy.nx(...GENERATE);
+    assert.notEqual(again.status, 0);
+    assert.match(again.output, /service "shipping" already exists/);
+  });
+
+  it('builds, lints, type-checks and tests shipping, its e2e spec and the contracts it extends', () => {
+    const result = copy.nx(
+      'run-many',
+      '-t',
+      'build',
+      'lint',
+      'typecheck',
+      'test',
+      '-p',
+      '@junction/contracts',
+      `@junction/${NAME}`,
+      '--exclude-task-dependencies',
+      '--skip-nx-cache',
+      '--output-style=static',
+    );
+    assert.equal(result.status, 0, tail(result.output));
+    assert.match(
+      result.output,
+      /Successfully ran targets build, lint, typecheck, test for 2 projects/,
+    );
+    // Its e2e spec lives in the e2e project: lint it, and type-check that project with it.
+    const spec = copy.run('eslint', ['--max-warnings', '0', `e2e/src/${NAME}.test.mts`]);
+    assert.equal(spec.status, 0, tail(spec.output));
+    const types = copy.run('tsc', ['-p', 'e2e/tsconfig.json', '--noEmit']);
+    assert.equal(types.status, 0, tail(types.output));
+  });
+
+  it('passes its own generated e2e spec (the service booted alone)', () => {
+    const result = copy.run(
+      process.execPath,
+      ['--test', '--test-reporter=spec', `e2e/src/${NAME}.test.mts`],
+      {
+        E2E_REDIS_URL: PLACE.redisUrl,
+        E2E_VHOST: PLACE.vhost,
+        E2E_PORT_OFFSET: String(OFFSET),
+      },
+    );
+    assert.equal(result.status, 0, tail(result.output));
+    assert.match(result.output, /ℹ pass 3\n/);
+  });
+
+  it('runs as the sixth service: a queued order’s payment.captured reaches shipping, in the same trace', async () => {
+    const topology = (await copy.import('tools/local/topology.mts')) as typeof TopologyModule;
+    const names = Object.keys(topology.SERVICES);
+    assert.deepEqual(names.sort(), ['auth', 'inventory', 'orders', 'payment', 'shipping', 'user']);
+    await resetInfrastructureAt(PLACE);
+    const receiver = await startOtlpReceiver();
+    const otel = {
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+      OTEL_BSP_SCHEDULE_DELAY: '100',
+    };
+    const logs: string[] = [];
+    const running = await topology.startTopology({
+      redisUrl: PLACE.redisUrl,
+      rabbitmqUrl: RABBITMQ_URL,
+      portOffset: OFFSET,
+      env: Object.fromEntries(names.map((name) => [name, otel])),
+      onLine: (service, line) => logs.push(`${service} | ${line}`),
+    });
+    try {
+      await eventually(
+        async () => ((await consumerCount(`${NAME}.events`, RABBITMQ_URL)) > 0 ? true : undefined),
+        'shipping consuming',
+      );
+      const url = (service: string, path: string): string =>
+        `http://127.0.0.1:${String(topology.portsOf(service, OFFSET).http)}${path}`;
+      const api = new Api({ url });
+      const session = await api.newSession();
+      const placed = await api.placeOrder(session, { sku: 'JNC-MUG', mode: 'queued' });
+      assert.equal(placed.status, 202, JSON.stringify(placed.body));
+      const order = await api.settled(session, placed.body.id);
+      assert.equal(order.status, 'confirmed');
+
+      const messageId = `payment.captured:${order.id}`;
+      const reply = await eventually(async () => {
+        const answer = await grpcCall<{ event: { messageId: string; type: string } }>({
+          target: `127.0.0.1:${String(topology.portsOf(NAME, OFFSET).grpc)}`,
+          root: copy.root,
+          protoFile: 'junction/shipping/v1/shipping.proto',
+          service: 'junction.shipping.v1.ShippingService',
+          method: 'GetReceivedEvent',
+          request: { messageId },
+        });
+        return answer.code === 0 ? answer : undefined;
+      }, `shipping to record ${messageId}`);
+      assert.deepEqual(reply.response?.event.type, 'payment.captured');
+
+      const spans = await receiver.waitFor(
+        (all) =>
+          consumerSpan(all, order.id) !== undefined && producerSpan(all, order.id) !== undefined,
+        15_000,
+        'shipping’s spans in the checkout trace',
+      );
+      const consumer = consumerSpan(spans, order.id)!;
+      const parent = spans.find((s) => s.spanId === consumer.parentSpanId);
+      assert.equal(parent?.kind, 'PRODUCER');
+      assert.equal(parent.service, 'payment', 'payment published what shipping consumed');
+      const published = producerSpan(spans, order.id)!;
+      assert.ok(
+        isDescendant(spans, published, consumer),
+        'shipment.created published while handling',
+      );
+    } finally {
+      const codes = await topology.stopAll(running);
+      await receiver.close();
+      await removeInfrastructureAt(PLACE);
+      assert.ok(
+        Object.values(codes).every((code) => code === 0),
+        `graceful shutdown: ${JSON.stringify(codes)}\n${logs.slice(-40).join('\n')}`,
+      );
+    }
+  });
+
+  it('renders shipping’s Deployment, Service, ServiceAccount, deny-by-default AuthorizationPolicy and skaffold artifact, and passes the Kubernetes checks', async () => {
+    const charts = (await copy.import('tools/k8s/src/charts.mts')) as {
+      render(profile: 'default'): { app: KubeObject[] };
+    };
+    const { app } = charts.render('default');
+    const own = (kind: string): KubeObject | undefined =>
+      app.find((o) => o.kind === kind && o.metadata.name === NAME);
+    for (const kind of [
+      'Deployment',
+      'Service',
+      'ServiceAccount',
+      'AuthorizationPolicy',
+      'VirtualService',
+    ])
+      assert.ok(own(kind), `no ${kind} ${NAME} rendered`);
+    assert.deepEqual(own('AuthorizationPolicy')?.spec, {
+      selector: {
+        matchLabels: { 'app.kubernetes.io/name': NAME, 'app.kubernetes.io/instance': 'junction' },
+      },
+      action: 'ALLOW',
+      rules: [],
+    });
+    const skaffold = (await copy.import('tools/k8s/src/skaffold.mts')) as {
+      loadSkaffold(): unknown[];
+      config(
+        configs: unknown[],
+        name: string,
+      ): {
+        build?: {
+          artifacts?: { image: string; docker?: { buildArgs?: Record<string, string> } }[];
+        };
+      };
+    };
+    const artifact = skaffold
+      .config(skaffold.loadSkaffold(), 'app')
+      .build?.artifacts?.find((a) => a.image === `junction-${NAME}`);
+    assert.equal(artifact?.docker?.buildArgs?.SERVICE, NAME);
+    // The same static checks as for the five originals: helm lint/template for every profile,
+    // schema validation, workload and mesh policy, skaffold consistency.
+    const checks = copy.run(process.execPath, [
+      '--test',
+      '--test-isolation=none',
+      '--test-reporter=dot',
+      'tools/k8s/src/*.test.mts',
+    ]);
+    assert.equal(checks.status, 0, tail(checks.output));
+  });
+
+  it('remove-service takes all of it out again: the copy is as it was', () => {
+    const removed = copy.nx('g', '@junction/tools:remove-service', NAME, '--no-interactive');
+    assert.equal(removed.status, 0, removed.output);
+    assert.deepEqual(sourceDifferences(original, copy.sources()), []);
+    assert.equal(existsSync(copy.path('node_modules', '@junction', NAME)), false);
+  });
+});
+
+function inOrderTrace(spans: Span[], orderId: string): Set<string> {
+  return new Set(spans.filter((s) => s.attributes['order.id'] === orderId).map((s) => s.traceId));
+}
+
+function consumerSpan(spans: Span[], orderId: string): Span | undefined {
+  const traces = inOrderTrace(spans, orderId);
+  return spans.find(
+    (s) =>
+      s.service === NAME &&
+      s.kind === 'CONSUMER' &&
+      s.attributes['messaging.destination.name'] === 'junction.events:payment.captured' &&
+      traces.has(s.traceId),
+  );
+}
+
+function producerSpan(spans: Span[], orderId: string): Span | undefined {
+  const traces = inOrderTrace(spans, orderId);
+  return spans.find(
+    (s) =>
+      s.service === NAME &&
+      s.kind === 'PRODUCER' &&
+      s.attributes['messaging.destination.name'] === 'junction.events:shipment.created' &&
+      traces.has(s.traceId),
+  );
+}
+
+function isDescendant(spans: Span[], span: Span, ancestor: Span): boolean {
+  const byId = new Map(spans.map((s) => [s.spanId, s]));
+  for (let at = byId.get(span.parentSpanId); at; at = byId.get(at.parentSpanId)) {
+    if (at.spanId === ancestor.spanId) return true;
+  }
+  return false;
+}

@@ -1,0 +1,57 @@
+// `npx nx g @junction/tools:remove-service <name>`: the exact reverse of @junction/tools:service —
+// the service, its proto and generated contracts, its events, and its wiring in the topology,
+// README, charts, skaffold, npm workspace and e2e. Data it left in Redis or RabbitMQ (its keys,
+// its queues) is not touched: docs/extending.md says how to clear those.
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { formatFiles, type GeneratorCallback, type Tree } from '@nx/devkit';
+import { serviceNames } from '../service/names.mts';
+import { checkServiceName, GeneratorInputError, REFERENCE_SERVICES } from '../service/plan.mts';
+import { removeFromCharts } from '../service/wiring/charts.mts';
+import { removeFromContracts } from '../service/wiring/contracts.mts';
+import { removeFromSkaffold } from '../service/wiring/skaffold.mts';
+import { localPorts, removeFromTopology } from '../service/wiring/topology.mts';
+import { removeFromWorkspace } from '../service/wiring/workspace.mts';
+
+export interface RemoveServiceOptions {
+  readonly name: string;
+  readonly skipFormat?: boolean;
+}
+
+function checkRemovable(tree: Tree, name: string): void {
+  checkServiceName(name);
+  if (REFERENCE_SERVICES.includes(name)) {
+    throw new GeneratorInputError(
+      `"${name}" is one of Junction's reference services; only generated services can be removed`,
+    );
+  }
+  if (!tree.exists(`services/${name}`) && !localPorts(tree)[name]) {
+    throw new GeneratorInputError(
+      `there is no service "${name}" (services/${name} does not exist)`,
+    );
+  }
+}
+
+export async function removeServiceGenerator(
+  tree: Tree,
+  options: RemoveServiceOptions,
+): Promise<GeneratorCallback> {
+  checkRemovable(tree, options.name);
+  const names = serviceNames(options.name);
+  removeFromContracts(tree, names);
+  removeFromTopology(tree, names.name);
+  removeFromCharts(tree, names.name);
+  removeFromSkaffold(tree, names.name);
+  removeFromWorkspace(tree, names.name, names.packageName);
+  for (const path of [`services/${names.name}`, `e2e/src/${names.name}.test.mts`]) {
+    if (tree.exists(path)) tree.delete(path);
+  }
+  if (!options.skipFormat) await formatFiles(tree);
+  return () => {
+    rmSync(join(tree.root, 'node_modules', names.packageName), { force: true, recursive: true });
+    console.log(`${names.name} is removed. Its Redis keys (${names.name}:*) and RabbitMQ queues
+(${names.name}.events, .retry, .parking) in running brokers stay: see docs/extending.md.`);
+  };
+}
+
+export default removeServiceGenerator;

@@ -1,0 +1,70 @@
+// remove-service on a tree over the real workspace: generating a service and removing it again
+// leaves every file exactly as it was, byte for byte.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { serviceGenerator } from '../service/generator.mts';
+import { changes, effectiveChanges, workspaceTree } from '../service/testing.mts';
+import { removeServiceGenerator } from './generator.mts';
+
+describe('@junction/tools:remove-service', () => {
+  it('reverses everything the service generator did, byte for byte', async () => {
+    const tree = workspaceTree();
+    await serviceGenerator(tree, {
+      name: 'parcel-tracking',
+      grpc: true,
+      rest: true,
+      consumes: 'payment.captured,order.placed',
+      publishes: 'parcel.shipped parcel.returned',
+    });
+    assert.ok(changes(tree).length > 30, 'the service was generated');
+    await removeServiceGenerator(tree, { name: 'parcel-tracking' });
+    assert.deepEqual(effectiveChanges(tree), []);
+  });
+
+  it('removes one generated service and keeps another intact', async () => {
+    const tree = workspaceTree();
+    await serviceGenerator(tree, { name: 'alpha', grpc: true, skipFormat: true });
+    const withAlpha = changes(tree);
+    await serviceGenerator(tree, {
+      name: 'beta',
+      grpc: true,
+      consumes: 'order.placed',
+      publishes: 'beta.noted',
+      skipFormat: true,
+    });
+    await removeServiceGenerator(tree, { name: 'beta', skipFormat: true });
+    assert.deepEqual(changes(tree), withAlpha);
+    const skaffold = tree.read('skaffold.yaml', 'utf8') ?? '';
+    assert.match(skaffold, /SERVICE: alpha/);
+    assert.doesNotMatch(skaffold, /junction-beta|SERVICE: beta|services\.beta\./);
+  });
+
+  it('renumbers the skaffold dev patches of the artifacts after the removed one', async () => {
+    const tree = workspaceTree();
+    await serviceGenerator(tree, { name: 'alpha', skipFormat: true });
+    await serviceGenerator(tree, { name: 'beta', skipFormat: true });
+    const indexOf = (name: string, text: string): number =>
+      text
+        .split('- image: ')
+        .slice(1)
+        .findIndex((artifact) => artifact.startsWith(`junction-${name}\n`));
+    const before = tree.read('skaffold.yaml', 'utf8') ?? '';
+    const beta = indexOf('beta', before);
+    await removeServiceGenerator(tree, { name: 'alpha', skipFormat: true });
+    const after = tree.read('skaffold.yaml', 'utf8') ?? '';
+    assert.equal(indexOf('beta', after), beta - 1);
+    assert.match(after, new RegExp(`/build/artifacts/${String(beta - 1)}/sync, value: \\*sync`));
+    assert.doesNotMatch(after, new RegExp(`/build/artifacts/${String(beta)}/`));
+  });
+
+  it('refuses to remove a reference service or one that does not exist', async () => {
+    await assert.rejects(
+      removeServiceGenerator(workspaceTree(), { name: 'payment' }),
+      /"payment" is one of Junction's reference services; only generated services can be removed/,
+    );
+    await assert.rejects(
+      removeServiceGenerator(workspaceTree(), { name: 'nosuchservice' }),
+      /there is no service "nosuchservice"/,
+    );
+  });
+});

@@ -1,0 +1,91 @@
+// `npx nx g @junction/tools:service <name> [--rest] [--grpc] [--consumes <keys>] [--publishes <keys>]`
+// A new service in the house style, wired everywhere the five originals are: contracts, local
+// topology, Helm values and mesh policy, skaffold, README, npm workspace, e2e. docs/extending.md
+// describes what it writes; `@junction/tools:remove-service` takes all of it back out.
+import { existsSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { formatFiles, generateFiles, type GeneratorCallback, type Tree } from '@nx/devkit';
+import { planService, type ServiceOptions, type ServicePlan } from './plan.mts';
+import { addToCharts } from './wiring/charts.mts';
+import { addToContracts } from './wiring/contracts.mts';
+import { addToSkaffold } from './wiring/skaffold.mts';
+import { addToTopology } from './wiring/topology.mts';
+import { addToWorkspace } from './wiring/workspace.mts';
+
+const TEMPLATES = join(import.meta.dirname, 'files');
+
+function controllersOf(plan: ServicePlan): string[] {
+  return [
+    ...(plan.rest ? [`${plan.className}Controller`] : []),
+    ...(plan.grpc ? [`${plan.className}GrpcController`] : []),
+  ];
+}
+
+function providersOf(plan: ServicePlan): string[] {
+  return [
+    `${plan.className}Service`,
+    `${plan.className}Repository`,
+    ...plan.consumes.map((event) => `${event.message}Consumer`),
+    ...(plan.rest ? [`...bearerAuthProviders(${plan.className}Config)`] : []),
+  ];
+}
+
+/** services/<name>: the NestJS app, its adapters per option, one consumer per consumed event. */
+function writeService(tree: Tree, plan: ServicePlan): void {
+  const root = `services/${plan.name}`;
+  const substitutions = {
+    ...plan,
+    controllers: controllersOf(plan),
+    providers: providersOf(plan),
+    tmpl: '',
+  };
+  generateFiles(tree, join(TEMPLATES, 'service'), root, substitutions);
+  if (plan.grpc) generateFiles(tree, join(TEMPLATES, 'grpc'), `${root}/src/grpc`, substitutions);
+  if (plan.rest) generateFiles(tree, join(TEMPLATES, 'rest'), `${root}/src/http`, substitutions);
+  for (const event of plan.consumes) {
+    const values = { ...substitutions, event, fileName: event.fileName };
+    generateFiles(tree, join(TEMPLATES, 'consumer'), `${root}/src/consumers`, values);
+  }
+  for (const event of plan.publishes) {
+    const values = { ...substitutions, event, fileName: event.fileName };
+    generateFiles(tree, join(TEMPLATES, 'published-event'), `${root}/src/consumers`, values);
+  }
+  generateFiles(tree, join(TEMPLATES, 'e2e'), 'e2e/src', substitutions);
+}
+
+/**
+ * What `npm install` does for a new workspace whose dependencies are installed already: link
+ * node_modules/@junction/<name> to it (package-lock.json was updated in the tree).
+ */
+export function linkWorkspacePackage(root: string, packageName: string, dir: string): void {
+  const link = join(root, 'node_modules', packageName);
+  if (!existsSync(join(root, 'node_modules'))) return;
+  mkdirSync(join(link, '..'), { recursive: true });
+  rmSync(link, { force: true, recursive: true });
+  symlinkSync(relative(join(link, '..'), join(root, dir)), link);
+}
+
+export async function serviceGenerator(
+  tree: Tree,
+  options: ServiceOptions,
+): Promise<GeneratorCallback> {
+  const plan = planService(tree, options);
+  writeService(tree, plan);
+  addToWorkspace(tree, plan);
+  addToContracts(tree, plan, TEMPLATES);
+  addToTopology(tree, plan);
+  addToCharts(tree, plan);
+  addToSkaffold(tree, plan);
+  if (!options.skipFormat) await formatFiles(tree);
+  return () => {
+    linkWorkspacePackage(tree.root, plan.packageName, `services/${plan.name}`);
+    console.log(`
+${plan.name} is wired in. Next:
+  npx nx run-many -t build lint typecheck test -p ${plan.packageName} @junction/contracts
+  npm start                                   # now starts ${plan.name} too (http ${String(plan.ports.http)}${plan.ports.grpc ? `, grpc ${String(plan.ports.grpc)}` : ''})
+  npx node --test e2e/src/${plan.name}.test.mts   # its end-to-end spec (after the build)
+See docs/extending.md for adding RPCs, events, routes and dependencies.`);
+  };
+}
+
+export default serviceGenerator;

@@ -121,7 +121,9 @@ export class EventConsumer {
   private async onMessage(channel: ConfirmChannel, message: ConsumeMessage): Promise<void> {
     this.inFlight += 1;
     try {
-      const outcome = await this.process(message);
+      const outcome = await this.process(message).catch((error: unknown) =>
+        infrastructureFailure(message, error),
+      );
       await this.settle(channel, message, outcome);
     } catch (error) {
       // The channel died mid-way: the broker redelivers the unacked message to someone else.
@@ -255,4 +257,14 @@ function attemptOf(message: ConsumeMessage): number {
 function routingKeyOf(message: ConsumeMessage): string {
   const original: unknown = message.properties.headers?.['x-original-routing-key'];
   return typeof original === 'string' ? original : message.fields.routingKey;
+}
+
+/**
+ * Redis (the inbox) failed around the handler: the message has not been judged, so it waits in
+ * the retry queue and comes back after the delay, without using up an attempt. Never left
+ * unacked, never retried hot.
+ */
+function infrastructureFailure(message: ConsumeMessage, error: unknown): Outcome {
+  const reason = error instanceof Error ? error.message : String(error);
+  return { kind: 'retry', attempt: attemptOf(message), reason: `store unavailable: ${reason}` };
 }

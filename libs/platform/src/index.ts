@@ -12,6 +12,7 @@ export {
   DomainError,
   ERROR_CODES,
   isDomainError,
+  isInfrastructureUnavailable,
   type ErrorCode,
   type FieldViolation,
 } from './errors/domain-error';

@@ -39,3 +39,15 @@ export class DomainError extends Error {
 export function isDomainError(error: unknown): error is DomainError {
   return error instanceof DomainError;
 }
+
+/**
+ * A failure of the store or broker underneath (ioredis gave up, a connection is closed or
+ * refused): the caller should get "unavailable, try again", not "internal error".
+ */
+export function isInfrastructureUnavailable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  if (error.name === 'MaxRetriesPerRequestError') return true;
+  return /Connection is closed|ECONNREFUSED|ECONNRESET|ETIMEDOUT|Stream isn't writeable/.test(
+    error.message,
+  );
+}

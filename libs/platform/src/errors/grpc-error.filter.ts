@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { status } from '@grpc/grpc-js';
 import { Catch, Logger, type RpcExceptionFilter } from '@nestjs/common';
 import { type Observable, throwError } from 'rxjs';
-import { isDomainError } from './domain-error';
+import { isDomainError, isInfrastructureUnavailable } from './domain-error';
 import { grpcStatusOf } from './grpc-status';
 
 /**
@@ -16,6 +16,13 @@ export class GrpcErrorFilter implements RpcExceptionFilter {
   catch(error: unknown): Observable<never> {
     if (isDomainError(error)) {
       return throwError(() => ({ code: grpcStatusOf(error.code), message: error.message }));
+    }
+    if (isInfrastructureUnavailable(error)) {
+      this.logger.warn(`backing service unavailable: ${(error as Error).message}`);
+      return throwError(() => ({
+        code: status.UNAVAILABLE,
+        message: 'a backing service is unavailable; try again',
+      }));
     }
     const correlationId = randomUUID();
     this.logger.error(

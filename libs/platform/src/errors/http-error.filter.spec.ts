@@ -70,6 +70,24 @@ describe(HttpErrorFilter.name, () => {
       expect(reply.body).toMatchObject({ error: 'bad_request' });
     });
 
+    it('answers 503 with Retry-After when the store underneath gave up', () => {
+      jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+      const gaveUp = Object.assign(
+        new Error('Reached the max retries per request limit (which is 2).'),
+        {
+          name: 'MaxRetriesPerRequestError',
+        },
+      );
+      const reply = respondTo(gaveUp);
+      expect(reply.statusCode).toBe(503);
+      expect(reply.headers['retry-after']).toBe('2');
+      expect(reply.body).toEqual({
+        statusCode: 503,
+        error: 'unavailable',
+        message: 'a backing service is unavailable; try again',
+      });
+    });
+
     it('hides an unexpected error behind a 500 with only a correlation id', () => {
       jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
       const reply = respondTo(new Error('redis password is hunter2'), 'req-9');

@@ -6,7 +6,7 @@ import {
   Logger,
 } from '@nestjs/common';
 import { type FastifyReply, type FastifyRequest } from 'fastify';
-import { isDomainError } from './domain-error';
+import { isDomainError, isInfrastructureUnavailable } from './domain-error';
 import { httpStatusOf } from './http-status';
 
 interface ErrorBody {
@@ -34,6 +34,7 @@ export class HttpErrorFilter implements ExceptionFilter {
     if (isDomainError(error) && error.retryAfterSeconds !== undefined) {
       void reply.header('retry-after', String(error.retryAfterSeconds));
     }
+    if (body.statusCode === 503 && !isDomainError(error)) void reply.header('retry-after', '2');
     void reply.status(body.statusCode).send(body);
   }
 
@@ -50,6 +51,14 @@ export class HttpErrorFilter implements ExceptionFilter {
     if (error instanceof HttpException) {
       const statusCode = error.getStatus();
       if (statusCode < 500) return { statusCode, error: 'http_error', message: error.message };
+    }
+    if (isInfrastructureUnavailable(error)) {
+      this.logger.warn(`backing service unavailable: ${(error as Error).message}`);
+      return {
+        statusCode: 503,
+        error: 'unavailable',
+        message: 'a backing service is unavailable; try again',
+      };
     }
     const statusCode = frameworkClientError(error);
     if (statusCode !== undefined) {

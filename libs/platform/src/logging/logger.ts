@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { type LoggerService } from '@nestjs/common';
 import pino, { type Logger } from 'pino';
 
@@ -59,5 +60,11 @@ export class PinoNestLogger implements LoggerService {
 }
 
 function stringify(message: unknown): string {
-  return typeof message === 'string' ? message : JSON.stringify(message);
+  if (typeof message === 'string') return message;
+  if (message instanceof Error) return message.message;
+  try {
+    return JSON.stringify(message);
+  } catch {
+    return inspect(message, { depth: 2 });
+  }
 }

@@ -5,4 +5,14 @@ export { Inbox } from './inbox';
 export { MessagingModule, type MessagingOptions } from './messaging.module';
 export { type OutgoingEvent } from './outgoing-event';
 export { EventPublisher } from './publisher';
-export { assertConsumerTopology, EVENTS_EXCHANGE, queueNames, type QueueNames } from './topology';
+export { type RpcError, type RpcHandler, type RpcReply } from './rpc-handler';
+export { RpcServer, type RpcServerOptions } from './rpc-server';
+export {
+  assertConsumerTopology,
+  assertRpcQueue,
+  EVENTS_EXCHANGE,
+  queueNames,
+  type QueueNames,
+  RPC_REQUEST_TTL_MS,
+  rpcQueueName,
+} from './topology';

@@ -17,11 +17,17 @@ import { EventConsumer } from './consumer';
 import { type EventHandler } from './event-handler';
 import { Inbox } from './inbox';
 import { EventPublisher } from './publisher';
+import { type RpcHandler } from './rpc-handler';
+import { RpcServer } from './rpc-server';
 
 export interface MessagingOptions {
   /** Handler classes for the routing keys this service consumes (also list them as providers). */
   readonly consumers?: readonly Type<EventHandler>[];
+  /** Methods this service answers over AMQP request-reply (also list them as providers). */
+  readonly rpcHandlers?: readonly Type<RpcHandler>[];
   readonly prefetch?: number;
+  /** Requests answered at once by the RPC server. */
+  readonly rpcPrefetch?: number;
   readonly maxAttempts?: number;
   readonly retryDelayMs?: number;
   readonly maxMessageBytes?: number;
@@ -37,6 +43,7 @@ class MessagingLifecycle
   constructor(
     private readonly connection: AmqpConnection,
     private readonly consumer: EventConsumer,
+    private readonly rpc: RpcServer,
     private readonly moduleRef: ModuleRef,
     @Inject(OPTIONS) private readonly options: MessagingOptions,
   ) {}
@@ -46,11 +53,15 @@ class MessagingLifecycle
       this.consumer.register(this.moduleRef.get(type, { strict: false }));
     }
     if ((this.options.consumers ?? []).length > 0) this.consumer.start();
+    for (const type of this.options.rpcHandlers ?? []) {
+      this.rpc.register(this.moduleRef.get(type, { strict: false }));
+    }
+    if ((this.options.rpcHandlers ?? []).length > 0) this.rpc.start();
     this.connection.start();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    await this.consumer.stop();
+    await Promise.all([this.consumer.stop(), this.rpc.stop()]);
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -59,8 +70,9 @@ class MessagingLifecycle
 }
 
 /**
- * RabbitMQ for a service: one connection, an EventPublisher (confirms), and an EventConsumer
- * running the given handlers on the service's own quorum queue.
+ * RabbitMQ for a service: one connection, an EventPublisher (confirms), an EventConsumer
+ * running the given handlers on the service's own quorum queue, and an RpcServer answering the
+ * given request-reply methods on `<service>.rpc`.
  */
 @Module({})
 export class MessagingModule {
@@ -115,6 +127,20 @@ export class MessagingModule {
               maxMessageBytes: options.maxMessageBytes ?? 256 * 1024,
             },
             logger.child({ component: 'consumer' }),
+          ),
+      },
+      {
+        provide: RpcServer,
+        inject: [AmqpConnection, ServiceIdentity, AppLogger],
+        useFactory: (connection: AmqpConnection, identity: ServiceIdentity, logger: AppLogger) =>
+          new RpcServer(
+            connection,
+            {
+              service: identity.name,
+              prefetch: options.rpcPrefetch ?? 64,
+              maxMessageBytes: options.maxMessageBytes ?? 256 * 1024,
+            },
+            logger.child({ component: 'rpc' }),
           ),
       },
       MessagingLifecycle,

@@ -69,3 +69,25 @@ export async function assertConsumerTopology(
   }
   return names;
 }
+
+/** How long a request waits in a service's RPC queue for a server before the broker drops it. */
+export const RPC_REQUEST_TTL_MS = 30_000;
+
+/** The queue a service's AMQP request-reply methods are served from (rpc-server.ts). */
+export function rpcQueueName(service: string): string {
+  return `${service}.rpc`;
+}
+
+/**
+ * Declares (idempotently) a service's request queue: a durable classic queue, fed through the
+ * default exchange. Requests are transient (not persisted) and expire after RPC_REQUEST_TTL_MS,
+ * so requests that no server answered in time — their callers gave up — cannot pile up.
+ */
+export async function assertRpcQueue(channel: Channel, service: string): Promise<string> {
+  const queue = rpcQueueName(service);
+  await channel.assertQueue(queue, {
+    durable: true,
+    arguments: { 'x-queue-type': 'classic', 'x-message-ttl': RPC_REQUEST_TTL_MS },
+  });
+  return queue;
+}

@@ -7,11 +7,15 @@ import { CatalogSeeder } from './domain/catalog.seeder';
 import { InventoryService } from './domain/inventory.service';
 import { InventoryGrpcController } from './grpc/inventory.grpc-controller';
 import { InventoryController } from './http/inventory.controller';
+import { GetItemRpcHandler } from './rpc/get-item.rpc-handler';
 import { InventoryRepository } from './store/inventory.repository';
 
 @Module({
   imports: [
-    MessagingModule.forService({ consumers: [OrderPlacedConsumer, PaymentDeclinedConsumer] }),
+    MessagingModule.forService({
+      consumers: [OrderPlacedConsumer, PaymentDeclinedConsumer],
+      rpcHandlers: [GetItemRpcHandler],
+    }),
   ],
   controllers: [InventoryController, InventoryGrpcController],
   providers: [
@@ -21,6 +25,7 @@ import { InventoryRepository } from './store/inventory.repository';
     faultInjectorProvider,
     OrderPlacedConsumer,
     PaymentDeclinedConsumer,
+    GetItemRpcHandler,
   ],
 })
 export class AppModule {}

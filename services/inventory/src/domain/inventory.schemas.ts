@@ -18,4 +18,18 @@ export const reserveSchema = z.object({
 });
 
 export const releaseSchema = z.object({ orderId: orderIdSchema });
-export const getItemSchema = z.object({ sku: skuSchema });
+/** The most filler bytes a GetItem may ask for (benchmarks: 64 B, 4 KiB and 256 KiB replies). */
+export const MAX_PADDING_BYTES = 256 * 1024;
+const paddingBytesSchema = z.number().int().min(0).max(MAX_PADDING_BYTES);
+
+/** GetItem over gRPC and AMQP request-reply: `{ sku, paddingBytes? }`. */
+export const getItemSchema = z.object({
+  sku: skuSchema,
+  paddingBytes: paddingBytesSchema.default(0),
+});
+/** GET /inventory/items/:sku — the path. */
+export const itemPathSchema = z.object({ sku: skuSchema });
+/** GET /inventory/items/:sku?padding=N — the query string. */
+export const itemQuerySchema = z.object({
+  padding: z.coerce.number().pipe(paddingBytesSchema).default(0),
+});

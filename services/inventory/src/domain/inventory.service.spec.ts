@@ -69,11 +69,18 @@ describe(InventoryService.name, () => {
   });
 
   describe('getItem', () => {
-    it('returns the stocked item', async () => {
+    it('returns the stocked item, unpadded', async () => {
       const mug = item({ available: 7 });
-      await expect(new InventoryService(repositoryWith([mug])).getItem(mug.sku)).resolves.toEqual(
-        mug,
-      );
+      const lookup = await new InventoryService(repositoryWith([mug])).getItem(mug.sku);
+      expect(lookup.item).toEqual(mug);
+      expect(lookup.padding).toHaveLength(0);
+    });
+
+    it('pads the reply with exactly the bytes asked for', async () => {
+      const service = new InventoryService(repositoryWith([item()]));
+      for (const bytes of [64, 4096, 262_144]) {
+        expect((await service.getItem('JNC-MUG', bytes)).padding).toHaveLength(bytes);
+      }
     });
 
     it('answers not_found for a SKU outside the catalog', async () => {

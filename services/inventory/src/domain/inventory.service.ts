@@ -2,7 +2,14 @@ import { FaultInjector } from '@junction/platform';
 import { Injectable } from '@nestjs/common';
 import { type StockedItem, InventoryRepository } from '../store/inventory.repository';
 import { UnknownSku } from './inventory.errors';
+import { paddingOf } from './item-padding';
 import { type Reservation, type ReservationLine } from './reservation';
+
+/** One item, and the filler bytes its reader asked for (benchmarks; empty otherwise). */
+export interface ItemLookup {
+  readonly item: StockedItem;
+  readonly padding: Buffer;
+}
 
 /**
  * Inventory's domain operations, the same for every transport: the gRPC adapter (blocking
@@ -19,11 +26,12 @@ export class InventoryService {
     return this.repository.listItems();
   }
 
-  async getItem(sku: string): Promise<StockedItem> {
+  /** One item; REST, gRPC and AMQP request-reply all read it here. */
+  async getItem(sku: string, paddingBytes = 0): Promise<ItemLookup> {
     await this.faults.inject('getItem');
     const item = await this.repository.findItem(sku);
     if (!item) throw new UnknownSku(sku);
-    return item;
+    return { item, padding: paddingOf(paddingBytes) };
   }
 
   /** Reserves every line or none; rejects with out_of_stock or unknown_sku. Idempotent per order. */

@@ -12,8 +12,8 @@ export class InventoryGrpcController implements inventoryV1.InventoryServiceCont
   constructor(private readonly inventory: InventoryService) {}
 
   async getItem(request: inventoryV1.GetItemRequest): Promise<inventoryV1.GetItemResponse> {
-    const { sku } = parseInput(getItemSchema, request);
-    return { item: await this.inventory.getItem(sku) };
+    const { sku, paddingBytes } = parseInput(getItemSchema, request);
+    return this.inventory.getItem(sku, paddingBytes);
   }
 
   async reserve(request: inventoryV1.ReserveRequest): Promise<inventoryV1.ReserveResponse> {

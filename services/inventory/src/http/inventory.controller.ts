@@ -1,7 +1,7 @@
 import { parseInput } from '@junction/platform';
-import { Controller, Get, Param } from '@nestjs/common';
+import { Controller, Get, Param, Query } from '@nestjs/common';
 import { InventoryService } from '../domain/inventory.service';
-import { getItemSchema } from '../domain/inventory.schemas';
+import { itemPathSchema, itemQuerySchema } from '../domain/inventory.schemas';
 import { type StockedItem } from '../store/inventory.repository';
 
 /** Public catalog, readable without a token. */
@@ -14,9 +14,15 @@ export class InventoryController {
     return { items: await this.inventory.listItems() };
   }
 
+  /** `?padding=N` (benchmarks) adds N filler bytes as `padding`, base64 as in proto3 JSON. */
   @Get(':sku')
-  get(@Param() params: unknown): Promise<StockedItem> {
-    const { sku } = parseInput(getItemSchema, params, 'path');
-    return this.inventory.getItem(sku);
+  async get(
+    @Param() params: unknown,
+    @Query() query: unknown,
+  ): Promise<StockedItem & { padding?: string }> {
+    const { sku } = parseInput(itemPathSchema, params, 'path');
+    const { padding: paddingBytes } = parseInput(itemQuerySchema, query, 'query');
+    const { item, padding } = await this.inventory.getItem(sku, paddingBytes);
+    return padding.length > 0 ? { ...item, padding: padding.toString('base64') } : item;
   }
 }

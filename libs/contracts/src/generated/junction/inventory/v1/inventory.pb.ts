@@ -94,10 +94,19 @@ export interface Reservation {
 
 export interface GetItemRequest {
   sku: string;
+  /**
+   * For benchmarks: pad the response with this many bytes (0 to 262144; default 0, no padding),
+   * so one read can be measured at several payload sizes over every transport.
+   */
+  paddingBytes: number;
 }
 
 export interface GetItemResponse {
-  item: Item | undefined;
+  item:
+    | Item
+    | undefined;
+  /** padding_bytes bytes of filler when the request asked for them; empty otherwise. */
+  padding: Uint8Array;
 }
 
 export interface ReserveRequest {
@@ -438,13 +447,16 @@ export const Reservation: MessageFns<Reservation> = {
 };
 
 function createBaseGetItemRequest(): GetItemRequest {
-  return { sku: "" };
+  return { sku: "", paddingBytes: 0 };
 }
 
 export const GetItemRequest: MessageFns<GetItemRequest> = {
   encode(message: GetItemRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.sku !== "") {
       writer.uint32(10).string(message.sku);
+    }
+    if (message.paddingBytes !== 0) {
+      writer.uint32(16).int32(message.paddingBytes);
     }
     return writer;
   },
@@ -470,6 +482,14 @@ export const GetItemRequest: MessageFns<GetItemRequest> = {
             message.sku = reader.string();
             continue;
           }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.paddingBytes = reader.int32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -483,7 +503,14 @@ export const GetItemRequest: MessageFns<GetItemRequest> = {
   },
 
   fromJSON(object: any): GetItemRequest {
-    return { sku: isSet(object.sku) ? globalThis.String(object.sku) : "" };
+    return {
+      sku: isSet(object.sku) ? globalThis.String(object.sku) : "",
+      paddingBytes: isSet(object.paddingBytes)
+        ? globalThis.Number(object.paddingBytes)
+        : isSet(object.padding_bytes)
+        ? globalThis.Number(object.padding_bytes)
+        : 0,
+    };
   },
 
   toJSON(message: GetItemRequest): unknown {
@@ -491,18 +518,24 @@ export const GetItemRequest: MessageFns<GetItemRequest> = {
     if (message.sku !== "") {
       obj.sku = message.sku;
     }
+    if (message.paddingBytes !== 0) {
+      obj.paddingBytes = Math.round(message.paddingBytes);
+    }
     return obj;
   },
 };
 
 function createBaseGetItemResponse(): GetItemResponse {
-  return { item: undefined };
+  return { item: undefined, padding: new Uint8Array(0) };
 }
 
 export const GetItemResponse: MessageFns<GetItemResponse> = {
   encode(message: GetItemResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.item !== undefined) {
       Item.encode(message.item, writer.uint32(10).fork()).join();
+    }
+    if (message.padding.length !== 0) {
+      writer.uint32(18).bytes(message.padding);
     }
     return writer;
   },
@@ -528,6 +561,14 @@ export const GetItemResponse: MessageFns<GetItemResponse> = {
             message.item = Item.decode(reader, reader.uint32());
             continue;
           }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.padding = reader.bytes();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -541,13 +582,19 @@ export const GetItemResponse: MessageFns<GetItemResponse> = {
   },
 
   fromJSON(object: any): GetItemResponse {
-    return { item: isSet(object.item) ? Item.fromJSON(object.item) : undefined };
+    return {
+      item: isSet(object.item) ? Item.fromJSON(object.item) : undefined,
+      padding: isSet(object.padding) ? bytesFromBase64(object.padding) : new Uint8Array(0),
+    };
   },
 
   toJSON(message: GetItemResponse): unknown {
     const obj: any = {};
     if (message.item !== undefined) {
       obj.item = Item.toJSON(message.item);
+    }
+    if (message.padding.length !== 0) {
+      obj.padding = base64FromBytes(message.padding);
     }
     return obj;
   },
@@ -905,6 +952,31 @@ export interface InventoryServiceServer extends UntypedServiceImplementation {
   reserve: handleUnaryCall<ReserveRequest, ReserveResponse>;
   /** Release returns an order's reserved stock, exactly once. Idempotent per order id. */
   release: handleUnaryCall<ReleaseRequest, ReleaseResponse>;
+}
+
+function bytesFromBase64(b64: string): Uint8Array {
+  if ((globalThis as any).Buffer) {
+    return Uint8Array.from((globalThis as any).Buffer.from(b64, "base64"));
+  } else {
+    const bin = globalThis.atob(b64);
+    const arr = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; ++i) {
+      arr[i] = bin.charCodeAt(i);
+    }
+    return arr;
+  }
+}
+
+function base64FromBytes(arr: Uint8Array): string {
+  if ((globalThis as any).Buffer) {
+    return (globalThis as any).Buffer.from(arr).toString("base64");
+  } else {
+    const bin: string[] = [];
+    arr.forEach((byte) => {
+      bin.push(globalThis.String.fromCharCode(byte));
+    });
+    return globalThis.btoa(bin.join(""));
+  }
 }
 
 function isSet(value: any): boolean {

@@ -1,0 +1,83 @@
+// Where the bench runs: its own Redis database, its own RabbitMQ vhost (created and removed with
+// rabbitmqctl), and ports offset by 500, so it can run beside `npm start` and the e2e tests.
+import { execFile } from 'node:child_process';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { promisify } from 'node:util';
+import { connect } from 'amqplib';
+import { Redis } from 'ioredis';
+
+const run = promisify(execFile);
+
+export const BENCH_REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/12';
+export const BENCH_VHOST = 'junction-bench';
+const BROKER = process.env.BENCH_RABBITMQ_HOST ?? '127.0.0.1:5672';
+export const BENCH_RABBITMQ_URL = `amqp://guest:guest@${BROKER}/${BENCH_VHOST}`;
+export const BENCH_PORT_OFFSET = 500;
+
+export function rabbitmqctl(...args: string[]): Promise<string> {
+  return run('rabbitmqctl', ['-q', ...args], { timeout: 60_000 }).then((out) => out.stdout);
+}
+
+/** A clean slate: an empty Redis database and a new, empty vhost. */
+export async function resetInfrastructure(): Promise<void> {
+  await flushRedis();
+  await rabbitmqctl('delete_vhost', BENCH_VHOST).catch(() => undefined);
+  await rabbitmqctl('add_vhost', BENCH_VHOST);
+  await rabbitmqctl('set_permissions', '-p', BENCH_VHOST, 'guest', '.*', '.*', '.*');
+}
+
+export async function removeInfrastructure(): Promise<void> {
+  await flushRedis();
+  await rabbitmqctl('delete_vhost', BENCH_VHOST).catch(() => undefined);
+}
+
+async function flushRedis(): Promise<void> {
+  const redis = new Redis(BENCH_REDIS_URL, { maxRetriesPerRequest: 1 });
+  try {
+    await redis.flushdb();
+  } finally {
+    redis.disconnect();
+  }
+}
+
+export interface Machine {
+  readonly cpuCount: number;
+  readonly cpuModel: string;
+  readonly memoryGiB: number;
+  readonly node: string;
+  readonly rabbitmq: string;
+  readonly erlang: string;
+  readonly redis: string;
+  /** 1-minute load average when the run started: above the CPU count, something else was busy. */
+  readonly loadAverageAtStart: number;
+}
+
+/** Redis's run id: a different one later means Redis restarted (and, here, lost every key). */
+export async function redisRunId(): Promise<string> {
+  const redis = new Redis(BENCH_REDIS_URL, { maxRetriesPerRequest: 1 });
+  try {
+    return /run_id:(\S+)/.exec(await redis.info('server'))?.[1] ?? 'unknown';
+  } finally {
+    redis.disconnect();
+  }
+}
+
+export async function describeMachine(): Promise<Machine> {
+  const connection = await connect(BENCH_RABBITMQ_URL);
+  connection.on('error', () => undefined);
+  const properties = connection.connection.serverProperties;
+  await connection.close();
+  const redis = new Redis(BENCH_REDIS_URL);
+  const info = await redis.info('server');
+  redis.disconnect();
+  return {
+    cpuCount: cpus().length,
+    cpuModel: cpus()[0]?.model.trim() ?? 'unknown',
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    rabbitmq: properties.version,
+    erlang: properties.platform,
+    redis: /redis_version:(\S+)/.exec(info)?.[1] ?? 'unknown',
+    loadAverageAtStart: Math.round((loadavg()[0] ?? 0) * 100) / 100,
+  };
+}

@@ -31,3 +31,29 @@ cluster.local/ns/{{ .root.Release.Namespace }}/sa/{{ .name }}
 {{- end -}}
 {{ .target }}:{{ $target.grpc.port }}
 {{- end }}
+
+{{/*
+Where the load generator sends its checkouts, as LOAD_* environment variables: loadGenerator.target
+if set; else, with the mesh, the ingress gateway's Service (the public entry, as for a shopper);
+else the auth and orders Services directly.
+*/}}
+{{- define "junction.loadTargetEnv" -}}
+{{- $lg := .Values.loadGenerator -}}
+{{- $gw := .Values.mesh.gateway -}}
+{{- if $lg.target -}}
+- name: LOAD_TARGET
+  value: {{ $lg.target | quote }}
+{{- else if .Values.mesh.enabled -}}
+- name: LOAD_TARGET
+  value: {{ printf "http://%s.%s.svc.cluster.local:%v" $gw.service $gw.namespace $gw.port | quote }}
+{{- else -}}
+{{- range $env, $name := dict "LOAD_AUTH_URL" "auth" "LOAD_ORDERS_URL" "orders" }}
+{{- $svc := index $.Values.services $name | default dict }}
+{{- if not $svc.httpPort }}
+{{- fail (printf "loadGenerator: no service %q to send /%s to; set loadGenerator.target" $name $name) }}
+{{- end }}
+- name: {{ $env }}
+  value: {{ printf "http://%s:%v" (include "junction.host" (dict "root" $ "name" $name)) $svc.httpPort | quote }}
+{{- end }}
+{{- end -}}
+{{- end }}

@@ -11,9 +11,31 @@ import {
   type SkaffoldRelease,
 } from './skaffold.mts';
 
-/** The skaffold profiles whose rendering must pass; `default` is no profile. */
-export const PROFILES = ['default', 'no-mesh', 'mesh-faults', 'dev', 'debug'] as const;
+/**
+ * The skaffold profiles whose rendering must pass; `default` is no profile, `a,b` is `-p a,b`
+ * (the load generator is checked with the mesh and without it).
+ */
+export const PROFILES = [
+  'default',
+  'no-mesh',
+  'mesh-faults',
+  'dev',
+  'debug',
+  'load',
+  'no-mesh,load',
+] as const;
 export type Profile = (typeof PROFILES)[number];
+
+/** The skaffold profiles a rendering activates, in order. */
+export const activeProfiles = (profile: Profile): string[] =>
+  profile === 'default' ? [] : profile.split(',');
+
+/** Whether a rendering has Istio (every profile but no-mesh). */
+export const hasMesh = (profile: Profile): boolean => !activeProfiles(profile).includes('no-mesh');
+
+/** Whether a rendering deploys the optional load generator (the load profile). */
+export const hasLoadGenerator = (profile: Profile): boolean =>
+  activeProfiles(profile).includes('load');
 
 /** Tag the checks pretend skaffold built. */
 export const TEST_TAG = 'checks';
@@ -120,11 +142,11 @@ export function render(profile: Profile): Rendering {
 /** The skaffold-equivalent helm arguments for a chart under a profile (for lint). */
 export function profileArgs(profile: Profile, chart: 'junction' | 'junction-infra'): string[] {
   const configs = loadSkaffold();
-  const cfg = withProfile(
-    config(configs, chart === 'junction' ? 'app' : 'infra'),
-    profile === 'default' ? undefined : profile,
+  const active = profile === 'default' ? undefined : profile;
+  const cfg = withProfile(config(configs, chart === 'junction' ? 'app' : 'infra'), active);
+  const images = (withProfile(config(configs, 'app'), active).build?.artifacts ?? []).map(
+    (a) => a.image,
   );
-  const images = (config(configs, 'app').build?.artifacts ?? []).map((a) => a.image);
   const release = cfg.deploy?.helm?.releases?.find((r) => r.chartPath === `charts/${chart}`);
   if (!release) throw new Error(`skaffold.yaml deploys no release of charts/${chart}`);
   return ['--namespace', release.namespace ?? 'default', ...releaseSetArgs(release, images)];

@@ -61,6 +61,17 @@ export const stageNames = (instructions: Instruction[]): string[] =>
       return name ? [name] : [];
     });
 
+/** The instructions of stage `name`: its FROM and everything up to the next FROM. */
+export function stage(instructions: Instruction[], name: string): Instruction[] {
+  const isFrom = (i: Instruction): boolean => i.keyword === 'FROM';
+  const start = instructions.findIndex(
+    (i) => isFrom(i) && i.args.some((a, n) => a.toLowerCase() === 'as' && i.args[n + 1] === name),
+  );
+  if (start < 0) throw new Error(`the Dockerfile has no stage ${name}`);
+  const end = instructions.findIndex((i, n) => n > start && isFrom(i));
+  return instructions.slice(start, end < 0 ? undefined : end);
+}
+
 /** Sources of COPY/ADD instructions that read from the build context (not --from a stage). */
 export const contextSources = (instructions: Instruction[]): { source: string; line: number }[] =>
   instructions

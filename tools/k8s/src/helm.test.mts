@@ -1,8 +1,16 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { PROFILES, preparedCharts, profileArgs, render } from './charts.mts';
+import {
+  hasLoadGenerator,
+  hasMesh,
+  PROFILES,
+  preparedCharts,
+  profileArgs,
+  render,
+} from './charts.mts';
 import { helm } from './helm.mts';
+import { LOAD_GENERATOR } from './load-generator.mts';
 import { chartServices } from './values.mts';
 
 describe('helm lint --strict and helm template', () => {
@@ -34,9 +42,15 @@ describe('helm lint --strict and helm template', () => {
         'StatefulSet',
       ]);
       const deployments = app.filter((o) => o.kind === 'Deployment').map((o) => o.metadata.name);
-      assert.deepEqual(deployments.sort(), Object.keys(chartServices()).sort());
+      assert.deepEqual(
+        deployments.sort(),
+        [
+          ...Object.keys(chartServices()),
+          ...(hasLoadGenerator(profile) ? [LOAD_GENERATOR] : []),
+        ].sort(),
+      );
       const istioKinds = app.filter((o) => o.apiVersion.includes('istio.io')).map((o) => o.kind);
-      if (profile === 'no-mesh') assert.deepEqual(istioKinds, []);
+      if (!hasMesh(profile)) assert.deepEqual(istioKinds, []);
       else {
         for (const kind of [
           'PeerAuthentication',

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { PROFILES, render, type Profile } from './charts.mts';
-import { ofKind, workloads } from './objects.mts';
+import { hasMesh, PROFILES, render } from './charts.mts';
+import { LOAD_GENERATOR } from './load-generator.mts';
+import { ofKind, type Workload, workloads } from './objects.mts';
 import { config, loadSkaffold } from './skaffold.mts';
 import { chartServices, grpcPaths } from './values.mts';
 
@@ -38,6 +39,15 @@ const DESIGNED_CALLERS: Record<string, { callers: string[]; methods: string[] }>
 const NOT_IDEMPOTENT = ['CreateUser', 'Reserve', 'Release', 'Charge', 'Refund'];
 const services = chartServices();
 
+/**
+ * The one documented exception to probes and PodDisruptionBudgets: the optional load generator.
+ * It serves nothing (no port, no Service; checked below), so there is nothing for a readiness
+ * probe to gate or a budget to keep available, and no endpoint a liveness probe could ask;
+ * each of its rounds ends at the generator's own request and watch timeouts.
+ */
+const SERVES_NOTHING = [`Deployment/${LOAD_GENERATOR}`];
+const servesTraffic = (w: Workload): boolean => !SERVES_NOTHING.includes(w.id);
+
 function gatewayIdentity(): { namespace: string; serviceAccount: string } {
   const release = config(loadSkaffold(), 'istio').deploy?.helm?.releases?.find(
     (r) => r.remoteChart === 'gateway',
@@ -52,8 +62,8 @@ describe('workload policy', () => {
     const { all } = render(profile);
     const list = workloads(all);
 
-    it(`${profile}: every container has liveness, readiness and startup probes`, () => {
-      for (const w of list) {
+    it(`${profile}: every container that serves has liveness, readiness and startup probes`, () => {
+      for (const w of list.filter(servesTraffic)) {
         for (const c of w.containers) {
           for (const probe of ['livenessProbe', 'readinessProbe', 'startupProbe'] as const) {
             assert.ok(c[probe], `${w.id} container ${c.name} has no ${probe}`);
@@ -177,12 +187,12 @@ describe('workload policy', () => {
       }
     });
 
-    it(`${profile}: every workload has a PodDisruptionBudget`, () => {
+    it(`${profile}: every workload that serves has a PodDisruptionBudget`, () => {
       const pdbs = ofKind<Spec<{ selector: { matchLabels: Record<string, string> } }>>(
         all,
         'PodDisruptionBudget',
       );
-      for (const w of list) {
+      for (const w of list.filter(servesTraffic)) {
         const covered = pdbs.some((pdb) =>
           Object.entries(pdb.spec.selector.matchLabels).every(
             ([k, v]) => w.podMeta.labels?.[k] === v,
@@ -191,11 +201,25 @@ describe('workload policy', () => {
         assert.ok(covered, `${w.id} has no PodDisruptionBudget`);
       }
     });
+
+    it(`${profile}: the workloads exempt from probes and budgets really serve nothing`, () => {
+      const kubeServices = ofKind<Spec<{ selector?: Record<string, string> }>>(all, 'Service');
+      for (const w of list.filter((candidate) => !servesTraffic(candidate))) {
+        for (const c of w.containers)
+          assert.deepEqual(c.ports ?? [], [], `${w.id}/${c.name} has ports`);
+        for (const svc of kubeServices) {
+          const selects = Object.entries(svc.spec.selector ?? {}).every(
+            ([k, v]) => w.podMeta.labels?.[k] === v,
+          );
+          assert.ok(!selects, `Service ${svc.metadata.name} selects ${w.id}`);
+        }
+      }
+    });
   }
 });
 
 describe('mesh policy', () => {
-  const meshProfiles = PROFILES.filter((p): p is Exclude<Profile, 'no-mesh'> => p !== 'no-mesh');
+  const meshProfiles = PROFILES.filter(hasMesh);
 
   it('default: namespace-wide STRICT mTLS', () => {
     const pa = ofKind<Spec<{ mtls: { mode: string }; selector?: unknown }>>(

@@ -88,13 +88,19 @@ export function applyPatches<T>(document: T, patches: JsonPatch[]): T {
   return copy;
 }
 
-/** A config as skaffold sees it with one profile active (profile portForward replaces the base). */
-export function withProfile(cfg: SkaffoldConfig, profile: string | undefined): SkaffoldConfig {
-  if (!profile) return cfg;
-  const p = cfg.profiles?.find((candidate) => candidate.name === profile);
-  if (!p) return cfg;
-  const patched = applyPatches(cfg, p.patches ?? []);
-  return p.portForward ? { ...patched, portForward: p.portForward } : patched;
+/**
+ * A config as skaffold sees it with `profiles` active: one name, or several as in `-p a,b`,
+ * applied in that order (a profile's portForward replaces the list before it). Names the config
+ * does not have are skipped, as skaffold does for a multi-config project.
+ */
+export function withProfile(cfg: SkaffoldConfig, profiles: string | undefined): SkaffoldConfig {
+  if (!profiles) return cfg;
+  return profiles.split(',').reduce((current, name) => {
+    const p = current.profiles?.find((candidate) => candidate.name === name);
+    if (!p) return current;
+    const patched = applyPatches(current, p.patches ?? []);
+    return p.portForward ? { ...patched, portForward: p.portForward } : patched;
+  }, cfg);
 }
 
 /** IMAGE_REPO_<name> / IMAGE_TAG_<name>: skaffold replaces "/", "-" (and ".") with "_". */

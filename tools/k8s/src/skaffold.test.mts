@@ -9,11 +9,18 @@ import {
   dockerignore,
   parseDockerfile,
   readDockerfile,
+  stage,
   stageNames,
 } from './dockerfile.mts';
 import { ofKind, workloads } from './objects.mts';
 import { exists, readYamlFile, repoPath } from './repo.mts';
-import { config, loadSkaffold, templateKey, withProfile } from './skaffold.mts';
+import {
+  config,
+  loadSkaffold,
+  type SkaffoldArtifact,
+  templateKey,
+  withProfile,
+} from './skaffold.mts';
 
 const skaffold = loadSkaffold();
 const app = config(skaffold, 'app');
@@ -21,6 +28,14 @@ const artifacts = app.build?.artifacts ?? [];
 const chartValues = parse(readFileSync(repoPath('charts/junction/values.yaml'), 'utf8')) as {
   services: Record<string, { image: { repository: string } }>;
 };
+
+/** The chart value an artifact's image goes to: its service's, or the load generator's. */
+function chartImageValue(artifact: SkaffoldArtifact): string {
+  const service = artifact.docker?.buildArgs?.SERVICE;
+  if (service) return `services.${service}.image`;
+  assert.equal(artifact.docker?.target, 'load', `${artifact.image}: neither a service nor load`);
+  return 'loadGenerator.image';
+}
 
 describe('skaffold.yaml', () => {
   it('uses skaffold/v4beta13 everywhere and orders configs namespace -> istio -> infra -> app', () => {
@@ -55,26 +70,27 @@ describe('skaffold.yaml', () => {
 
   for (const profile of PROFILES) {
     it(`${profile}: every image skaffold builds is the image the chart deploys, and only those`, () => {
-      const release = withProfile(app, profile === 'default' ? undefined : profile).deploy?.helm
-        ?.releases?.[0];
+      const cfg = withProfile(app, profile === 'default' ? undefined : profile);
+      const release = cfg.deploy?.helm?.releases?.[0];
       assert.ok(release);
-      for (const a of artifacts) {
-        const service = a.docker?.buildArgs?.SERVICE ?? '';
+      const built = cfg.build?.artifacts ?? [];
+      for (const a of built) {
         const key = templateKey(a.image);
         const templates: Record<string, string> = release.setValueTemplates ?? {};
-        assert.equal(templates[`services.${service}.image.repository`], `{{.IMAGE_REPO_${key}}}`);
-        assert.equal(templates[`services.${service}.image.tag`], `{{.IMAGE_TAG_${key}}}`);
+        const image = chartImageValue(a);
+        assert.equal(templates[`${image}.repository`], `{{.IMAGE_REPO_${key}}}`);
+        assert.equal(templates[`${image}.tag`], `{{.IMAGE_TAG_${key}}}`);
       }
-      const built = new Set(artifacts.map((a) => `${a.image}:${TEST_TAG}`));
+      const images = new Set(built.map((a) => `${a.image}:${TEST_TAG}`));
       const deployed = workloads(render(profile).app).flatMap((w) => [
         ...w.containers.map((c) => c.image),
         ...(w.pod.initContainers ?? []).map((c) => c.image),
       ]);
       for (const image of deployed)
-        assert.ok(built.has(image ?? ''), `deploys ${image ?? '?'} which skaffold does not build`);
+        assert.ok(images.has(image ?? ''), `deploys ${image ?? '?'} which skaffold does not build`);
       assert.deepEqual(
         new Set(workloads(render(profile).app).map((w) => w.containers[0]?.image)),
-        built,
+        images,
       );
     });
   }
@@ -192,20 +208,20 @@ describe('Dockerfile', () => {
   const instructions = readDockerfile('Dockerfile');
   const ignored = dockerignore(readFileSync(repoPath('.dockerignore'), 'utf8'));
 
-  it('has the stages skaffold targets, a SERVICE build argument and a non-root runtime', () => {
+  it('has the stages skaffold targets (every profile), a SERVICE build argument and a non-root runtime', () => {
     const stages = stageNames(instructions);
+    const profiles = [undefined, ...(app.profiles ?? []).map((p) => p.name)];
     for (const target of new Set(
-      [...artifacts, ...(withProfile(app, 'dev').build?.artifacts ?? [])].map(
-        (a) => a.docker?.target,
-      ),
+      profiles
+        .flatMap((p) => withProfile(app, p).build?.artifacts ?? [])
+        .map((a) => a.docker?.target),
     )) {
       assert.ok(target && stages.includes(target), `stage ${target ?? '(none)'} missing`);
     }
     assert.ok(instructions.some((i) => i.keyword === 'ARG' && i.args[0] === 'SERVICE'));
-    const runtimeStart = instructions.findIndex(
-      (i) => i.keyword === 'FROM' && i.args.includes('runtime'),
-    );
-    const runtime = instructions.slice(runtimeStart);
+    // The last stage, so that a plain `docker build --build-arg SERVICE=…` builds a service.
+    assert.equal(stages.at(-1), 'runtime');
+    const runtime = stage(instructions, 'runtime');
     assert.deepEqual(
       runtime.filter((i) => i.keyword === 'USER').map((i) => i.args[0]),
       ['10001:10001'],

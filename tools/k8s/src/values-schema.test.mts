@@ -82,6 +82,31 @@ describe('charts/junction/values.schema.json', () => {
     );
   });
 
+  it('rejects load generator settings it cannot run with, and any unknown one', () => {
+    rejects(['--set', 'loadGenerator.rate=0'], /loadGenerator\.rate: Must be greater than 0/);
+    rejects(
+      ['--set', 'loadGenerator.duration=0'],
+      /loadGenerator\.duration: Must be greater than or equal to 1/,
+    );
+    rejects(['--set', 'loadGenerator.mix=half'], /loadGenerator\.mix: Does not match pattern/);
+    rejects(
+      ['--set', 'loadGenerator.users=100'],
+      /loadGenerator\.users: Must be less than or equal to 30/,
+    );
+    rejects(
+      ['--set', 'loadGenerator.target=localhost:8080'],
+      /loadGenerator\.target: Does not match pattern/,
+    );
+    rejects(
+      ['--set', 'loadGenerator.speed=1'],
+      /loadGenerator: Additional property speed is not allowed/,
+    );
+    assert.equal(
+      template('--set', 'loadGenerator.enabled=true', '--set', 'loadGenerator.mix=0:1').status,
+      0,
+    );
+  });
+
   it('keeps the service-name enum and the services map in step (one list to extend)', () => {
     const values = parse(readFileSync(repoPath('charts/junction/values.yaml'), 'utf8')) as {
       services: Record<string, unknown>;

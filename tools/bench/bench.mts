@@ -35,7 +35,7 @@ junction-bench; all removed afterwards) and measures:
   2. blocking against queued checkouts, open loop at increasing rates until saturation;
   3. both paths with +300 ms on payment, and with payment killed for 10 s;
   4. checkouts/s with tracing off, on for every trace (OTLP to a local sink), and sampled.
-Full run: about 15 minutes. Needs RabbitMQ (with rabbitmqctl) and Redis on localhost, and the
+Full run: about 17 minutes. Needs RabbitMQ (with rabbitmqctl) and Redis on localhost, and the
 services built (npm run bench builds them).
 
   --quick          every part, briefly (< 2 minutes): numbers to check the bench, not to quote

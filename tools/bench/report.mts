@@ -343,7 +343,7 @@ function tracingSection(results: BenchResults): string {
     .join('; ');
   return [
     `## Tracing overhead`,
-    `Full checkouts per second, closed loop with ${String(t.concurrency)} shoppers (a queued checkout counts when its events stream shows it confirmed): tracing off (no SDK), every trace exported over OTLP/HTTP protobuf to a local sink, and ${sampled} (\`OTEL_TRACES_SAMPLER=parentbased_traceidratio\`, ARG ${String(t.sampleRatio)}). Each setup ran on freshly started services, ${String(t.rounds)} round(s) in alternating order; the numbers are the mean of the rounds [each round]. Exported — ${exported}.`,
+    `Full checkouts per second, closed loop with ${String(t.concurrency)} shoppers (a queued checkout counts when its events stream shows it confirmed): tracing off (no SDK), every trace exported over OTLP/HTTP protobuf to a local sink, and ${sampled} (\`OTEL_TRACES_SAMPLER=parentbased_traceidratio\`, ARG ${String(t.sampleRatio)}). Each setup ran on freshly started services, ${String(t.rounds)} round(s) in alternating order (off, every trace, sampled; then the reverse; …); the numbers are the median of the rounds [each round], and the ratios compare medians. Exported — ${exported}.`,
     table(
       ['path', 'off: checkouts/s', 'every trace', sampled, 'every trace ÷ off', `${sampled} ÷ off`],
       rows,

@@ -73,7 +73,7 @@ export const FULL: BenchSettings = {
     sampleEveryMs: 250,
     statisticsLagMs: 6_000,
   },
-  tracing: { concurrency: 16, rounds: 2, sampleRatio: 0.1, warmupMs: 3_000, durationMs: 10_000 },
+  tracing: { concurrency: 16, rounds: 3, sampleRatio: 0.1, warmupMs: 3_000, durationMs: 10_000 },
 };
 
 export const QUICK: BenchSettings = {

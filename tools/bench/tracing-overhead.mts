@@ -16,7 +16,7 @@ export type TracedSetup = Exclude<TracingSetup, 'off'>;
 
 export interface CheckoutThroughput {
   readonly mode: CheckoutMode;
-  /** Confirmed checkouts per second: the mean over the rounds. */
+  /** Confirmed checkouts per second: the median of the rounds (one slow round does not move it). */
   readonly throughput: number;
   /** Each round's checkouts per second, in round order. */
   readonly perRound: number[];
@@ -106,6 +106,15 @@ export function overhead(
   };
 }
 
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  if (sorted.length === 0) return Number.NaN;
+  return sorted.length % 2 === 1
+    ? (sorted[middle] ?? Number.NaN)
+    : ((sorted[middle - 1] ?? Number.NaN) + (sorted[middle] ?? Number.NaN)) / 2;
+}
+
 function pool(setup: TracingSetup, rounds: readonly SetupRound[]): SetupThroughput {
   const mine = rounds.filter((r) => r.setup === setup);
   const paths = CHECKOUT_MODES.map((mode): CheckoutThroughput => {
@@ -115,7 +124,7 @@ function pool(setup: TracingSetup, rounds: readonly SetupRound[]): SetupThroughp
     const perRound = runs.map((run) => run.throughput);
     return {
       mode,
-      throughput: round(perRound.reduce((sum, t) => sum + t, 0) / perRound.length, 1),
+      throughput: round(median(perRound), 1),
       perRound,
       latency: pooled.summary(),
       errors: runs.reduce((sum, run) => sum + run.errors, 0),

@@ -1,9 +1,10 @@
 import { type DomainError, isDomainError, withPropagatedBaggage } from '@junction/platform';
-import { type ChannelModel, type ConfirmChannel, type ConsumeMessage } from 'amqplib';
+import { type ConfirmChannel, type ConsumeMessage } from 'amqplib';
 import { type Logger } from 'pino';
 import { type AmqpConnection } from './connection';
 import { type DeliveryInfo, type EventHandler } from './event-handler';
 import { type Inbox } from './inbox';
+import { Subscription } from './subscription';
 import { assertConsumerTopology, type QueueNames } from './topology';
 
 export interface ConsumerOptions {
@@ -38,20 +39,30 @@ const PERMANENT: readonly DomainError['code'][] = [
  */
 export class EventConsumer {
   private readonly handlers = new Map<string, EventHandler>();
-  private channel: ConfirmChannel | undefined;
-  private consumerTag: string | undefined;
+  private readonly subscription: Subscription<ConfirmChannel>;
   private names: QueueNames | undefined;
-  private inFlight = 0;
-  private stopping = false;
-  private idle: (() => void) | undefined;
-  private drained: Promise<void> | undefined;
 
   constructor(
-    private readonly connection: AmqpConnection,
+    connection: AmqpConnection,
     private readonly inbox: Inbox,
     private readonly options: ConsumerOptions,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.subscription = new Subscription(connection, {
+      openChannel: (c) => c.createConfirmChannel(),
+      declare: async (channel) => {
+        this.names = await assertConsumerTopology(
+          channel,
+          options.service,
+          [...this.handlers.keys()],
+          { retryDelayMs: options.retryDelayMs, deliveryLimit: options.maxAttempts * 2 },
+        );
+        return this.names.main;
+      },
+      prefetch: options.prefetch,
+      handle: (channel, message) => this.onMessage(channel, message),
+    });
+  }
 
   register(handler: EventHandler): void {
     this.handlers.set(handler.routingKey, handler);
@@ -62,64 +73,19 @@ export class EventConsumer {
   }
 
   get consuming(): boolean {
-    return this.consumerTag !== undefined;
+    return this.subscription.consuming;
   }
 
   start(): void {
-    this.connection.onConnected((c) => this.open(c));
+    this.subscription.start();
   }
 
   /** Stops taking messages, waits for in-flight handlers to ack, then closes the channel. */
-  async stop(): Promise<void> {
-    this.stopping = true;
-    const channel = this.channel;
-    if (channel && this.consumerTag) {
-      await channel.cancel(this.consumerTag).catch(() => undefined);
-      this.consumerTag = undefined;
-    }
-    if (this.inFlight > 0) {
-      this.drained ??= new Promise<void>((resolve) => {
-        this.idle = resolve;
-      });
-      await this.drained;
-    }
-    await channel?.close().catch(() => undefined);
-    this.channel = undefined;
-  }
-
-  private async open(connection: ChannelModel): Promise<void> {
-    if (this.stopping) return;
-    const channel = await connection.createConfirmChannel();
-    channel.on('error', () => undefined);
-    channel.on('close', () => {
-      if (this.channel === channel) {
-        this.channel = undefined;
-        this.consumerTag = undefined;
-      }
-    });
-    this.names = await assertConsumerTopology(
-      channel,
-      this.options.service,
-      [...this.handlers.keys()],
-      {
-        retryDelayMs: this.options.retryDelayMs,
-        deliveryLimit: this.options.maxAttempts * 2,
-      },
-    );
-    await channel.prefetch(this.options.prefetch);
-    this.channel = channel;
-    const { consumerTag } = await channel.consume(
-      this.names.main,
-      (message) => {
-        if (message) void this.onMessage(channel, message);
-      },
-      { noAck: false },
-    );
-    this.consumerTag = consumerTag;
+  stop(): Promise<void> {
+    return this.subscription.stop();
   }
 
   private async onMessage(channel: ConfirmChannel, message: ConsumeMessage): Promise<void> {
-    this.inFlight += 1;
     try {
       const outcome = await this.process(message).catch((error: unknown) =>
         infrastructureFailure(message, error),
@@ -131,9 +97,6 @@ export class EventConsumer {
         { err: error instanceof Error ? error.message : String(error) },
         'settle failed',
       );
-    } finally {
-      this.inFlight -= 1;
-      if (this.inFlight === 0 && this.idle) this.idle();
     }
   }
 

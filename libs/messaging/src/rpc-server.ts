@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { DomainError, isDomainError, parseInput } from '@junction/platform';
-import { type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
+import { type Channel, type ConsumeMessage } from 'amqplib';
 import { type Logger } from 'pino';
 import { type AmqpConnection } from './connection';
 import { type RpcError, type RpcHandler, type RpcReply } from './rpc-handler';
+import { Subscription } from './subscription';
 import { assertRpcQueue } from './topology';
 
 export interface RpcServerOptions {
@@ -23,74 +24,39 @@ export interface RpcServerOptions {
  */
 export class RpcServer {
   private readonly handlers = new Map<string, RpcHandler>();
-  private channel: Channel | undefined;
-  private consumerTag: string | undefined;
-  private inFlight = 0;
-  private stopping = false;
-  private drained: Promise<void> | undefined;
-  private idle: (() => void) | undefined;
+  private readonly subscription: Subscription<Channel>;
 
   constructor(
-    private readonly connection: AmqpConnection,
+    connection: AmqpConnection,
     private readonly options: RpcServerOptions,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.subscription = new Subscription(connection, {
+      openChannel: (c) => c.createChannel(),
+      declare: (channel) => assertRpcQueue(channel, options.service),
+      prefetch: options.prefetch,
+      handle: (channel, message) => this.onRequest(channel, message),
+    });
+  }
 
   register(handler: RpcHandler): void {
     this.handlers.set(handler.method, handler);
   }
 
   get consuming(): boolean {
-    return this.consumerTag !== undefined;
+    return this.subscription.consuming;
   }
 
   start(): void {
-    this.connection.onConnected((c) => this.open(c));
+    this.subscription.start();
   }
 
   /** Stops taking requests, waits for the ones being answered, then closes the channel. */
-  async stop(): Promise<void> {
-    this.stopping = true;
-    const channel = this.channel;
-    if (channel && this.consumerTag) {
-      await channel.cancel(this.consumerTag).catch(() => undefined);
-      this.consumerTag = undefined;
-    }
-    if (this.inFlight > 0) {
-      this.drained ??= new Promise<void>((resolve) => {
-        this.idle = resolve;
-      });
-      await this.drained;
-    }
-    await channel?.close().catch(() => undefined);
-    this.channel = undefined;
-  }
-
-  private async open(connection: ChannelModel): Promise<void> {
-    if (this.stopping) return;
-    const channel = await connection.createChannel();
-    channel.on('error', () => undefined);
-    channel.on('close', () => {
-      if (this.channel === channel) {
-        this.channel = undefined;
-        this.consumerTag = undefined;
-      }
-    });
-    const queue = await assertRpcQueue(channel, this.options.service);
-    await channel.prefetch(this.options.prefetch);
-    this.channel = channel;
-    const { consumerTag } = await channel.consume(
-      queue,
-      (message) => {
-        if (message) void this.onRequest(channel, message);
-      },
-      { noAck: false },
-    );
-    this.consumerTag = consumerTag;
+  stop(): Promise<void> {
+    return this.subscription.stop();
   }
 
   private async onRequest(channel: Channel, message: ConsumeMessage): Promise<void> {
-    this.inFlight += 1;
     try {
       const reply = await this.answer(message);
       const { replyTo, correlationId } = message.properties as {
@@ -113,9 +79,6 @@ export class RpcServer {
         { err: error instanceof Error ? error.message : String(error) },
         'reply failed',
       );
-    } finally {
-      this.inFlight -= 1;
-      if (this.inFlight === 0 && this.idle) this.idle();
     }
   }
 

@@ -33,7 +33,7 @@ junction-bench; all removed afterwards) and measures:
   1. GetItem over REST, gRPC and AMQP request-reply through Junction against a raw floor
      (node:http, @grpc/grpc-js, amqplib) at 64 B, 4 KiB and 256 KiB, serial and 32 in flight;
   2. blocking against queued checkouts, open loop at increasing rates until saturation;
-  3. both paths with +300 ms on payment, and with payment killed for 10 s;
+  3. both paths with no fault (the control), +300 ms on payment, and payment killed for 10 s;
   4. checkouts/s with tracing off, on for every trace (OTLP to a local sink), and sampled.
 Full run: about 17 minutes. Needs RabbitMQ (with rabbitmqctl) and Redis on localhost, and the
 services built (npm run bench builds them).

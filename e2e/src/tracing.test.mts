@@ -117,21 +117,37 @@ async function fault(...args: string[]): Promise<string> {
   return stdout;
 }
 
+/** The five services, each exporting its spans (batches every 100 ms) to a fresh receiver. */
+async function startTraced(env: Readonly<Record<string, string>>): Promise<void> {
+  await resetInfrastructure();
+  receiver = await startOtlpReceiver();
+  const otel = {
+    OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
+    OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+    OTEL_BSP_SCHEDULE_DELAY: '100',
+    ...env,
+  };
+  topology = await startE2eTopology({
+    env: Object.fromEntries(SERVICES.map((service) => [service, otel])),
+  });
+  api = new Api(topology);
+  session = await api.newSession();
+}
+
+/** Stops them (each must exit 0, having flushed its spans) and the receiver. */
+async function stopTraced(): Promise<void> {
+  const codes = await topology.stop();
+  await receiver.close();
+  await removeInfrastructure();
+  assert.ok(
+    Object.values(codes).every((code) => code === 0),
+    JSON.stringify(codes),
+  );
+}
+
 describe('tracing', () => {
   before(async () => {
-    await resetInfrastructure();
-    receiver = await startOtlpReceiver();
-    const otel = {
-      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
-      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
-      OTEL_BSP_SCHEDULE_DELAY: '100',
-      LOG_LEVEL: 'debug',
-    };
-    topology = await startE2eTopology({
-      env: Object.fromEntries(SERVICES.map((service) => [service, otel])),
-    });
-    api = new Api(topology);
-    session = await api.newSession();
+    await startTraced({ LOG_LEVEL: 'debug' });
     // Warm up: the first authenticated request fetches auth's JWKS, the first blocking checkout
     // opens the gRPC channels. Neither belongs to the traces measured below.
     assert.equal(
@@ -145,13 +161,7 @@ describe('tracing', () => {
 
   after(async () => {
     await fault('payment', '--clear').catch(() => undefined);
-    const codes = await topology.stop();
-    await receiver.close();
-    await removeInfrastructure();
-    assert.ok(
-      Object.values(codes).every((code) => code === 0),
-      JSON.stringify(codes),
-    );
+    await stopTraced();
   });
 
   it('shows a blocking checkout as one trace: POST /orders contains the gRPC calls and their server spans', () => {
@@ -381,31 +391,11 @@ describe('tracing', () => {
 
 describe('tracing with span links (JUNCTION_MESSAGING_SPAN_LINKS=true)', () => {
   before(async () => {
-    await resetInfrastructure();
-    receiver = await startOtlpReceiver();
-    const otel = {
-      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
-      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
-      OTEL_BSP_SCHEDULE_DELAY: '100',
-      JUNCTION_MESSAGING_SPAN_LINKS: 'true',
-    };
-    topology = await startE2eTopology({
-      env: Object.fromEntries(SERVICES.map((service) => [service, otel])),
-    });
-    api = new Api(topology);
-    session = await api.newSession();
+    await startTraced({ JUNCTION_MESSAGING_SPAN_LINKS: 'true' });
     await api.request('orders', 'GET', '/orders', { token: session.accessToken }); // JWKS warm-up
   });
 
-  after(async () => {
-    const codes = await topology.stop();
-    await receiver.close();
-    await removeInfrastructure();
-    assert.ok(
-      Object.values(codes).every((code) => code === 0),
-      JSON.stringify(codes),
-    );
-  });
+  after(stopTraced);
 
   it('starts a trace per hop: each consumer span is a root that links to its producer span', async () => {
     const [{ spans, order }] = (await checkouts('queued', 1)) as [Checkout];

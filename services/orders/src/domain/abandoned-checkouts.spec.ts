@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { AppLogger } from '@junction/platform';
 import { mockOf, TestRedis } from '@junction/platform/testing';
 import pino from 'pino';
@@ -7,23 +6,10 @@ import { OrdersRepository } from '../store/orders.repository';
 import { AbandonedCheckouts } from './abandoned-checkouts';
 import { type CheckoutCompensation } from './checkout-compensation';
 import { type Order } from './order';
+import { pendingOrder } from './order.fixture';
 
 function blockingOrder(startedAt: Date, overrides: Partial<Order> = {}): Order {
-  const at = startedAt.toISOString();
-  return {
-    id: randomUUID(),
-    userId: randomUUID(),
-    mode: 'blocking',
-    status: 'pending',
-    reason: '',
-    lines: [{ sku: 'JNC-MUG', quantity: 1 }],
-    paymentMethod: 'pm_card_ok',
-    totalCents: 0,
-    createdAt: at,
-    updatedAt: at,
-    history: [{ status: 'pending', reason: '', at }],
-    ...overrides,
-  };
+  return pendingOrder({ mode: 'blocking', ...overrides }, startedAt);
 }
 
 describe(AbandonedCheckouts.name, () => {

@@ -1,26 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { mockOf } from '@junction/platform/testing';
 import { type OrdersRepository } from '../store/orders.repository';
 import { type Order } from './order';
+import { pendingOrder as order } from './order.fixture';
 import { OrdersService } from './orders.service';
-
-function order(overrides: Partial<Order> = {}): Order {
-  const at = new Date().toISOString();
-  return {
-    id: randomUUID(),
-    userId: 'alice',
-    mode: 'queued',
-    status: 'pending',
-    reason: '',
-    lines: [{ sku: 'JNC-MUG', quantity: 1 }],
-    paymentMethod: 'pm_card_ok',
-    totalCents: 0,
-    createdAt: at,
-    updatedAt: at,
-    history: [{ status: 'pending', reason: '', at }],
-    ...overrides,
-  };
-}
 
 function ordersOf(...stored: Order[]) {
   const repository = mockOf<OrdersRepository>();

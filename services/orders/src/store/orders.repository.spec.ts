@@ -2,25 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { TestRedis } from '@junction/platform/testing';
 import { type Redis } from 'ioredis';
 import { type Order } from '../domain/order';
+import { pendingOrder } from '../domain/order.fixture';
 import { OrdersRepository, STATUS_CHANNEL } from './orders.repository';
-
-function pendingOrder(overrides: Partial<Order> = {}): Order {
-  const at = new Date().toISOString();
-  return {
-    id: randomUUID(),
-    userId: randomUUID(),
-    mode: 'queued',
-    status: 'pending',
-    reason: '',
-    lines: [{ sku: 'JNC-MUG', quantity: 2 }],
-    paymentMethod: 'pm_card_ok',
-    totalCents: 0,
-    createdAt: at,
-    updatedAt: at,
-    history: [{ status: 'pending', reason: '', at }],
-    ...overrides,
-  };
-}
 
 /** Resolves with the first status message for `orderId` on the status channel. */
 async function nextStatusMessage(

@@ -1,12 +1,13 @@
 // Where the bench runs: its own Redis database, its own RabbitMQ vhost (created and removed with
 // rabbitmqctl), and ports offset by 500, so it can run beside `npm start` and the e2e tests.
-import { execFile } from 'node:child_process';
 import { cpus, loadavg, totalmem } from 'node:os';
-import { promisify } from 'node:util';
 import { connect } from 'amqplib';
 import { Redis } from 'ioredis';
-
-const run = promisify(execFile);
+import {
+  type Infrastructure,
+  removeInfrastructureAt,
+  resetInfrastructureAt,
+} from '../local/infrastructure.mts';
 
 export const BENCH_REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/12';
 export const BENCH_VHOST = 'junction-bench';
@@ -14,30 +15,15 @@ const BROKER = process.env.BENCH_RABBITMQ_HOST ?? '127.0.0.1:5672';
 export const BENCH_RABBITMQ_URL = `amqp://guest:guest@${BROKER}/${BENCH_VHOST}`;
 export const BENCH_PORT_OFFSET = 500;
 
-export function rabbitmqctl(...args: string[]): Promise<string> {
-  return run('rabbitmqctl', ['-q', ...args], { timeout: 60_000 }).then((out) => out.stdout);
-}
+const BENCH: Infrastructure = { redisUrl: BENCH_REDIS_URL, vhost: BENCH_VHOST };
 
 /** A clean slate: an empty Redis database and a new, empty vhost. */
-export async function resetInfrastructure(): Promise<void> {
-  await flushRedis();
-  await rabbitmqctl('delete_vhost', BENCH_VHOST).catch(() => undefined);
-  await rabbitmqctl('add_vhost', BENCH_VHOST);
-  await rabbitmqctl('set_permissions', '-p', BENCH_VHOST, 'guest', '.*', '.*', '.*');
+export function resetInfrastructure(): Promise<void> {
+  return resetInfrastructureAt(BENCH);
 }
 
-export async function removeInfrastructure(): Promise<void> {
-  await flushRedis();
-  await rabbitmqctl('delete_vhost', BENCH_VHOST).catch(() => undefined);
-}
-
-async function flushRedis(): Promise<void> {
-  const redis = new Redis(BENCH_REDIS_URL, { maxRetriesPerRequest: 1 });
-  try {
-    await redis.flushdb();
-  } finally {
-    redis.disconnect();
-  }
+export function removeInfrastructure(): Promise<void> {
+  return removeInfrastructureAt(BENCH);
 }
 
 export interface Machine {

@@ -4,7 +4,8 @@
 // is used at the boundaries instead (snapshot()), where it also shows the unacked messages — but
 // for quorum queues its counts come from statistics refreshed every 5 s, so it lags.
 import { type Channel, type ChannelModel, connect } from 'amqplib';
-import { BENCH_VHOST, rabbitmqctl } from './environment.mts';
+import { rabbitmqctl } from '../local/infrastructure.mts';
+import { BENCH_VHOST } from './environment.mts';
 
 /** The saga's queues: where a backlog of the queued path builds up. */
 export const SAGA_QUEUES = ['inventory.events', 'payment.events', 'orders.events'] as const;
@@ -109,14 +110,14 @@ export interface QueueRow {
 
 /** `rabbitmqctl list_queues` of the bench vhost: every queue with ready and unacked messages. */
 export async function snapshot(): Promise<QueueRow[]> {
-  const out = await rabbitmqctl(
+  const out = await rabbitmqctl([
     'list_queues',
     '-p',
     BENCH_VHOST,
     'name',
     'messages_ready',
     'messages_unacknowledged',
-  );
+  ]);
   return out
     .split('\n')
     .map((line) => line.trim().split(/\s+/))

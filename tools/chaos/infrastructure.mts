@@ -3,10 +3,9 @@
 // that two runs never share them.
 import { readFile, rm, writeFile, mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { Redis } from 'ioredis';
+import { deleteVhost, flushRedis, recreateVhost } from '../local/infrastructure.mts';
 import { ROOT } from '../local/topology.mts';
 import { ExternalAmqpClient } from './amqp-client.mts';
-import { deleteVhost, recreateVhost } from './rabbitmq.mts';
 import { allServiceQueues, CHAOS_REDIS_URL, CHAOS_VHOST } from './settings.mts';
 
 const LOCK_FILE = join(ROOT, '.local', 'chaos.lock');
@@ -36,15 +35,6 @@ export async function resetForScenario(redisUrl: string): Promise<void> {
     await amqp.deleteQueues(allServiceQueues());
   } finally {
     await amqp.close();
-  }
-}
-
-async function flushRedis(url: string): Promise<void> {
-  const redis = new Redis(url, { maxRetriesPerRequest: 2 });
-  try {
-    await redis.flushdb();
-  } finally {
-    redis.disconnect();
   }
 }
 

@@ -1,25 +1,7 @@
 // The machine's RabbitMQ as an operator sees it: rabbitmqctl, run asynchronously so the load
 // keeps its rate while a (slow, ~1 s) rabbitmqctl call is under way.
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
+import { rabbitmqctl } from '../local/infrastructure.mts';
 import { sleep } from './settings.mts';
-
-const execFileAsync = promisify(execFile);
-
-export async function rabbitmqctl(args: readonly string[], timeoutMs = 60_000): Promise<string> {
-  const { stdout } = await execFileAsync('rabbitmqctl', ['-q', ...args], { timeout: timeoutMs });
-  return stdout;
-}
-
-export async function recreateVhost(vhost: string): Promise<void> {
-  await deleteVhost(vhost);
-  await rabbitmqctl(['add_vhost', vhost]);
-  await rabbitmqctl(['set_permissions', '-p', vhost, 'guest', '.*', '.*', '.*']);
-}
-
-export async function deleteVhost(vhost: string): Promise<void> {
-  await rabbitmqctl(['delete_vhost', vhost]).catch(() => undefined);
-}
 
 export interface QueueDepth {
   readonly name: string;

@@ -1,0 +1,105 @@
+/**
+ * The Go programs the checks run on our artifacts, pinned. Each is built from its Go module with
+ * the ordinary Go toolchain (`node tools/toolchain/build.mts [names…]`), never downloaded as a
+ * release binary. A module is built as the main module in its own directory, so its own
+ * `replace` directives apply exactly as in its release build (jaeger's and skaffold's go.mod have
+ * some; `go install module@version` refuses those).
+ */
+export interface GoTool {
+  /** What the checks call it; also the binary's file name. */
+  readonly name: string;
+  /** The release this build is, as reported (the cache key together with the name). */
+  readonly version: string;
+  readonly module: string;
+  /** The module version to build: a tag, or the pseudo-version of the release commit. */
+  readonly moduleVersion: string;
+  /** The main package, relative to the module root. */
+  readonly package: string;
+  /** `-X` assignments that the upstream release build sets (version strings). */
+  readonly versionFlags?: Readonly<Record<string, string>>;
+  /** Built by the OpenTelemetry Collector builder from this manifest (relative to this folder). */
+  readonly collectorManifest?: string;
+}
+
+/** The collector release the otelcol distribution (and the chart's collector image) is pinned to. */
+export const COLLECTOR_RELEASE = '0.165.0';
+
+export const TOOLS = [
+  {
+    // Jaeger v2 releases are tagged twice, v2.x and v1.x; the module path has no /v2, so Go
+    // resolves only the v1.x tag: v1.76.0 is the Jaeger v2.13.0 release commit (63b27e1).
+    name: 'jaeger',
+    version: '2.13.0',
+    module: 'github.com/jaegertracing/jaeger',
+    moduleVersion: 'v1.76.0',
+    package: 'cmd/jaeger',
+    versionFlags: {
+      'github.com/jaegertracing/jaeger/internal/version.latestVersion': 'v2.13.0',
+      'github.com/jaegertracing/jaeger/internal/version.commitSHA':
+        '63b27e1810a710ac54dc4522da0538e540bdc545',
+      'github.com/jaegertracing/jaeger/internal/version.date': '2025-12-03T16:07:08Z',
+    },
+  },
+  {
+    name: 'otelcol',
+    version: COLLECTOR_RELEASE,
+    module: 'go.opentelemetry.io/collector/cmd/builder',
+    moduleVersion: `v${COLLECTOR_RELEASE}`,
+    package: '.',
+    collectorManifest: 'otelcol/manifest.yaml',
+  },
+  {
+    // The newest istio.io/istio the module proxy serves: the master commit of 2026-08-27
+    // (1.31 development). The 1.30.x and 1.29.x release commits are not served.
+    name: 'istioctl',
+    version: '1.31-dev.eed52ebb66ad',
+    module: 'istio.io/istio',
+    moduleVersion: 'v0.0.0-20260827124520-eed52ebb66ad',
+    package: 'istioctl/cmd/istioctl',
+    versionFlags: {
+      'istio.io/istio/pkg/version.buildVersion': '1.31-dev',
+      'istio.io/istio/pkg/version.buildGitRevision': 'eed52ebb66ad',
+      'istio.io/istio/pkg/version.buildStatus': 'Clean',
+    },
+  },
+  {
+    name: 'skaffold',
+    version: '2.16.1',
+    module: 'github.com/GoogleContainerTools/skaffold/v2',
+    moduleVersion: 'v2.16.1',
+    package: 'cmd/skaffold',
+    versionFlags: {
+      'github.com/GoogleContainerTools/skaffold/v2/pkg/skaffold/version.version': 'v2.16.1',
+    },
+  },
+  {
+    name: 'helm',
+    version: '4.3.2',
+    module: 'helm.sh/helm/v4',
+    moduleVersion: 'v4.3.2',
+    package: 'cmd/helm',
+    versionFlags: {
+      'helm.sh/helm/v4/internal/version.version': 'v4.3.2',
+      'helm.sh/helm/v4/internal/version.gitTreeState': 'clean',
+    },
+  },
+  {
+    name: 'kind',
+    version: '0.33.0',
+    module: 'sigs.k8s.io/kind',
+    moduleVersion: 'v0.33.0',
+    package: '.',
+  },
+] as const satisfies readonly GoTool[];
+
+export type ToolName = (typeof TOOLS)[number]['name'];
+
+export function isToolName(name: string): name is ToolName {
+  return TOOLS.some((tool) => tool.name === name);
+}
+
+export function tool(name: ToolName): GoTool {
+  const found = TOOLS.find((candidate) => candidate.name === name);
+  if (!found) throw new Error(`unknown tool ${name}`);
+  return found;
+}

@@ -8,3 +8,27 @@ app.kubernetes.io/component: infrastructure
 {{ include "infra.labels" . }}
 sidecar.istio.io/inject: "false"
 {{- end }}
+
+{{/* A memory quantity in Mi or Gi ("512Mi", "1Gi") as a whole number of MiB. */}}
+{{- define "infra.mebibytes" -}}
+{{- if hasSuffix "Gi" . -}}
+{{- mul (trimSuffix "Gi" . | atoi) 1024 -}}
+{{- else if hasSuffix "Mi" . -}}
+{{- trimSuffix "Mi" . | atoi -}}
+{{- else -}}
+{{- fail (printf "memory limit %q: write it in Mi or Gi" .) -}}
+{{- end -}}
+{{- end }}
+
+{{/* GOMEMLIMIT for a Go program under a container memory limit: 85% of it, so the garbage
+collector works harder before the kernel's OOM killer does. */}}
+{{- define "infra.goMemLimit" -}}
+{{- div (mul (include "infra.mebibytes" . | atoi) 85) 100 }}MiB
+{{- end }}
+
+{{/* The ports the collector and Jaeger listen on: the Services, the containers and the
+${env:VAR}s of their configs (files/) all take them from here. */}}
+{{- define "infra.ports" -}}
+otelCollector: { otlpGrpc: 4317, otlpHttp: 4318, health: 13133, metrics: 8888 }
+jaeger: { otlpGrpc: 4317, otlpHttp: 4318, queryHttp: 16686, queryGrpc: 16685, health: 13133, metrics: 8888 }
+{{- end }}

@@ -14,6 +14,7 @@ import { arch, platform } from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { unzipSync } from 'fflate';
+import { toolPath } from '@junction/toolchain';
 import { cacheDir } from './repo.mts';
 
 /**
@@ -126,4 +127,25 @@ export function helmOk(args: string[], cwd?: string): string {
     throw new Error(`helm ${args.join(' ')} failed (${result.status}):\n${result.stderr}`);
   }
   return result.stdout;
+}
+
+/**
+ * Helm 4, built from its module by tools/toolchain (`node tools/toolchain/build.mts helm`), with
+ * its own cache/config/data homes so that it never shares repository state with Helm 3.
+ */
+export function helm4(args: string[], cwd?: string): HelmResult {
+  const home = path.join(cacheDir, 'helm4-home');
+  const result: SpawnSyncReturns<string> = spawnSync(toolPath('helm'), args, {
+    encoding: 'utf8',
+    cwd,
+    maxBuffer: 64 * 1024 * 1024,
+    env: {
+      ...process.env,
+      HELM_CACHE_HOME: path.join(home, 'cache'),
+      HELM_CONFIG_HOME: path.join(home, 'config'),
+      HELM_DATA_HOME: path.join(home, 'data'),
+    },
+  });
+  if (result.error) throw result.error;
+  return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
 }

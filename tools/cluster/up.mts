@@ -1,58 +1,80 @@
 // npm run cluster:up [-- --dev] [-- --no-mesh] [-- --mesh-faults]
-// Creates the kind cluster (if missing), deploys everything with skaffold, waits for the
-// rollout and prints where to look. Node 24 runs this file directly; node: builtins only.
-import { spawn, spawnSync } from 'node:child_process';
+// Preflight (tools, versions, known traps, free ports, memory), creates the kind cluster (if
+// missing), repairs Helm releases an interrupted run left pending, deploys everything with
+// skaffold, and on failure says which pods are not ready and why. Then it forwards the gateway
+// to http://localhost:8080 (the public URL of the local run too), Jaeger and the RabbitMQ UI.
+// Node 24 runs this file directly; node: builtins only.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { totalmem } from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { SERVICES } from '../local/topology.mts';
-import { capture, checkTools, CLUSTER, CONTEXT, failIf, TOOLS } from './preflight.mts';
+import { runAttached } from './attached.mts';
+import {
+  catalogUrl,
+  forwards,
+  GATEWAY_URL,
+  JAEGER_URL,
+  RABBITMQ_URL,
+  type Forward,
+} from './endpoints.mts';
+import { RELEASE_NAMESPACES, repairPendingReleases } from './helm-releases.mts';
+import { notReadyReport } from './not-ready.mts';
+import { failIf, preflight, type Findings } from './preflight.mts';
+import { capture } from './run.mts';
+import { CLUSTER, CONTEXT, parseUpFlags, skaffoldArgs, USAGE, type UpFlags } from './up-args.mts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const { values: flags } = parseArgs({
-  options: {
-    dev: { type: 'boolean', default: false },
-    'no-mesh': { type: 'boolean', default: false },
-    'mesh-faults': { type: 'boolean', default: false },
-    help: { type: 'boolean', default: false },
-  },
-});
-if (flags.help) {
-  console.log(`usage: npm run cluster:up [-- --dev] [-- --no-mesh] [-- --mesh-faults]
-  --dev          skaffold dev: sync TypeScript into the pods and rebuild there (stays attached)
-  --no-mesh      no Istio (small laptops): services reached through port-forwards
-  --mesh-faults  Envoy delays every call to payment by 300 ms`);
-  process.exit(0);
-}
-if (flags['no-mesh'] && flags['mesh-faults'])
-  failIf(['--mesh-faults needs the mesh: drop --no-mesh']);
 
-const GiB = 1024 ** 3;
-const NEED_GIB = flags['no-mesh'] ? 4 : 6;
+const portIsFree = (port: number): Promise<boolean> =>
+  new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => {
+      resolve(false);
+    });
+    server.listen({ host: '127.0.0.1', port, exclusive: true }, () => {
+      server.close(() => {
+        resolve(true);
+      });
+    });
+  });
 
-function preflight(): void {
-  const problems = checkTools(Object.values(TOOLS));
-  if (problems.length === 0) {
-    const { out } = capture('docker', ['info', '--format', '{{.MemTotal}}']);
-    const dockerMem = Number(out.trim());
-    const mem = Number.isFinite(dockerMem) && dockerMem > 0 ? dockerMem : totalmem();
-    if (mem < NEED_GIB * GiB) {
-      problems.push(
-        `Docker can use ${(mem / GiB).toFixed(1)} GiB of memory; Junction needs ${String(NEED_GIB)} GiB` +
-          `${flags['no-mesh'] ? '' : ' (4 GiB with --no-mesh)'}: raise the VM memory in Docker Desktop/OrbStack/Colima settings`,
-      );
-    }
+/** An absolute path for a command name found on PATH (symlinks need one). */
+function onPath(command: string): string {
+  if (command.includes('/')) return path.resolve(command);
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    const candidate = path.join(dir, command);
+    if (dir && existsSync(candidate)) return candidate;
   }
-  failIf(problems);
+  return command;
 }
 
-function sh(command: string, args: string[]): void {
+/** skaffold's environment with preflight's fixes: its variables, and a Helm 3 first on PATH. */
+function skaffoldEnv(findings: Findings): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...findings.env };
+  if (findings.helm3) {
+    // skaffold runs `helm` from PATH: a folder holding only a `helm` that is the Helm 3.
+    const bin = path.join(root, '.local', 'cluster-bin');
+    mkdirSync(bin, { recursive: true });
+    rmSync(path.join(bin, 'helm'), { force: true });
+    symlinkSync(onPath(findings.helm3), path.join(bin, 'helm'));
+    env.PATH = `${bin}${path.delimiter}${process.env.PATH ?? ''}`;
+  }
+  return env;
+}
+
+function sh(command: string, args: string[]): number {
   console.log(`$ ${command} ${args.join(' ')}`);
-  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit' });
-  if (result.status !== 0) {
-    console.error(`${command} failed (exit ${String(result.status)})`);
-    process.exit(result.status ?? 1);
+  return spawnSync(command, args, { cwd: root, stdio: 'inherit' }).status ?? 1;
+}
+
+function mustSh(command: string, args: string[]): void {
+  const status = sh(command, args);
+  if (status !== 0) {
+    console.error(`${command} failed (exit ${String(status)})`);
+    process.exit(status);
   }
 }
 
@@ -61,53 +83,78 @@ function ensureCluster(): void {
   if (out.split('\n').includes(CLUSTER)) {
     console.log(`kind cluster "${CLUSTER}" exists`);
   } else {
-    sh('kind', ['create', 'cluster', '--config', 'k8s/kind-cluster.yaml', '--wait', '120s']);
+    mustSh('kind', ['create', 'cluster', '--config', 'k8s/kind-cluster.yaml', '--wait', '120s']);
   }
-  sh('kubectl', ['config', 'use-context', CONTEXT]);
+  mustSh('kubectl', ['config', 'use-context', CONTEXT]);
 }
 
-function skaffoldArgs(): string[] {
-  const args = ['--kube-context', CONTEXT];
-  if (flags['no-mesh']) args.push('-m', 'app', '-p', 'no-mesh');
-  if (flags['mesh-faults']) args.push('-p', 'mesh-faults');
-  return args;
+function repairReleases(): void {
+  for (const line of repairPendingReleases(capture, CONTEXT)) console.log(line);
 }
 
-function printUrls(): void {
-  const app = flags['no-mesh']
+/** Prints why the deploy failed (pods not ready) and exits with its code. */
+function failWithReport(what: string, code: number): never {
+  console.error(`\n${what} failed (exit ${String(code)}).`);
+  const report = notReadyReport(capture, CONTEXT, RELEASE_NAMESPACES);
+  console.error(
+    report.length > 0
+      ? report.join('\n')
+      : 'Every pod that exists is ready: see the skaffold output above for what failed.',
+  );
+  console.error('More in docs/kubernetes.md, "Troubleshooting".');
+  process.exit(code);
+}
+
+function printUrls(flags: UpFlags): void {
+  const app = flags.noMesh
     ? `one port per service: ${Object.entries(SERVICES)
         .map(([name, ports]) => `${name} http://localhost:${String(ports.http)}`)
         .join(', ')}`
-    : 'http://localhost:8080';
-  const inventory = flags['no-mesh'] ? 'http://localhost:3005' : 'http://localhost:8080';
+    : GATEWAY_URL;
   console.log(`
 Junction is up.
   App (gateway):  ${app}
-  Jaeger UI:      http://localhost:16686
-  RabbitMQ UI:    http://localhost:15672  (user: kubectl -n junction get secret rabbitmq-credentials -o jsonpath='{.data.username}' | base64 -d)
+  Jaeger UI:      ${JAEGER_URL}
+  RabbitMQ UI:    ${RABBITMQ_URL}  (user: kubectl -n junction get secret rabbitmq-credentials -o jsonpath='{.data.username}' | base64 -d)
 First request:
-  curl -s ${inventory}/inventory/items
+  curl -s ${catalogUrl(flags)}
 Then see docs/kubernetes.md ("Reading the traces") for a blocking and a queued checkout.
 `);
 }
 
-function portForwards(): void {
-  const forwards: [string, string][] = [
-    ['svc/jaeger', '16686:16686'],
-    ['svc/rabbitmq', '15672:15672'],
-  ];
-  if (flags['no-mesh'])
-    for (const [name, ports] of Object.entries(SERVICES))
-      forwards.push([`svc/${name}`, `${String(ports.http)}:${String(ports.http)}`]);
-  const children = forwards.map(([target, ports]) =>
-    spawn('kubectl', ['--context', CONTEXT, '-n', 'junction', 'port-forward', target, ports], {
-      stdio: ['ignore', 'ignore', 'inherit'],
-    }),
-  );
+/** kubectl port-forward for each local port, restarted when its pod goes away. */
+function portForwards(list: readonly Forward[]): void {
+  let stopping = false;
+  const children = new Set<ChildProcess>();
+  const start = (f: Forward): void => {
+    const child = spawn(
+      'kubectl',
+      [
+        '--context',
+        CONTEXT,
+        '-n',
+        f.namespace,
+        'port-forward',
+        `svc/${f.service}`,
+        `${String(f.localPort)}:${String(f.port)}`,
+      ],
+      { stdio: ['ignore', 'ignore', 'inherit'] },
+    );
+    children.add(child);
+    child.once('exit', () => {
+      children.delete(child);
+      if (!stopping)
+        setTimeout(() => {
+          start(f);
+        }, 1000);
+    });
+  };
+  list.forEach(start);
   console.log(
     'Port-forwards running; Ctrl-C stops them (the cluster keeps running; npm run cluster:down deletes it).',
   );
   const stop = (): void => {
+    stopping = true;
     for (const c of children) c.kill('SIGTERM');
     process.exit(0);
   };
@@ -115,9 +162,9 @@ function portForwards(): void {
   process.on('SIGTERM', stop);
 }
 
-async function firstRequest(): Promise<void> {
-  const url = `${flags['no-mesh'] ? 'http://localhost:3005' : 'http://localhost:8080'}/inventory/items`;
-  for (let attempt = 0; attempt < 10; attempt++) {
+async function firstRequest(flags: UpFlags): Promise<void> {
+  const url = catalogUrl(flags);
+  for (let attempt = 0; attempt < 15; attempt++) {
     try {
       const response = await fetch(url, { signal: AbortSignal.timeout(3000) });
       console.log(
@@ -131,27 +178,58 @@ async function firstRequest(): Promise<void> {
   console.log(`GET ${url} did not answer yet; see docs/kubernetes.md, "Troubleshooting".`);
 }
 
-const started = Date.now();
-preflight();
-ensureCluster();
-if (flags.dev) {
-  // skaffold dev stays attached: it port-forwards (skaffold.yaml portForward) and syncs files.
-  sh('skaffold', ['dev', '--port-forward', '--cleanup=false', ...skaffoldArgs()]);
-} else {
-  sh('skaffold', ['run', '--status-check=true', ...skaffoldArgs()]);
-  for (const s of Object.keys(SERVICES))
-    sh('kubectl', [
-      '--context',
-      CONTEXT,
-      '-n',
-      'junction',
-      'rollout',
-      'status',
-      `deployment/${s}`,
-      '--timeout=300s',
-    ]);
-  console.log(`Deployed in ${String(Math.round((Date.now() - started) / 1000))} s.`);
-  printUrls();
-  portForwards();
-  await firstRequest();
+const parsed = parseUpFlags(process.argv.slice(2));
+if ('error' in parsed) {
+  console.error(parsed.error);
+  process.exit(2);
 }
+if (parsed.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+const { flags } = parsed;
+
+const started = Date.now();
+const findings = await preflight(
+  { noMesh: flags.noMesh, ports: forwards(flags) },
+  { run: capture, isFree: portIsFree, env: process.env, hostMemory: totalmem() },
+);
+for (const note of findings.notes) console.log(`preflight: ${note}`);
+failIf(findings.problems);
+const env = skaffoldEnv(findings);
+ensureCluster();
+repairReleases();
+
+const args = skaffoldArgs(flags);
+console.log(`$ skaffold ${args.join(' ')}`);
+if (flags.dev) {
+  console.log(
+    `skaffold dev stays attached; once deployed it forwards ${flags.noMesh ? 'each service' : GATEWAY_URL}, ${JAEGER_URL} and ${RABBITMQ_URL}.`,
+  );
+}
+const outcome = await runAttached('skaffold', args, { cwd: root, env });
+if (outcome.interrupted) {
+  repairReleases();
+  console.log('skaffold stopped; the cluster keeps running (npm run cluster:down deletes it).');
+  process.exit(flags.dev && outcome.code === 0 ? 0 : 130);
+}
+if (outcome.code !== 0) failWithReport(`skaffold ${args[0] ?? ''}`, outcome.code);
+if (flags.dev) process.exit(0);
+
+for (const s of Object.keys(SERVICES)) {
+  const status = sh('kubectl', [
+    '--context',
+    CONTEXT,
+    '-n',
+    'junction',
+    'rollout',
+    'status',
+    `deployment/${s}`,
+    '--timeout=300s',
+  ]);
+  if (status !== 0) failWithReport(`rollout of ${s}`, status);
+}
+console.log(`Deployed in ${String(Math.round((Date.now() - started) / 1000))} s.`);
+printUrls(flags);
+portForwards(forwards(flags));
+await firstRequest(flags);

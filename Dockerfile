@@ -1,32 +1,65 @@
-# syntax=docker/dockerfile:1
 # One image recipe for every Junction service:  docker build --build-arg SERVICE=orders .
-# Stages: build (workspace, npm ci, nx build, pruned bundle) -> runtime (slim, non-root).
+# Stages: manifests (the package.json files and the lockfile) -> build (npm ci, nx build, the
+# pruned bundle with its own lockfile, npm ci --omit=dev) -> runtime (slim, non-root).
 # `dev` is the target `skaffold dev` uses: the full workspace, rebuilt in place on file sync.
 # `load` is the optional load generator (docker build --target load .): no SERVICE, no build stage.
+#
+# No `# syntax=` directive, on purpose. It makes BuildKit fetch the named frontend image from a
+# registry before reading one instruction, which fails wherever no registry is reachable (as in
+# this repository's CI), and `docker/dockerfile:1` is a moving tag where every image here is
+# pinned. Everything below (RUN --mount cache, bind and secret) is in the Dockerfile frontend
+# built into BuildKit since Docker 20.10. To build with a newer frontend, pin it with the build
+# argument that BuildKit honours exactly like the directive:
+#   --build-arg BUILDKIT_SYNTAX=docker/dockerfile:<exact version>
+#
+# A private CA (e.g. a TLS-inspecting proxy in front of the npm registry) is given to the build
+# as an optional secret, never as a layer:
+#   --secret id=ca-certificates,src=/etc/ssl/certs/ca-certificates.crt
+# The npm steps then use it as npm's cafile; without it npm trusts Node's own CAs, as usual.
+#
+# NODE_IMAGE is pinned to the exact Node version of the root package.json's `node`
+# devDependency (tools/k8s checks that they agree). tools/docker/base-image.mts builds a local
+# equivalent from Debian packages where no registry is reachable.
 
-ARG NODE_IMAGE=node:24-bookworm-slim
+ARG NODE_IMAGE=node:24.21.0-bookworm-slim
+
+# What `npm ci` reads, and nothing else: every package.json of the workspace and the lockfile.
+# This stage runs again after any source edit, but its output changes only with the manifests,
+# and BuildKit keys `COPY --from` on the content copied: the npm ci layer survives source edits.
+FROM ${NODE_IMAGE} AS manifests
+RUN --mount=type=bind,target=/context \
+    mkdir /manifests \
+ && cd /context \
+ && find . -name package.json -not -path '*/node_modules/*' -exec cp --parents {} /manifests/ \; \
+ && cp package-lock.json /manifests/
 
 FROM ${NODE_IMAGE} AS build
 WORKDIR /workspace
 ENV NX_DAEMON=false \
     NX_NO_CLOUD=true \
     CI=true
-# The whole (dockerignored) workspace: npm ci needs every workspace's package.json. The steps up
-# to `ARG SERVICE` are identical for the five services, so BuildKit runs them once per change;
-# the npm cache survives between builds (cache mount).
-COPY . .
+COPY --from=manifests /manifests/ ./
+# The npm cache survives between builds (cache mount); the CA secret is mounted for this step only.
 RUN --mount=type=cache,target=/root/.npm,sharing=locked \
-    npm ci --no-audit --no-fund
+    --mount=type=secret,id=ca-certificates,required=false \
+    if [ -s /run/secrets/ca-certificates ]; then export npm_config_cafile=/run/secrets/ca-certificates; fi \
+ && npm ci --no-audit --no-fund
+# The sources (dockerignored: no node_modules, no dist). The steps up to `ARG SERVICE` are the
+# same for the five services, so BuildKit runs them once per change.
+COPY . .
 ARG SERVICE
 RUN if [ ! -f "services/${SERVICE:-none}/package.json" ]; then \
       echo "build with --build-arg SERVICE=<a folder of services/>, got '${SERVICE}'" >&2; exit 1; \
     fi
 RUN npx nx run "@junction/${SERVICE}:build" --output-style=stream
-# Self-contained, pruned production bundle: package.json (prod deps only), libs/*, dist/**.
+# Self-contained, pruned production bundle: package.json (prod deps only), its package-lock.json
+# (cut from the tested root lockfile), libs/*, dist/**; installed exactly as locked.
 RUN --mount=type=cache,target=/root/.npm,sharing=locked \
-    node tools/bundle/bundle.mts "${SERVICE}" --out /bundle \
+    --mount=type=secret,id=ca-certificates,required=false \
+    if [ -s /run/secrets/ca-certificates ]; then export npm_config_cafile=/run/secrets/ca-certificates; fi \
+ && node tools/bundle/bundle.mts "${SERVICE}" --out /bundle \
  && cd /bundle \
- && npm install --omit=dev --no-audit --no-fund --no-package-lock
+ && npm ci --omit=dev --prefer-offline --no-audit --no-fund
 
 # skaffold dev: the built workspace with dev dependencies; TypeScript is synced into it and
 # rebuilt by tools/cluster/dev-watch.mts inside the pod.

@@ -6,22 +6,30 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import {
+  grpcPeersOf,
+  grpcTargetEnv,
+  loadTopology,
+  REPO_ROOT,
+  tokenSigner,
+} from '@junction/topology';
 
-export const ROOT = join(import.meta.dirname, '..', '..');
+export const ROOT = REPO_ROOT;
 
 export interface ServicePorts {
   readonly http: number;
   readonly grpc?: number;
 }
 
-/** The fixed, documented ports (README's ports table). */
-export const SERVICES: Readonly<Record<string, ServicePorts>> = {
-  user: { http: 3002, grpc: 50052 },
-  inventory: { http: 3005, grpc: 50055 },
-  payment: { http: 3004, grpc: 50054 },
-  auth: { http: 3001 },
-  orders: { http: 3003 },
-};
+const topology = loadTopology();
+
+/** Every service's fixed ports, from topology.yaml (README's ports table). */
+export const SERVICES: Readonly<Record<string, ServicePorts>> = Object.fromEntries(
+  Object.values(topology.services).map((s) => [
+    s.name,
+    { http: s.http, ...(s.grpc ? { grpc: s.grpc.port } : {}) },
+  ]),
+);
 
 export interface TopologyOptions {
   readonly redisUrl: string;
@@ -80,21 +88,30 @@ export function devSigningKey(): string {
   return readFileSync(path, 'utf8');
 }
 
+/**
+ * A service's environment in the local run: the same variables the chart's ConfigMap gives it,
+ * derived from topology.yaml (its ports, a target per gRPC peer it calls, the signer's JWKS URL
+ * for token verifiers), pointed at 127.0.0.1.
+ */
 export function serviceEnv(name: string, options: TopologyOptions): Record<string, string> {
   const offset = options.portOffset ?? 0;
-  const target = (peer: string) => `127.0.0.1:${String(portsOf(peer, offset).grpc)}`;
+  const declared = topology.services[name];
+  if (!declared) throw new Error(`unknown service ${name}`);
   const own = portsOf(name, offset);
   const env: Record<string, string> = {
     HTTP_PORT: String(own.http),
     REDIS_URL: options.redisUrl,
     RABBITMQ_URL: options.rabbitmqUrl,
-    AUTH_JWKS_URL: `http://127.0.0.1:${String(portsOf('auth', offset).http)}/.well-known/jwks.json`,
-    USER_GRPC_TARGET: target('user'),
-    INVENTORY_GRPC_TARGET: target('inventory'),
-    PAYMENT_GRPC_TARGET: target('payment'),
   };
   if (own.grpc) env.GRPC_PORT = String(own.grpc);
-  if (name === 'auth') env.JWT_PRIVATE_KEY = devSigningKey();
+  for (const peer of grpcPeersOf(topology, name)) {
+    env[grpcTargetEnv(peer)] = `127.0.0.1:${String(portsOf(peer, offset).grpc)}`;
+  }
+  const signer = tokenSigner(topology);
+  if (declared.tokens === 'verify' && signer) {
+    env.AUTH_JWKS_URL = `http://127.0.0.1:${String(portsOf(signer.name, offset).http)}/.well-known/jwks.json`;
+  }
+  if (declared.tokens === 'sign') env.JWT_PRIVATE_KEY = devSigningKey();
   return { ...env, ...telemetryEnv(name), ...options.env?.[name] };
 }
 

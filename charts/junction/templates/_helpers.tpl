@@ -57,3 +57,25 @@ else the auth and orders Services directly.
 {{- end }}
 {{- end -}}
 {{- end }}
+
+{{/* A topology route path (`/orders/{id}/events`) as an AuthorizationPolicy path template (`{*}` = one segment). */}}
+{{- define "junction.policyPath" -}}
+{{ regexReplaceAll "\\{[^}/]+\\}" . "{*}" }}
+{{- end }}
+
+{{/* A topology route path as an anchored RE2 regex for VirtualService matching (`{id}` = one segment;
+topology.yaml allows only [A-Za-z0-9._~-] in literal segments, so `.` is the one character to escape). */}}
+{{- define "junction.routeRegex" -}}
+^{{ regexReplaceAll "\\{[^}/]+\\}" (replace "." "\\." .) "[^/]+" }}$
+{{- end }}
+
+{{/* The JWKS URL of the one service that signs access tokens (jwtSigner), for the verifiers. */}}
+{{- define "junction.jwksUrl" -}}
+{{- $signers := list -}}
+{{- range $name, $svc := .Values.services }}{{ if $svc.jwtSigner }}{{ $signers = append $signers (dict "name" $name "port" $svc.httpPort) }}{{ end }}{{ end -}}
+{{- if ne (len $signers) 1 -}}
+{{- fail "services: token verifiers need exactly one service with jwtSigner: true" -}}
+{{- end -}}
+{{- $signer := first $signers -}}
+http://{{ $signer.name }}:{{ $signer.port }}/.well-known/jwks.json
+{{- end }}

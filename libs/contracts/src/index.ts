@@ -12,3 +12,4 @@ export {
 } from './proto-files';
 export * from './events';
 export { EVENT_EXAMPLES } from './event-examples';
+export { IDEMPOTENT_GRPC_METHODS } from './topology';

@@ -171,12 +171,14 @@ describe('the load generator', () => {
     assert.equal(env.LOAD_TARGET, `http://${gateway.host}:${String(gateway.port)}`);
     assert.equal(env.LOAD_AUTH_URL, undefined);
     assert.equal(env.LOAD_ORDERS_URL, undefined);
-    // The gateway serves both paths the generator needs.
-    const prefixes = ofKind<{ spec: { http: { match?: { uri?: { prefix?: string } }[] }[] } }>(
+    // The gateway serves the routes the generator calls.
+    const routes = ofKind<{ spec: { http: { match?: { uri?: { exact?: string } }[] }[] } }>(
       objects,
       'VirtualService',
-    ).flatMap((vs) => vs.spec.http.flatMap((r) => (r.match ?? []).map((m) => m.uri?.prefix)));
-    for (const prefix of ['/auth/', '/orders']) assert.ok(prefixes.includes(prefix), prefix);
+    ).flatMap((vs) => vs.spec.http.flatMap((r) => (r.match ?? []).map((m) => m.uri?.exact)));
+    for (const route of ['/auth/register', '/auth/login', '/orders']) {
+      assert.ok(routes.includes(route), route);
+    }
     // No identity, so nothing in the mesh changes: the services still admit REST from the
     // gateway only, and no policy names the generator.
     const mesh = (profile: Profile): KubeObject[] =>

@@ -4,7 +4,9 @@ import { hasMesh, PROFILES, render } from './charts.mts';
 import { LOAD_GENERATOR } from './load-generator.mts';
 import { ofKind, type Workload, workloads } from './objects.mts';
 import { config, loadSkaffold } from './skaffold.mts';
-import { chartServices, grpcPaths } from './values.mts';
+import { loadTopology } from '@junction/topology';
+import { samplePath } from './mesh-calls.mts';
+import { chartServices } from './values.mts';
 
 /** Istio's protocol selection by port name: <protocol>[-<suffix>]. */
 const PROTOCOL_NAME =
@@ -25,19 +27,8 @@ interface HttpRoute {
   fault?: { delay?: { fixedDelay: string } };
 }
 
-/**
- * The callers the design allows per gRPC API of the reference services (docs/kubernetes.md,
- * "Who may call whom"). The chart must declare exactly these; any other service (a generated
- * one) is checked against what the chart declares for it, which is nobody until someone adds a
- * caller.
- */
-const DESIGNED_CALLERS: Record<string, { callers: string[]; methods: string[] }> = {
-  user: { callers: ['auth'], methods: ['CreateUser', 'GetUser', 'VerifyCredentials'] },
-  inventory: { callers: ['orders'], methods: ['GetItem', 'Reserve', 'Release'] },
-  payment: { callers: ['orders'], methods: ['Charge', 'Refund'] },
-};
-const NOT_IDEMPOTENT = ['CreateUser', 'Reserve', 'Release', 'Charge', 'Refund'];
 const services = chartServices();
+const topology = loadTopology();
 
 /**
  * The one documented exception to probes and PodDisruptionBudgets: the optional load generator.
@@ -259,65 +250,6 @@ describe('mesh policy', () => {
     });
   }
 
-  it('the chart declares the designed callers and (non-)idempotent methods of the reference APIs', () => {
-    for (const [name, design] of Object.entries(DESIGNED_CALLERS)) {
-      const grpc = services[name]?.grpc;
-      assert.ok(grpc, `${name} serves no gRPC`);
-      assert.deepEqual(grpc.callers, design.callers, `${name}: callers`);
-      assert.deepEqual(
-        grpc.methods.map((m) => m.name),
-        design.methods,
-        `${name}: methods`,
-      );
-      for (const method of grpc.methods) {
-        assert.equal(method.idempotent, !NOT_IDEMPOTENT.includes(method.name), method.name);
-      }
-    }
-  });
-
-  it('default: deny by default; gRPC only from the declared callers and methods, REST only from the gateway', () => {
-    const { app } = render('default');
-    const gateway = gatewayIdentity();
-    const gatewayPrincipal = `cluster.local/ns/${gateway.namespace}/sa/${gateway.serviceAccount}`;
-    for (const policy of ofKind<Spec<{ rules: Rule[] }>>(app, 'AuthorizationPolicy')) {
-      const name = policy.metadata.name;
-      const declared = services[name];
-      assert.ok(declared, `AuthorizationPolicy ${name} for a service the chart does not declare`);
-      const grpcRules = policy.spec.rules.filter((r) => r.to?.some((t) => t.operation.paths));
-      const restRules = policy.spec.rules.filter((r) => !r.to?.some((t) => t.operation.paths));
-      const isPublic = (declared.publicRoutes ?? []).length > 0;
-      assert.equal(restRules.length, isPublic ? 1 : 0, `${name}: REST rules`);
-      if (isPublic) {
-        assert.deepEqual(
-          restRules[0]!.from?.flatMap((f) => f.source.principals),
-          [gatewayPrincipal],
-        );
-        assert.deepEqual(
-          restRules[0]!.to?.flatMap((t) => t.operation.ports),
-          [String(declared.httpPort)],
-        );
-      }
-      const callers = declared.grpc?.callers ?? [];
-      if (!declared.grpc || callers.length === 0) {
-        assert.equal(grpcRules.length, 0, `${name} declares no gRPC callers but admits some`);
-        continue;
-      }
-      assert.equal(grpcRules.length, 1, `${name}: one gRPC rule`);
-      assert.deepEqual(
-        grpcRules[0]!.from?.flatMap((f) => f.source.principals ?? []),
-        callers.map((c) => `cluster.local/ns/junction/sa/${c}`),
-      );
-      assert.deepEqual(
-        grpcRules[0]!.to?.flatMap((t) => t.operation.paths ?? []).sort(),
-        grpcPaths(declared.grpc).sort(),
-      );
-      assert.ok(
-        grpcRules.every((r) => r.from?.every((f) => (f.source.principals ?? []).length > 0)),
-        `${name}: a gRPC rule without principals would admit anyone`,
-      );
-    }
-  });
-
   it('default: in-mesh retries only for idempotent gRPC methods, every route has a timeout', () => {
     const meshRoutes = ofKind<Spec<{ http: HttpRoute[]; gateways?: string[] }>>(
       render('default').app,
@@ -365,19 +297,36 @@ describe('mesh policy', () => {
     }
     const sse = vs.spec.http.find((r) => r.match?.some((m) => m.uri?.regex?.includes('events')));
     assert.equal(sse?.timeout, '0s', 'the SSE route must have no timeout');
-    const paths = vs.spec.http
-      .flatMap((r) => r.match ?? [])
-      .map((m) => Object.values(m.uri ?? {})[0]);
-    for (const p of [
-      '/auth/',
-      '/.well-known/jwks.json',
-      '/users/',
-      '/orders',
-      '/payments/',
-      '/inventory/',
-    ]) {
-      assert.ok(paths.includes(p), `public route ${p} missing`);
+  });
+
+  it('default: the gateway routes exactly the public routes of topology.yaml, each to its service', () => {
+    const vs = ofKind<
+      Spec<{
+        http: (HttpRoute & { route: { destination: { host: string } }[] })[];
+        gateways?: string[];
+      }>
+    >(render('default').app, 'VirtualService').find((v) => v.spec.gateways?.includes('junction'));
+    assert.ok(vs, 'no gateway VirtualService');
+    const routed = (method: string, path: string) =>
+      vs.spec.http.filter((r) =>
+        r.match?.some(
+          (m) =>
+            m.method?.exact === method &&
+            (m.uri?.exact === path ||
+              (m.uri?.regex !== undefined && new RegExp(m.uri.regex).test(path))),
+        ),
+      );
+    const declared = Object.values(topology.services).flatMap((s) =>
+      s.routes.map((r) => ({ service: s.name, method: r.method, path: samplePath(r) })),
+    );
+    for (const { service, method, path } of declared) {
+      const routes = routed(method, path);
+      assert.equal(routes.length, 1, `${method} ${path}: ${String(routes.length)} gateway routes`);
+      assert.match(routes[0]!.route[0]!.destination.host, new RegExp(`^${service}\\.`));
     }
+    assert.equal(vs.spec.http.length, declared.length, 'gateway routes beyond topology.yaml');
+    assert.equal(routed('GET', '/orders/a/b/events').length, 0);
+    assert.equal(routed('GET', '/readyz').length, 0);
   });
 
   it('mesh-faults: Envoy delays every call to payment, and only payment', () => {

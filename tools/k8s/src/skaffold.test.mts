@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { loadTopology } from '@junction/topology';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
@@ -180,19 +181,19 @@ describe('skaffold.yaml', () => {
     assert.ok(collector.spec.ports.some((p) => p.port === provider.opentelemetry!.port));
   });
 
-  it('kind maps the gateway NodePort to the host, and the namespace is injection-enabled', () => {
-    const [kind] = readYamlFile('k8s/kind-cluster.yaml') as [
-      { nodes: { extraPortMappings?: { containerPort: number; hostPort: number }[] }[] },
-    ];
-    const [gatewayValues] = readYamlFile('k8s/istio/gateway-values.yaml') as [
-      { service: { ports: { name: string; nodePort?: number }[] } },
-    ];
-    const nodePort = gatewayValues.service.ports.find((p) => p.name === 'http2')?.nodePort;
-    assert.ok(
-      kind.nodes.some((n) =>
-        n.extraPortMappings?.some((m) => m.containerPort === nodePort && m.hostPort === 8080),
-      ),
+  it('the gateway is forwarded to the public port of topology.yaml, and the namespace is injection-enabled', () => {
+    const forwards = (config(skaffold, 'app').portForward ?? []).filter(
+      (p) => p.resourceName === 'istio-ingressgateway',
     );
+    assert.deepEqual(
+      forwards.map((p) => p.localPort),
+      [loadTopology().gateway.port],
+    );
+    const [kind] = readYamlFile('k8s/kind-cluster.yaml') as [
+      { nodes: { extraPortMappings?: { hostPort: number }[] }[] },
+    ];
+    const hostPorts = kind.nodes.flatMap((n) => (n.extraPortMappings ?? []).map((m) => m.hostPort));
+    assert.ok(!hostPorts.includes(loadTopology().gateway.port), 'kind would take the gateway port');
     const [ns] = readYamlFile('k8s/namespace.yaml') as [
       { metadata: { name: string; labels: Record<string, string> } },
     ];

@@ -72,7 +72,10 @@ describe('charts/junction/values.schema.json', () => {
       ['--set', 'services.payment.image.repository='],
       /services\.payment\.image\.repository: String length must be greater than or equal to 1/,
     );
-    rejects(['--set', 'services.user.image.tag=null'], /services\.user\.image: tag is required/);
+    rejects(
+      ['--set', 'services.user.image.tag='],
+      /services\.user\.image\.tag: String length must be greater than or equal to 1/,
+    );
   });
 
   it('rejects a gRPC client pointing at an unknown service', () => {

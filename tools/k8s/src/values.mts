@@ -4,13 +4,12 @@ import { readYamlFile } from './repo.mts';
 export interface ChartService {
   image: { repository: string; tag: string };
   httpPort: number;
-  publicRoutes?: ({ prefix?: string; exact?: string; streamRegex?: string } | null)[] | null;
+  publicRoutes?: { method: string; path: string; stream?: boolean }[];
   rabbitmq?: boolean;
   grpc?: {
     port: number;
     service: string;
-    callers: string[];
-    methods: { name: string; idempotent: boolean }[];
+    methods: { name: string; idempotent: boolean; callers: string[] }[];
   };
 }
 
@@ -24,7 +23,3 @@ export function chartServices(): Record<string, ChartService> {
   ];
   return values.services;
 }
-
-/** `/<package>.<Service>/<Method>` paths of a service's gRPC API, as Istio matches them. */
-export const grpcPaths = (grpc: NonNullable<ChartService['grpc']>): string[] =>
-  grpc.methods.map((m) => `/${grpc.service}/${m.name}`);

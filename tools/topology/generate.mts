@@ -1,0 +1,342 @@
+// npm run topology:generate [-- --check]
+// Writes what is derived from topology.yaml and committed: the `services` block of the Helm
+// values, the service-name enum of the values schema, skaffold's `app` config (artifacts, image
+// values, per-service profile patches and port-forwards) and the gRPC method table of the
+// contracts lib. --check writes nothing and fails, naming the files, when any of them would change.
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import * as prettier from 'prettier';
+import { stringify } from 'yaml';
+import {
+  grpcCallersOf,
+  grpcPeersOf,
+  grpcTargetEnv,
+  httpCallersOf,
+  loadTopology,
+  REPO_ROOT,
+  type Topology,
+} from './topology.mts';
+
+export const VALUES_FILE = 'charts/junction/values.yaml';
+export const SCHEMA_FILE = 'charts/junction/values.schema.json';
+export const SKAFFOLD_FILE = 'skaffold.yaml';
+export const CONTRACTS_FILE = 'libs/contracts/src/topology.ts';
+
+const BEGIN = '# BEGIN services: generated from topology.yaml by `npm run topology:generate`.';
+const END = '# END services';
+const APP_CONFIG = 'app';
+
+/** The chart's `services` values of one service: what the templates need, nothing else. */
+function chartService(topology: Topology, name: string): Record<string, unknown> {
+  const s = topology.services[name];
+  if (!s) throw new Error(`unknown service ${name}`);
+  const httpCallers = [...httpCallersOf(topology, name)].map(([route, callers]) => {
+    const [method, routePath] = route.split(' ');
+    return { method, path: routePath, callers };
+  });
+  const grpcClients = Object.fromEntries(
+    grpcPeersOf(topology, name).map((peer) => [grpcTargetEnv(peer), peer]),
+  );
+  return {
+    image: { repository: `junction-${name}` },
+    httpPort: s.http,
+    redis: s.redis,
+    rabbitmq: s.rabbitmq,
+    jwtSigner: s.tokens === 'sign',
+    verifiesTokens: s.tokens === 'verify',
+    publicRoutes: s.routes.map((r) => ({
+      method: r.method,
+      path: r.path,
+      ...(r.stream ? { stream: true } : {}),
+    })),
+    // Always present, so a values file generated from another topology replaces them entirely.
+    httpCallers,
+    grpcClients,
+    ...(s.faults ? { faults: { latencyMs: 0, errorRate: 0 } } : {}),
+    ...(s.grpc
+      ? {
+          grpc: {
+            port: s.grpc.port,
+            service: s.grpc.service,
+            methods: Object.entries(s.grpc.methods).map(([method, { idempotent }]) => ({
+              name: method,
+              idempotent,
+              callers: grpcCallersOf(topology, name, method),
+            })),
+          },
+        }
+      : {}),
+  };
+}
+
+/** The `services` values of every service of `topology`. */
+export function chartServices(topology: Topology): Record<string, Record<string, unknown>> {
+  return Object.fromEntries(
+    Object.keys(topology.services).map((name) => [name, chartService(topology, name)]),
+  );
+}
+
+function valuesBlock(topology: Topology): string {
+  const services = chartServices(topology);
+  return `${BEGIN}\n# Edit topology.yaml, not this block. Per-service settings (replicas, resources, image tag,\n# faults, extraEnv) are overridden at install time: --set services.<name>.<key>=...\n${stringify({ services })}${END}`;
+}
+
+function replaceBetweenMarkers(text: string, block: string, file: string): string {
+  const start = text.indexOf(BEGIN);
+  const end = text.indexOf(END);
+  if (start < 0 || end < start) throw new Error(`${file}: no "${BEGIN}" … "${END}" block`);
+  return text.slice(0, start) + block + text.slice(end + END.length);
+}
+
+/** The schema with its service-name enum set to the topology's services (the rest as it is). */
+function schemaWithServiceNames(text: string, topology: Topology): string {
+  const enumOfServiceName = /("serviceName":\s*\{[^}]*?"enum":\s*)\[[^\]]*\]/;
+  if (!enumOfServiceName.test(text))
+    throw new Error(`${SCHEMA_FILE}: no definitions.serviceName.enum`);
+  return text.replace(enumOfServiceName, `$1${JSON.stringify(Object.keys(topology.services))}`);
+}
+
+const skaffoldRef = (name: string) => `junction_${name.replace(/-/g, '_')}`;
+
+/** skaffold's `app` config: every per-service line of it comes from the topology. */
+function appConfig(topology: Topology, apiVersion: string): string {
+  const names = Object.keys(topology.services);
+  const artifacts = names.map((name) => ({
+    image: `junction-${name}`,
+    context: '.',
+    docker: { dockerfile: 'Dockerfile', target: 'runtime', buildArgs: { SERVICE: name } },
+  }));
+  const setValueTemplates = Object.fromEntries(
+    names.flatMap((name) => [
+      [`services.${name}.image.repository`, `{{.IMAGE_REPO_${skaffoldRef(name)}}}`],
+      [`services.${name}.image.tag`, `{{.IMAGE_TAG_${skaffoldRef(name)}}}`],
+    ]),
+  );
+  const forward = (
+    resourceType: string,
+    resourceName: string,
+    port: number,
+    localPort: number,
+  ) => ({
+    resourceType,
+    resourceName,
+    namespace: 'junction',
+    port,
+    localPort,
+  });
+  // Flow-style lines, one per patch, as a person would write them.
+  const devPatches = [
+    ...names.map(
+      (_, i) =>
+        `      - { op: replace, path: /build/artifacts/${String(i)}/docker/target, value: dev }`,
+    ),
+    ...names.map((_, i) =>
+      i === 0
+        ? `      - op: add
+        path: /build/artifacts/0/sync
+        value: &sync
+          manual:
+            - { src: 'services/*/src/**/*.ts', dest: /workspace }
+            - { src: 'libs/*/src/**/*.ts', dest: /workspace }`
+        : `      - { op: add, path: /build/artifacts/${String(i)}/sync, value: *sync }`,
+    ),
+    '      - { op: add, path: /deploy/helm/releases/0/setValues/devMode.enabled, value: true }',
+  ].join('\n');
+  const gatewayForward = {
+    ...forward('service', 'istio-ingressgateway', 80, topology.gateway.port),
+    namespace: 'istio-ingress',
+  };
+  const yaml = (value: unknown, indent: number) =>
+    stringify(value, { lineWidth: 0 })
+      .trimEnd()
+      .split('\n')
+      .map((line) => ' '.repeat(indent) + line)
+      .join('\n');
+  return `# Generated from topology.yaml by \`npm run topology:generate\` (tools/topology/generate.mts):
+# edit those, not this document. The services' images, their chart values, and the profiles'
+# per-service patches and port-forwards.
+apiVersion: ${apiVersion}
+kind: Config
+metadata:
+  name: ${APP_CONFIG}
+requires:
+  - configs: [infra]
+build:
+  local:
+    push: false
+    useBuildkit: true
+    concurrency: 1
+  tagPolicy:
+    inputDigest: {}
+  artifacts:
+${yaml(artifacts, 4)}
+deploy:
+  helm:
+    releases:
+      - name: junction
+        chartPath: charts/junction
+        namespace: junction
+        wait: true
+        setValueTemplates:
+${yaml(setValueTemplates, 10)}
+        setValues:
+          mesh.enabled: true
+# The Istio ingress gateway on the port of \`npm start\`'s gateway: one set of URLs serves both.
+portForward:
+${yaml([gatewayForward], 2)}
+profiles:
+  # Inner loop: TypeScript changes are synced into the running pods and rebuilt there by
+  # \`tsc --watch\` + \`node --watch\` (no image rebuild). Changing package.json rebuilds the image.
+  - name: dev
+    patches:
+${devPatches}
+  # Small laptops: no Istio (run with \`-m app\` so the istio config is not deployed either).
+  # No gateway: each service is forwarded on its own port.
+  - name: no-mesh
+    patches:
+      - { op: replace, path: /deploy/helm/releases/0/setValues/mesh.enabled, value: false }
+    portForward:
+${yaml(
+  names.map((name) =>
+    forward(
+      'service',
+      name,
+      topology.services[name]?.http ?? 0,
+      topology.services[name]?.http ?? 0,
+    ),
+  ),
+  6,
+)}
+  # Envoy injects +300 ms on every call to payment's gRPC API (see charts/junction values mesh.faults).
+  - name: mesh-faults
+    patches:
+      - { op: add, path: /deploy/helm/releases/0/setValues/mesh.faults.enabled, value: true }
+  # Checkout load from inside the cluster: builds the Dockerfile's \`load\` stage and deploys the
+  # chart's load generator (charts/junction values loadGenerator); combine with others, e.g.
+  # \`-p load,mesh-faults\`, or \`-m app -p no-mesh,load\`. Its summaries: kubectl logs.
+  - name: load
+    patches:
+      - op: add
+        path: /build/artifacts/-
+        value:
+          image: junction-load
+          context: .
+          docker:
+            dockerfile: Dockerfile
+            target: load
+      - { op: add, path: /deploy/helm/releases/0/setValues/loadGenerator.enabled, value: true }
+      - op: add
+        path: /deploy/helm/releases/0/setValueTemplates/loadGenerator.image.repository
+        value: '{{.IMAGE_REPO_junction_load}}'
+      - op: add
+        path: /deploy/helm/releases/0/setValueTemplates/loadGenerator.image.tag
+        value: '{{.IMAGE_TAG_junction_load}}'
+  # Node inspector on 127.0.0.1:9229 in every service, forwarded to localhost:9231 and up
+  # (a profile's port-forwards replace the config's, so the gateway's is repeated).
+  - name: debug
+    patches:
+      - { op: add, path: /deploy/helm/releases/0/setValues/debug.enabled, value: true }
+    portForward:
+${yaml([gatewayForward, ...names.map((name, i) => forward('deployment', name, 9229, 9231 + i))], 6)}
+`;
+}
+
+function skaffoldWithApp(text: string, topology: Topology): string {
+  const docs = text.split(/^---\n/m);
+  const index = docs.findIndex((doc) => new RegExp(`^  name: ${APP_CONFIG}$`, 'm').test(doc));
+  if (index < 0) throw new Error(`${SKAFFOLD_FILE}: no config named ${APP_CONFIG}`);
+  const apiVersion = /^apiVersion: (\S+)$/m.exec(docs[0] ?? '')?.[1];
+  if (!apiVersion) throw new Error(`${SKAFFOLD_FILE}: the first config has no apiVersion`);
+  docs[index] = appConfig(topology, apiVersion);
+  return docs.join('---\n');
+}
+
+/** The gRPC methods of every service's API and whether each is idempotent, for the clients. */
+function contractsModule(topology: Topology): string {
+  const apis = Object.fromEntries(
+    Object.values(topology.services).flatMap((s) =>
+      s.grpc
+        ? [
+            [
+              s.grpc.service,
+              Object.entries(s.grpc.methods)
+                .filter(([, m]) => m.idempotent)
+                .map(([method]) => method.charAt(0).toLowerCase() + method.slice(1)),
+            ],
+          ]
+        : [],
+    ),
+  );
+  return `// DO NOT EDIT: generated from topology.yaml by \`npm run topology:generate\`.
+/** Per gRPC service, the methods a client may retry: a repeated call has one effect. */
+export const IDEMPOTENT_GRPC_METHODS: Readonly<Record<string, readonly string[]>> = ${JSON.stringify(apis)};
+`;
+}
+
+async function formatted(file: string, text: string): Promise<string> {
+  const absolute = path.join(REPO_ROOT, file);
+  const options = (await prettier.resolveConfig(absolute)) ?? {};
+  return prettier.format(text, { ...options, filepath: absolute });
+}
+
+/** Every generated file's expected content, by repository path. */
+export async function generatedFiles(topology = loadTopology()): Promise<Map<string, string>> {
+  const read = (file: string) => readFileSync(path.join(REPO_ROOT, file), 'utf8');
+  const files = new Map<string, string>();
+  files.set(
+    VALUES_FILE,
+    replaceBetweenMarkers(read(VALUES_FILE), valuesBlock(topology), VALUES_FILE),
+  );
+  files.set(SCHEMA_FILE, schemaWithServiceNames(read(SCHEMA_FILE), topology));
+  files.set(SKAFFOLD_FILE, skaffoldWithApp(read(SKAFFOLD_FILE), topology));
+  files.set(CONTRACTS_FILE, contractsModule(topology));
+  for (const [file, text] of files) files.set(file, await formatted(file, text));
+  return files;
+}
+
+/** The generated files whose committed content differs from what topology.yaml gives. */
+export async function staleFiles(topology = loadTopology()): Promise<string[]> {
+  const stale: string[] = [];
+  for (const [file, text] of await generatedFiles(topology)) {
+    let current = '';
+    try {
+      current = readFileSync(path.join(REPO_ROOT, file), 'utf8');
+    } catch {
+      // missing: stale
+    }
+    if (current !== text) stale.push(file);
+  }
+  return stale;
+}
+
+if (import.meta.main) {
+  const { values } = parseArgs({
+    options: {
+      check: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(`usage: npm run topology:generate [-- --check]
+
+Regenerates from topology.yaml: ${[VALUES_FILE, SCHEMA_FILE, SKAFFOLD_FILE, CONTRACTS_FILE].join(', ')}.
+--check  write nothing; exit 1 naming the files that are out of date.`);
+    process.exit(0);
+  }
+  if (values.check) {
+    const stale = await staleFiles();
+    if (stale.length > 0) {
+      console.error(
+        `out of date with topology.yaml: ${stale.join(', ')}\nrun: npm run topology:generate`,
+      );
+      process.exit(1);
+    }
+    console.log('generated files match topology.yaml');
+  } else {
+    for (const [file, text] of await generatedFiles()) {
+      writeFileSync(path.join(REPO_ROOT, file), text);
+      console.log(`wrote ${file}`);
+    }
+  }
+}

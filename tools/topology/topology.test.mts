@@ -1,0 +1,99 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { parse } from 'yaml';
+import { generatedFiles, staleFiles, VALUES_FILE } from './generate.mts';
+import {
+  grpcCallersOf,
+  loadTopology,
+  parseTopology,
+  routePattern,
+  TOPOLOGY_FILE,
+} from './topology.mts';
+
+const text = readFileSync(TOPOLOGY_FILE, 'utf8');
+
+/** The parts of the parsed file the tests below edit. */
+interface Raw {
+  services: Record<string, Record<string, unknown> & { routes: string[]; consumes: string[] }>;
+  calls: { grpc: string[]; http?: string[] }[];
+}
+
+/** topology.yaml with one edit applied to its parsed form, as text again. */
+function edited(edit: (raw: Raw) => void): string {
+  const raw = parse(text) as Raw;
+  edit(raw);
+  return JSON.stringify(raw);
+}
+
+describe('topology.yaml', () => {
+  it('is what the generated Helm values, values schema, skaffold config and contracts say', async () => {
+    assert.deepEqual(await staleFiles(), [], 'run: npm run topology:generate');
+  });
+
+  it('regenerating from a changed declaration changes the Helm values', async () => {
+    const changed = parseTopology(
+      edited((raw) => {
+        raw.services.payment!.http = 3999;
+      }),
+    );
+    const values = (await generatedFiles(changed)).get(VALUES_FILE) ?? '';
+    assert.match(values, /httpPort: 3999/);
+  });
+
+  it('declares who calls each gRPC method', () => {
+    const topology = loadTopology();
+    assert.deepEqual(grpcCallersOf(topology, 'payment', 'Charge'), ['orders']);
+    assert.deepEqual(grpcCallersOf(topology, 'user', 'GetUser'), []);
+  });
+});
+
+describe(parseTopology.name, () => {
+  const rejects = (edit: (raw: Raw) => void, message: RegExp) => {
+    assert.throws(() => parseTopology(edited(edit)), message);
+  };
+
+  it('rejects a call to a gRPC method the callee does not serve', () => {
+    rejects((raw) => {
+      raw.calls[1]!.grpc.push('Teleport');
+    }, /calls\[1\]\.grpc: inventory has no gRPC method Teleport/);
+  });
+
+  it('rejects an HTTP call to a route the callee does not declare', () => {
+    rejects((raw) => {
+      raw.calls[3]!.http = ['GET /.well-known/other.json'];
+    }, /auth has no route GET \/\.well-known\/other\.json/);
+  });
+
+  it('rejects a port used twice', () => {
+    rejects((raw) => {
+      raw.services.user!.http = 3001;
+    }, /services\.user\.http: port 3001 is also services\.auth\.http/);
+  });
+
+  it('rejects an event nobody publishes', () => {
+    rejects((raw) => {
+      raw.services.orders!.consumes.push('shipping.sent');
+    }, /nobody publishes shipping\.sent/);
+  });
+
+  it('rejects an unknown key, naming the known ones', () => {
+    rejects((raw) => {
+      raw.services.auth!.hppt = 1;
+    }, /services\.auth: unknown key\(s\) hppt/);
+  });
+
+  it('rejects a malformed route', () => {
+    rejects((raw) => {
+      raw.services.auth!.routes.push('FETCH /auth/x');
+    }, /is not "<GET\|POST/);
+  });
+});
+
+describe(routePattern.name, () => {
+  it('matches a {name} as exactly one segment', () => {
+    assert.ok(routePattern('/orders/{id}/events').test('/orders/abc/events'));
+    assert.ok(!routePattern('/orders/{id}/events').test('/orders/a/b/events'));
+    assert.ok(!routePattern('/.well-known/jwks.json').test('/xwell-known/jwks.json'));
+  });
+});

@@ -98,8 +98,12 @@ export function start(binary: string, args: string[], env: NodeJS.ProcessEnv): R
   return {
     output: () => output,
     stop: async () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      // A graceful shutdown waits for idle keep-alive connections; the test does not.
+      const killer = setTimeout(() => child.kill('SIGKILL'), 3_000);
       await exited;
+      clearTimeout(killer);
     },
   };
 }

@@ -91,7 +91,7 @@ export function runDocker(
       }
       for (const line of text.split('\n')) if (line) onLine(line);
     };
-    child.stderr.on('data', take);
+    child.stderr?.on('data', take);
     child.stdout?.on('data', take);
     if (options.input && child.stdin) options.input.pipe(child.stdin);
     child.once('error', reject);

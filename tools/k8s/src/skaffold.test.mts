@@ -232,7 +232,7 @@ describe('Dockerfile', () => {
     const bases = instructions.filter(
       (i) => i.keyword === 'ARG' && i.args[0]?.startsWith('NODE_IMAGE='),
     );
-    assert.match(bases[0]?.args[0] ?? '', /^NODE_IMAGE=node:24(-bookworm)?-slim$/);
+    assert.match(bases[0]?.args[0] ?? '', /^NODE_IMAGE=node:24\.\d+\.\d+-bookworm-slim$/);
     assert.ok(
       instructions.some(
         (i) =>

@@ -5,13 +5,13 @@
 // to http://localhost:8080 (the public URL of the local run too), Jaeger and the RabbitMQ UI.
 // Node 24 runs this file directly; node: builtins only.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { totalmem } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SERVICES } from '../local/topology.mts';
 import { runAttached } from './attached.mts';
+import { deploy } from './deploy.mts';
 import {
   catalogUrl,
   forwards,
@@ -20,11 +20,8 @@ import {
   RABBITMQ_URL,
   type Forward,
 } from './endpoints.mts';
-import { RELEASE_NAMESPACES, repairPendingReleases } from './helm-releases.mts';
-import { notReadyReport } from './not-ready.mts';
-import { failIf, preflight, type Findings } from './preflight.mts';
 import { capture } from './run.mts';
-import { CLUSTER, CONTEXT, parseUpFlags, skaffoldArgs, USAGE, type UpFlags } from './up-args.mts';
+import { CONTEXT, type UpFlags } from './up-args.mts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -41,68 +38,9 @@ const portIsFree = (port: number): Promise<boolean> =>
     });
   });
 
-/** An absolute path for a command name found on PATH (symlinks need one). */
-function onPath(command: string): string {
-  if (command.includes('/')) return path.resolve(command);
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-    const candidate = path.join(dir, command);
-    if (dir && existsSync(candidate)) return candidate;
-  }
-  return command;
-}
-
-/** skaffold's environment with preflight's fixes: its variables, and a Helm 3 first on PATH. */
-function skaffoldEnv(findings: Findings): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, ...findings.env };
-  if (findings.helm3) {
-    // skaffold runs `helm` from PATH: a folder holding only a `helm` that is the Helm 3.
-    const bin = path.join(root, '.local', 'cluster-bin');
-    mkdirSync(bin, { recursive: true });
-    rmSync(path.join(bin, 'helm'), { force: true });
-    symlinkSync(onPath(findings.helm3), path.join(bin, 'helm'));
-    env.PATH = `${bin}${path.delimiter}${process.env.PATH ?? ''}`;
-  }
-  return env;
-}
-
 function sh(command: string, args: string[]): number {
   console.log(`$ ${command} ${args.join(' ')}`);
   return spawnSync(command, args, { cwd: root, stdio: 'inherit' }).status ?? 1;
-}
-
-function mustSh(command: string, args: string[]): void {
-  const status = sh(command, args);
-  if (status !== 0) {
-    console.error(`${command} failed (exit ${String(status)})`);
-    process.exit(status);
-  }
-}
-
-function ensureCluster(): void {
-  const { out } = capture('kind', ['get', 'clusters']);
-  if (out.split('\n').includes(CLUSTER)) {
-    console.log(`kind cluster "${CLUSTER}" exists`);
-  } else {
-    mustSh('kind', ['create', 'cluster', '--config', 'k8s/kind-cluster.yaml', '--wait', '120s']);
-  }
-  mustSh('kubectl', ['config', 'use-context', CONTEXT]);
-}
-
-function repairReleases(): void {
-  for (const line of repairPendingReleases(capture, CONTEXT)) console.log(line);
-}
-
-/** Prints why the deploy failed (pods not ready) and exits with its code. */
-function failWithReport(what: string, code: number): never {
-  console.error(`\n${what} failed (exit ${String(code)}).`);
-  const report = notReadyReport(capture, CONTEXT, RELEASE_NAMESPACES);
-  console.error(
-    report.length > 0
-      ? report.join('\n')
-      : 'Every pod that exists is ready: see the skaffold output above for what failed.',
-  );
-  console.error('More in docs/kubernetes.md, "Troubleshooting".');
-  process.exit(code);
 }
 
 function printUrls(flags: UpFlags): void {
@@ -178,58 +116,24 @@ async function firstRequest(flags: UpFlags): Promise<void> {
   console.log(`GET ${url} did not answer yet; see docs/kubernetes.md, "Troubleshooting".`);
 }
 
-const parsed = parseUpFlags(process.argv.slice(2));
-if ('error' in parsed) {
-  console.error(parsed.error);
-  process.exit(2);
-}
-if (parsed.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
-const { flags } = parsed;
-
 const started = Date.now();
-const findings = await preflight(
-  { noMesh: flags.noMesh, ports: forwards(flags) },
-  { run: capture, isFree: portIsFree, env: process.env, hostMemory: totalmem() },
-);
-for (const note of findings.notes) console.log(`preflight: ${note}`);
-failIf(findings.problems);
-const env = skaffoldEnv(findings);
-ensureCluster();
-repairReleases();
-
-const args = skaffoldArgs(flags);
-console.log(`$ skaffold ${args.join(' ')}`);
-if (flags.dev) {
-  console.log(
-    `skaffold dev stays attached; once deployed it forwards ${flags.noMesh ? 'each service' : GATEWAY_URL}, ${JAEGER_URL} and ${RABBITMQ_URL}.`,
-  );
-}
-const outcome = await runAttached('skaffold', args, { cwd: root, env });
-if (outcome.interrupted) {
-  repairReleases();
-  console.log('skaffold stopped; the cluster keeps running (npm run cluster:down deletes it).');
-  process.exit(flags.dev && outcome.code === 0 ? 0 : 130);
-}
-if (outcome.code !== 0) failWithReport(`skaffold ${args[0] ?? ''}`, outcome.code);
-if (flags.dev) process.exit(0);
-
-for (const s of Object.keys(SERVICES)) {
-  const status = sh('kubectl', [
-    '--context',
-    CONTEXT,
-    '-n',
-    'junction',
-    'rollout',
-    'status',
-    `deployment/${s}`,
-    '--timeout=300s',
-  ]);
-  if (status !== 0) failWithReport(`rollout of ${s}`, status);
-}
+const { code, ready } = await deploy(process.argv.slice(2), {
+  run: capture,
+  sh,
+  skaffold: (args, env) => runAttached('skaffold', args, { cwd: root, env }),
+  isFree: portIsFree,
+  env: process.env,
+  hostMemory: totalmem(),
+  binDir: path.join(root, '.local', 'cluster-bin'),
+  log: (line) => {
+    console.log(line);
+  },
+  error: (line) => {
+    console.error(line);
+  },
+});
+if (!ready) process.exit(code);
 console.log(`Deployed in ${String(Math.round((Date.now() - started) / 1000))} s.`);
-printUrls(flags);
-portForwards(forwards(flags));
-await firstRequest(flags);
+printUrls(ready);
+portForwards(forwards(ready));
+await firstRequest(ready);

@@ -1,33 +1,12 @@
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { describe, it } from 'node:test';
-import { stringify } from 'yaml';
-import { chartServices } from '@junction/topology/generate';
 import { loadTopology, type Topology } from '@junction/topology';
 import { pathMatches } from './authorization.mts';
-import { hasMesh, helmTemplate, PROFILES, releaseSetArgs, render } from './charts.mts';
-import {
-  declaredCalls,
-  describeCall,
-  type GatewayIdentity,
-  type MeshCall,
-  MeshPolicy,
-} from './mesh-calls.mts';
-import { config, loadSkaffold, withProfile } from './skaffold.mts';
+import { hasMesh, PROFILES } from './charts.mts';
+import { declaredCalls, describeCall, type MeshCall, type MeshPolicy } from './mesh-calls.mts';
+import { meshPolicyFor, renderedMeshPolicy } from './mesh-policy.mts';
 
 const topology = loadTopology();
-
-function gatewayIdentity(): GatewayIdentity {
-  const release = config(loadSkaffold(), 'istio').deploy?.helm?.releases?.find(
-    (r) => r.remoteChart === 'gateway',
-  );
-  assert.ok(release?.namespace, 'skaffold.yaml installs no istio gateway');
-  // The istio/gateway chart names its ServiceAccount after the release.
-  return { namespace: release.namespace, serviceAccount: release.name };
-}
 
 const grpc = (callee: string, method: string): Pick<MeshCall, 'callee' | 'port' | 'path'> => {
   const api = topology.services[callee]?.grpc;
@@ -92,26 +71,9 @@ function assertAdmitted(policy: MeshPolicy, calls: readonly MeshCall[], where: s
   );
 }
 
-/** The app chart rendered with the `services` values of another topology (no other change). */
-function renderWithTopology(other: Topology): MeshPolicy {
-  const dir = mkdtempSync(path.join(tmpdir(), 'junction-topology-'));
-  const file = path.join(dir, 'services.yaml');
-  writeFileSync(file, stringify({ services: chartServices(other) }));
-  const app = withProfile(config(loadSkaffold(), 'app'), undefined);
-  const release = app.deploy?.helm?.releases?.find((r) => r.chartPath === 'charts/junction');
-  assert.ok(release);
-  const images = (app.build?.artifacts ?? []).map((a) => a.image);
-  const objects = helmTemplate('junction', release.name, release.namespace ?? 'default', [
-    ...releaseSetArgs(release, images),
-    '-f',
-    file,
-  ]);
-  return new MeshPolicy(objects, gatewayIdentity());
-}
-
 describe('the mesh policy against topology.yaml', () => {
   for (const profile of PROFILES.filter(hasMesh)) {
-    const policy = new MeshPolicy(render(profile).app, gatewayIdentity());
+    const policy = renderedMeshPolicy(profile);
 
     it(`${profile}: admits every call topology.yaml declares and every public route from the gateway`, () => {
       assertAdmitted(policy, declaredCalls(topology), profile);
@@ -126,7 +88,7 @@ describe('the mesh policy against topology.yaml', () => {
   it('denies a declared call again once its edge is removed from the declaration', () => {
     for (const [i, removed] of topology.calls.entries()) {
       const without: Topology = { ...topology, calls: topology.calls.filter((_, j) => j !== i) };
-      const policy = renderWithTopology(without);
+      const policy = meshPolicyFor(without);
       const gone = declaredCalls({ ...topology, calls: [removed] }).filter(
         (call) => 'service' in call.caller,
       );

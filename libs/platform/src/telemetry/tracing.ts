@@ -27,6 +27,12 @@ const UNTRACED_HTTP_PATHS = new Set(['/healthz', '/readyz']);
  */
 const UNTRACED_GRPC_METHODS = new Set(['check', 'watch', 'serverreflectioninfo']);
 
+/**
+ * JUNCTION_TRACE_ALL_CALLS=true traces the probes, health checks and reflection too: for the
+ * call-graph test, which must see every call a service makes or answers, infrastructure included.
+ */
+const traceAllCalls = (): boolean => getStringFromEnv('JUNCTION_TRACE_ALL_CALLS') === 'true';
+
 export interface Tracing {
   start(): void;
   shutdown(): Promise<void>;
@@ -53,6 +59,8 @@ export function createTracing(): Tracing {
   };
   const amqplib = new AmqplibInstrumentation(amqplibConfig);
   const logsExported = getStringFromEnv('OTEL_LOGS_EXPORTER') !== undefined;
+  const untracedHttp = traceAllCalls() ? new Set<string>() : UNTRACED_HTTP_PATHS;
+  const untracedGrpc = traceAllCalls() ? new Set<string>() : UNTRACED_GRPC_METHODS;
   const sdk = new NodeSDK({
     spanProcessors: [new SpanAttributesFromBaggage(), ...exportingSpanProcessors()],
     ...(getStringFromEnv('OTEL_METRICS_EXPORTER') === undefined ? { metricReaders: [] } : {}),
@@ -60,10 +68,10 @@ export function createTracing(): Tracing {
     instrumentations: [
       new HttpInstrumentation({
         ignoreIncomingRequestHook: (request) =>
-          UNTRACED_HTTP_PATHS.has((request.url ?? '').split('?')[0] ?? ''),
+          untracedHttp.has((request.url ?? '').split('?')[0] ?? ''),
       }),
       new GrpcInstrumentation({
-        ignoreGrpcMethods: [(name: string) => UNTRACED_GRPC_METHODS.has(name.toLowerCase())],
+        ignoreGrpcMethods: [(name: string) => untracedGrpc.has(name.toLowerCase())],
       }),
       amqplib,
       // requireParentSpan: background work (the outbox relay's poll, the fault settings refresh,

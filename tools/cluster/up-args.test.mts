@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, it } from 'node:test';
+import { ROOT } from '../local/topology.mts';
 import { CONTEXT, parseUpFlags, profiles, skaffoldArgs, type UpFlags } from './up-args.mts';
 
 const flags = (overrides: Partial<UpFlags> = {}): UpFlags => ({
@@ -74,5 +77,20 @@ describe(skaffoldArgs.name, () => {
           const f = flags({ dev, noMesh, meshFaults });
           assert.deepEqual(profileFlags(skaffoldArgs(f)), profiles(f));
         }
+  });
+});
+
+describe('docs/kubernetes.md', () => {
+  it('shows the skaffold command lines skaffoldArgs builds', () => {
+    const doc = readFileSync(path.join(ROOT, 'docs', 'kubernetes.md'), 'utf8');
+    const rows = [...doc.matchAll(/^\| (\(none\)|`--[^|]*`)\s*\| `(skaffold [^`]*)`\s*\|$/gm)];
+    assert.ok(rows.length >= 4, `${String(rows.length)} rows`);
+    for (const [, flagCell = '', command = ''] of rows) {
+      if (command.includes('…')) continue;
+      const argv = flagCell === '(none)' ? [] : flagCell.replaceAll('`', '').split(/\s+/);
+      const parsed = parseUpFlags(argv);
+      assert.ok('flags' in parsed, flagCell);
+      assert.equal(command, `skaffold ${skaffoldArgs(parsed.flags).join(' ')}`, flagCell);
+    }
   });
 });

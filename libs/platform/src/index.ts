@@ -24,8 +24,16 @@ export { faultInjectorProvider, SharedFaultInjector } from './faults/shared-faul
 export { FAULT_KEY, faultFor, type Fault } from './faults/fault-settings';
 export { currentBudgetDeadline, withCallBudget } from './grpc/call-budget';
 export { GrpcClient, type GrpcClientOptions } from './grpc/grpc-client';
-export { grpcPeerCheck } from './grpc/grpc-peer-check';
 export { GrpcServerHandle, PROTO_LOADER_OPTIONS } from './grpc/grpc-server';
+export {
+  DependencyStatus,
+  type DependencyKind,
+  type DependencyReport,
+  type DependencyState,
+  type ObservationDetail,
+} from './health/dependency-status';
+export { type StatusReport } from './health/health.controller';
+export { ObservedDependencies, type TrackOptions } from './health/observed-dependencies';
 export { Readiness, type DependencyCheck, type ReadinessReport } from './health/readiness';
 export { runService, type ServiceDefinition } from './lifecycle/bootstrap';
 export { ServiceIdentity } from './lifecycle/service-identity';

@@ -11,7 +11,10 @@ import {
   type KeyLike,
   SignJWT,
 } from 'jose';
+import pino from 'pino';
 import { DomainError } from '../errors/domain-error';
+import { type DependencyReport } from '../health/dependency-status';
+import { ObservedDependencies } from '../health/observed-dependencies';
 import { JwtVerifier } from './jwt-verifier';
 
 const ISSUER = 'junction-auth';
@@ -210,6 +213,65 @@ describe(JwtVerifier.name, () => {
     it('rejects a string that is not a JWT', async () => {
       const error = await rejection('not.a.jwt');
       expect(error).toMatchObject({ code: 'unauthenticated', message: 'invalid access token' });
+    });
+  });
+
+  describe('observed JWKS fetches', () => {
+    function observedVerifier(jwksUrl = jwks.url): {
+      verifier: JwtVerifier;
+      report: () => DependencyReport | undefined;
+    } {
+      const observed = new ObservedDependencies(pino({ level: 'silent' }));
+      const verifier = new JwtVerifier(
+        { jwksUrl, issuer: ISSUER, audience: AUDIENCE },
+        observed.track('jwks', 'jwks'),
+      );
+      return { verifier, report: () => observed.report().jwks };
+    }
+
+    it('reports a successful fetch of the key set', async () => {
+      const { verifier, report } = observedVerifier();
+      await verifier.verify(await token());
+      expect(report()).toMatchObject({ state: 'up', last: { ok: true, outcome: 'fetched' } });
+      expect(report()?.lastSuccessAt).toEqual(expect.any(String));
+    });
+
+    it('reports a key set that cannot be fetched as down, with the reason', async () => {
+      const closed = await JwksServer.serve([]);
+      const url = closed.url;
+      await closed.close();
+      const { verifier, report } = observedVerifier(url);
+      await expect(verifier.verify(await token())).rejects.toMatchObject({
+        code: 'unauthenticated',
+      });
+      expect(report()).toMatchObject({
+        state: 'down',
+        last: { ok: false, outcome: 'fetch_failed' },
+        lastFailure: { error: expect.stringContaining('ECONNREFUSED') as unknown },
+      });
+    });
+
+    it('does not count a bad token against the key set', async () => {
+      const { verifier, report } = observedVerifier();
+      await verifier.verify(await token());
+      const impostor = await generateKeyPair('ES256');
+      await expect(verifier.verify(await token({ key: impostor.privateKey }))).rejects.toThrow(
+        'access token signature invalid',
+      );
+      await expect(verifier.verify(await token({ kid: 'no-such-key' }))).rejects.toThrow(
+        'access token signed with an unknown key',
+      );
+      expect(report()).toMatchObject({ state: 'up' });
+      expect(report()?.lastFailure).toBeUndefined();
+    });
+
+    it('reports nothing for a token verified from the cached key set', async () => {
+      const { verifier, report } = observedVerifier();
+      await verifier.verify(await token());
+      const first = report()?.lastSuccessAt;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      await verifier.verify(await token());
+      expect(report()?.lastSuccessAt).toBe(first);
     });
   });
 });

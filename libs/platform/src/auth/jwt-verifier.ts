@@ -1,5 +1,13 @@
-import { createRemoteJWKSet, errors, jwtVerify } from 'jose';
+import {
+  createRemoteJWKSet,
+  errors,
+  type JWKSCacheInput,
+  jwksCache,
+  jwtVerify,
+  type JWTVerifyGetKey,
+} from 'jose';
 import { DomainError } from '../errors/domain-error';
+import { type DependencyStatus } from '../health/dependency-status';
 
 export interface AccessTokenClaims {
   /** The user id. */
@@ -20,17 +28,25 @@ export const ACCESS_TOKEN_ALGORITHM = 'ES256';
 /**
  * Verifies access tokens locally against auth's published JWKS. jose caches the key set and
  * refetches it (rate-limited) when a token names an unknown `kid`, which is how key rotation
- * reaches verifiers without a restart.
+ * reaches verifiers without a restart. With a `status`, every real fetch of the key set is
+ * reported into it: a success when jose stored a new set, a failure when getting one failed.
  */
 export class JwtVerifier {
-  private readonly keys: ReturnType<typeof createRemoteJWKSet>;
+  private readonly keys: JWTVerifyGetKey;
 
-  constructor(private readonly options: JwtVerifierOptions) {
-    this.keys = createRemoteJWKSet(new URL(options.jwksUrl), {
+  constructor(
+    private readonly options: JwtVerifierOptions,
+    status?: DependencyStatus,
+  ) {
+    // jose records each successful fetch in this cache object (`uat`, the time it was stored).
+    const cache: JWKSCacheInput = {};
+    const remote = createRemoteJWKSet(new URL(options.jwksUrl), {
       cacheMaxAge: 10 * 60_000,
       cooldownDuration: 30_000,
       timeoutDuration: 2_000,
+      [jwksCache]: cache,
     });
+    this.keys = status ? observedKeys(remote, cache, status) : remote;
   }
 
   async verify(token: string): Promise<AccessTokenClaims> {
@@ -51,6 +67,36 @@ export class JwtVerifier {
       throw new DomainError('unauthenticated', describe(error));
     }
   }
+}
+
+/** Errors of choosing a key from a set already in hand; anything else failed to get the set. */
+const KEY_SELECTION_ERRORS = [
+  errors.JWKSNoMatchingKey,
+  errors.JWKSMultipleMatchingKeys,
+  errors.JOSENotSupported,
+  errors.JOSEAlgNotAllowed,
+];
+
+function observedKeys(
+  remote: JWTVerifyGetKey,
+  cache: JWKSCacheInput,
+  status: DependencyStatus,
+): JWTVerifyGetKey {
+  return async (header, token) => {
+    const storedBefore = cache.uat;
+    try {
+      return await remote(header, token);
+    } catch (error) {
+      if (!KEY_SELECTION_ERRORS.some((type) => error instanceof type)) {
+        status.failed(error instanceof errors.JWKSTimeout ? 'timed out' : error, {
+          outcome: 'fetch_failed',
+        });
+      }
+      throw error;
+    } finally {
+      if (cache.uat !== storedBefore) status.succeeded({ outcome: 'fetched' });
+    }
+  };
 }
 
 function describe(error: unknown): string {

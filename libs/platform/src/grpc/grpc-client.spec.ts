@@ -6,7 +6,9 @@ import {
   status,
 } from '@grpc/grpc-js';
 import { service as healthService } from 'grpc-health-check';
+import pino from 'pino';
 import { DomainError } from '../errors/domain-error';
+import { ObservedDependencies } from '../health/observed-dependencies';
 import { withCallBudget } from './call-budget';
 import { GrpcClient } from './grpc-client';
 
@@ -50,13 +52,21 @@ const unavailable: Behaviour = (_call, callback) => {
   callback({ code: status.UNAVAILABLE, details: 'down' });
 };
 
-function client(target: string, options: { idempotent?: boolean; deadlineMs?: number } = {}) {
+function client(
+  target: string,
+  options: { idempotent?: boolean; deadlineMs?: number; observed?: ObservedDependencies } = {},
+) {
   return new GrpcClient('health', healthService, target, {
     deadlineMs: options.deadlineMs ?? 2_000,
     idempotentMethods: options.idempotent ? ['Check'] : [],
     breaker: { failures: 3, openMs: 60_000 },
+    ...(options.observed ? { observed: options.observed } : {}),
   });
 }
+
+const observedDependencies = () => new ObservedDependencies(pino({ level: 'silent' }));
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Calls Check (the health definition is typed loosely, so its methods may be missing). */
 function check(health: ReturnType<typeof client>): Promise<unknown> {
@@ -171,6 +181,110 @@ describe(GrpcClient.name, () => {
           }),
         );
         expect(error.message).toBe('no time left to call health.Check');
+        expect(server.calls()).toBe(0);
+      } finally {
+        health.close();
+        server.stop();
+      }
+    });
+  });
+
+  describe('observed', () => {
+    it('reports the last call as OK with its method, and the channel as ready', async () => {
+      const server = await peer(serving);
+      const observed = observedDependencies();
+      const health = client(server.target, { observed });
+      try {
+        await check(health);
+        expect(observed.report().health).toMatchObject({
+          kind: 'grpc',
+          state: 'up',
+          target: server.target,
+          connectivity: 'READY',
+          circuit: 'closed',
+          last: { ok: true, method: 'Check', outcome: 'OK' },
+        });
+      } finally {
+        health.close();
+        server.stop();
+      }
+    });
+
+    it('reports a peer that cannot be reached as down, with the gRPC code', async () => {
+      const server = await peer(serving);
+      server.stop();
+      const observed = observedDependencies();
+      const health = client(server.target, { observed });
+      try {
+        await rejection(check(health));
+        expect(observed.report().health).toMatchObject({
+          state: 'down',
+          last: { ok: false, method: 'Check', outcome: 'UNAVAILABLE' },
+          lastFailure: { error: expect.any(String) as unknown },
+        });
+        expect(observed.report().health?.connectivity).not.toBe('READY');
+      } finally {
+        health.close();
+      }
+    });
+
+    it("counts the peer's own answer (NOT_FOUND) as the peer being up", async () => {
+      const server = await peer((_call, callback) => {
+        callback({ code: status.NOT_FOUND, details: 'no such thing' });
+      });
+      const observed = observedDependencies();
+      const health = client(server.target, { observed });
+      try {
+        await rejection(check(health));
+        expect(observed.report().health).toMatchObject({
+          state: 'up',
+          last: { ok: true, outcome: 'NOT_FOUND' },
+        });
+      } finally {
+        health.close();
+        server.stop();
+      }
+    });
+
+    it('does not count a call the open circuit refused, and shows the circuit open', async () => {
+      let calls = 0;
+      const server = await peer((call, callback) => {
+        calls += 1;
+        unavailable(call, callback);
+      });
+      const observed = observedDependencies();
+      const health = client(server.target, { observed });
+      try {
+        for (let i = 0; i < 3; i++) await rejection(check(health));
+        const before = observed.report().health?.last;
+        await sleep(5);
+        await rejection(check(health));
+        expect(calls).toBe(3);
+        expect(observed.report().health).toMatchObject({
+          state: 'down',
+          circuit: 'open',
+          last: before,
+        });
+      } finally {
+        health.close();
+        server.stop();
+      }
+    });
+
+    it('reads the connectivity without connecting: an unused client stays idle', async () => {
+      const server = await peer(serving);
+      const observed = observedDependencies();
+      const health = client(server.target, { observed });
+      try {
+        expect(observed.report().health).toEqual({
+          kind: 'grpc',
+          state: 'unknown',
+          target: server.target,
+          connectivity: 'IDLE',
+          circuit: 'closed',
+        });
+        await sleep(200);
+        expect(observed.report().health?.connectivity).toBe('IDLE');
         expect(server.calls()).toBe(0);
       } finally {
         health.close();

@@ -1,17 +1,20 @@
 import {
   type CallOptions,
   type Client,
+  connectivityState,
   credentials,
   makeGenericClientConstructor,
   Metadata,
   type ServiceDefinition,
   type ServiceError,
+  status as grpcStatus,
 } from '@grpc/grpc-js';
 import {
   BrokenCircuitError,
   BulkheadRejectedError,
   bulkhead,
   circuitBreaker,
+  CircuitState,
   ConsecutiveBreaker,
   ExponentialBackoff,
   handleWhen,
@@ -21,6 +24,8 @@ import {
 } from 'cockatiel';
 import { DomainError, isDomainError } from '../errors/domain-error';
 import { errorCodeOfGrpc } from '../errors/grpc-status';
+import { type DependencyStatus } from '../health/dependency-status';
+import { type ObservedDependencies } from '../health/observed-dependencies';
 import { currentBudgetDeadline } from './call-budget';
 
 /** The unary methods of a generated service definition, as promise-returning functions. */
@@ -50,7 +55,22 @@ export interface GrpcClientOptions<S> {
   readonly breaker?: { readonly failures: number; readonly openMs: number };
   /** Calls in flight to this peer at once, and how many more may wait; the rest fail fast. */
   readonly bulkhead?: { readonly concurrent: number; readonly queued: number };
+  /** Where every call's outcome is reported (`/statusz`); the client never probes the peer. */
+  readonly observed?: ObservedDependencies;
 }
+
+/**
+ * Status codes that say the peer could not serve us. Any other code is the peer's answer
+ * (NOT_FOUND, FAILED_PRECONDITION...): it is up, and the call worked as a call.
+ */
+const PEER_FAILURES: ReadonlySet<number> = new Set([
+  grpcStatus.UNAVAILABLE,
+  grpcStatus.DEADLINE_EXCEEDED,
+  grpcStatus.UNKNOWN,
+  grpcStatus.INTERNAL,
+  grpcStatus.DATA_LOSS,
+  grpcStatus.UNIMPLEMENTED,
+]);
 
 const isUnavailable = (error: unknown): boolean =>
   isDomainError(error) && error.code === 'unavailable';
@@ -61,6 +81,8 @@ const isUnavailable = (error: unknown): boolean =>
  * caps calls in flight, a circuit breaker fails fast while the peer is down (answering
  * `unavailable` with a Retry-After), and idempotent methods are retried on `unavailable` with
  * exponential backoff and jitter, within the deadline budget. Errors come back as DomainErrors.
+ * With `observed`, each call's outcome (and, at report time, the channel's connectivity and the
+ * circuit) is reported under the peer's name; calls the circuit or bulkhead refused are not calls.
  */
 export class GrpcClient<S extends ServiceDefinition> {
   readonly call: UnaryMethods<S>;
@@ -68,6 +90,7 @@ export class GrpcClient<S extends ServiceDefinition> {
   private readonly guarded: IPolicy;
   private readonly retried: IPolicy;
   private readonly openMs: number;
+  private readonly status: DependencyStatus | undefined;
 
   constructor(
     readonly peer: string,
@@ -90,13 +113,11 @@ export class GrpcClient<S extends ServiceDefinition> {
     const breaker = options.breaker ?? { failures: 5, openMs: 5_000 };
     const limits = options.bulkhead ?? { concurrent: 64, queued: 64 };
     this.openMs = breaker.openMs;
-    this.guarded = wrap(
-      bulkhead(limits.concurrent, limits.queued),
-      circuitBreaker(handleWhen(isUnavailable), {
-        halfOpenAfter: breaker.openMs,
-        breaker: new ConsecutiveBreaker(breaker.failures),
-      }),
-    );
+    const circuit = circuitBreaker(handleWhen(isUnavailable), {
+      halfOpenAfter: breaker.openMs,
+      breaker: new ConsecutiveBreaker(breaker.failures),
+    });
+    this.guarded = wrap(bulkhead(limits.concurrent, limits.queued), circuit);
     this.retried = wrap(
       retry(handleWhen(isUnavailable), {
         maxAttempts: 2,
@@ -112,6 +133,14 @@ export class GrpcClient<S extends ServiceDefinition> {
       ]),
     );
     this.call = methods as unknown as UnaryMethods<S>;
+    this.status = options.observed?.track(peer, 'grpc', {
+      live: () => ({
+        target,
+        // false: reading the state must not make an idle channel connect.
+        connectivity: connectivityState[this.client.getChannel().getConnectivityState(false)],
+        circuit: circuitStateName(circuit.state),
+      }),
+    });
   }
 
   close(): void {
@@ -159,10 +188,23 @@ export class GrpcClient<S extends ServiceDefinition> {
     }
     return new Promise((resolve, reject) => {
       fn.call(this.client, request, new Metadata(), { deadline }, (error, response) => {
+        this.observe(method, error);
         if (error) reject(this.toDomainError(method, error));
         else resolve(response as never);
       });
     });
+  }
+
+  private observe(method: string, error: ServiceError | null): void {
+    if (!this.status) return;
+    if (!error) {
+      this.status.succeeded({ method, outcome: 'OK' });
+      return;
+    }
+    const outcome = (grpcStatus[error.code] as string | undefined) ?? String(error.code);
+    if (PEER_FAILURES.has(error.code))
+      this.status.failed(error.details || error.message, { method, outcome });
+    else this.status.succeeded({ method, outcome });
   }
 
   private toDomainError(method: string, error: ServiceError): Error {
@@ -173,5 +215,18 @@ export class GrpcClient<S extends ServiceDefinition> {
       code,
       code === 'unavailable' ? `${this.peer} unavailable: ${message}` : message,
     );
+  }
+}
+
+function circuitStateName(state: CircuitState): string {
+  switch (state) {
+    case CircuitState.Closed:
+      return 'closed';
+    case CircuitState.Open:
+      return 'open';
+    case CircuitState.HalfOpen:
+      return 'half-open';
+    case CircuitState.Isolated:
+      return 'isolated';
   }
 }

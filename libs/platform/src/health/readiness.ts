@@ -1,4 +1,8 @@
-/** A dependency the service needs to do its work (RabbitMQ, Redis, a gRPC peer). */
+/**
+ * Something this process cannot serve its own requests without (its Redis). Never a peer and
+ * never the broker: those are observed (ObservedDependencies, `/statusz`), not required, or an
+ * outage of one would take every replica of this service out of its Service.
+ */
 export interface DependencyCheck {
   readonly name: string;
   /** Resolves when the dependency answers; rejects (or times out) when it does not. */
@@ -14,8 +18,9 @@ export interface ReadinessReport {
 const CHECK_TIMEOUT_MS = 1_000;
 
 /**
- * Collects the dependency checks of a process. Adapters register theirs when they open a
- * connection; `/readyz` and the gRPC health service report from here.
+ * Collects the readiness checks of a process (adapters register theirs when they open a
+ * connection that the process needs to serve) and whether it is shutting down. `/readyz`
+ * reports from here.
  */
 export class Readiness {
   private readonly checks = new Map<string, DependencyCheck>();

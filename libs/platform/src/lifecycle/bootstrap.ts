@@ -10,6 +10,7 @@ import { type z } from 'zod';
 import { type PlatformConfig } from '../config/env';
 import { ConfigError, type ConfigClass, loadConfig } from '../config/load-config';
 import { grpcServerOptions, GrpcServerHandle } from '../grpc/grpc-server';
+import { ObservedDependencies } from '../health/observed-dependencies';
 import { Readiness } from '../health/readiness';
 import { AppLogger } from '../logging/app-logger';
 import { createLogger, PinoNestLogger } from '../logging/logger';
@@ -69,6 +70,7 @@ async function start<C extends PlatformConfig, S extends z.ZodType>(
   logger: Logger,
 ): Promise<void> {
   const readiness = new Readiness();
+  const observed = new ObservedDependencies(logger.child({ component: 'dependencies' }));
   const maxMessageBytes = definition.maxMessageBytes ?? 1024 * 1024;
   const grpc = definition.grpc
     ? new GrpcServerHandle(`${definition.grpc.service.package}.${definition.grpc.service.service}`)
@@ -79,6 +81,7 @@ async function start<C extends PlatformConfig, S extends z.ZodType>(
     config,
     logger: new AppLogger(logger),
     readiness,
+    observed,
     extraProviders: grpc ? [{ provide: GrpcServerHandle, useValue: grpc }] : [],
   });
   const app = await NestFactory.create<NestFastifyApplication>(
@@ -109,12 +112,12 @@ async function start<C extends PlatformConfig, S extends z.ZodType>(
   }
   await app.listen(config.httpPort, '0.0.0.0');
   logger.info({ httpPort: config.httpPort }, `${definition.name} started`);
-  handleSignals(app, readiness, grpc, config, logger);
+  handleSignals(app, { readiness, observed }, grpc, config, logger);
 }
 
 function handleSignals(
   app: INestApplication,
-  readiness: Readiness,
+  health: { readonly readiness: Readiness; readonly observed: ObservedDependencies },
   grpc: GrpcServerHandle | undefined,
   config: PlatformConfig,
   logger: Logger,
@@ -129,7 +132,8 @@ function handleSignals(
       process.exit(1);
     }, config.shutdownTimeoutMs);
     deadline.unref();
-    readiness.markShuttingDown();
+    health.readiness.markShuttingDown();
+    health.observed.markShuttingDown();
     await grpc?.drain(config.shutdownTimeoutMs);
     // Nest: consumers stop (beforeApplicationShutdown), HTTP closes after in-flight requests,
     // then connections close (onApplicationShutdown).

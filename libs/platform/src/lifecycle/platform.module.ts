@@ -11,6 +11,8 @@ import { Redis } from 'ioredis';
 import { PlatformConfig } from '../config/env';
 import { ErrorFilter } from '../errors/error.filter';
 import { HealthController } from '../health/health.controller';
+import { observeRedis } from '../health/observe-redis';
+import { ObservedDependencies } from '../health/observed-dependencies';
 import { Readiness } from '../health/readiness';
 import { AppLogger } from '../logging/app-logger';
 import { redisProvider } from '../redis/redis.provider';
@@ -23,6 +25,7 @@ export interface PlatformModuleOptions {
   readonly config: PlatformConfig;
   readonly logger: AppLogger;
   readonly readiness: Readiness;
+  readonly observed: ObservedDependencies;
   readonly extraProviders?: readonly Provider[];
 }
 
@@ -37,9 +40,19 @@ class RedisCloser implements OnApplicationShutdown {
   }
 }
 
+/** Reports the Redis connection's events as the `redis` dependency on `/statusz`. */
+class RedisObserver {
+  constructor(
+    @Inject(Redis) redis: Redis,
+    @Inject(ObservedDependencies) observed: ObservedDependencies,
+  ) {
+    observeRedis(redis, observed);
+  }
+}
+
 /**
  * What every service gets without asking: its config, logger, Redis, readiness registry,
- * health routes and the error mapping. Global, so service modules just inject these.
+ * the registry of observed dependencies, health and status routes and the error mapping. Global, so service modules just inject these.
  */
 @Global()
 @Module({})
@@ -51,6 +64,7 @@ export class PlatformModule {
       { provide: options.configClass, useValue: options.config },
       { provide: AppLogger, useValue: options.logger },
       { provide: Readiness, useValue: options.readiness },
+      { provide: ObservedDependencies, useValue: options.observed },
       ...(options.extraProviders ?? []),
     ];
     return {
@@ -60,6 +74,7 @@ export class PlatformModule {
         ...values,
         redisProvider,
         RedisCloser,
+        RedisObserver,
         { provide: APP_FILTER, useClass: ErrorFilter },
       ],
       exports: values.map((p) => ('provide' in p ? p.provide : p)).concat([Redis]),

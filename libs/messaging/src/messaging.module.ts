@@ -1,4 +1,9 @@
-import { AppLogger, PlatformConfig, Readiness, ServiceIdentity } from '@junction/platform';
+import {
+  AppLogger,
+  ObservedDependencies,
+  PlatformConfig,
+  ServiceIdentity,
+} from '@junction/platform';
 import {
   type BeforeApplicationShutdown,
   type DynamicModule,
@@ -81,25 +86,21 @@ export class MessagingModule {
       { provide: OPTIONS, useValue: options },
       {
         provide: AmqpConnection,
-        inject: [PlatformConfig, ServiceIdentity, AppLogger, Readiness],
+        inject: [PlatformConfig, ServiceIdentity, AppLogger, ObservedDependencies],
+        // Not a readiness check: the outbox covers a missing broker for orders, and the REST
+        // and gRPC APIs of payment and inventory do not need it. It is on /statusz instead.
         useFactory: (
           config: PlatformConfig,
           identity: ServiceIdentity,
           logger: AppLogger,
-          readiness: Readiness,
-        ) => {
-          const connection = new AmqpConnection(
+          observed: ObservedDependencies,
+        ) =>
+          new AmqpConnection(
             config.rabbitmqUrl,
             identity.name,
             logger.child({ component: 'amqp' }),
-          );
-          readiness.register({
-            name: 'rabbitmq',
-            check: () =>
-              connection.connected ? Promise.resolve() : Promise.reject(new Error('not connected')),
-          });
-          return connection;
-        },
+            observed,
+          ),
       },
       {
         provide: EventPublisher,

@@ -1,5 +1,5 @@
 import { userV1 } from '@junction/contracts';
-import { GrpcClient, grpcPeerCheck, Readiness } from '@junction/platform';
+import { GrpcClient, ObservedDependencies } from '@junction/platform';
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { AuthConfig } from '../config';
 
@@ -7,16 +7,14 @@ import { AuthConfig } from '../config';
 @Injectable()
 export class UserDirectory implements OnApplicationShutdown {
   private readonly client: GrpcClient<typeof userV1.UserServiceService>;
-  private readonly health: ReturnType<typeof grpcPeerCheck>;
 
-  constructor(config: AuthConfig, readiness: Readiness) {
+  constructor(config: AuthConfig, observed: ObservedDependencies) {
     this.client = new GrpcClient('user', userV1.UserServiceService, config.userGrpcTarget, {
       deadlineMs: config.grpcDeadlineMs,
+      observed,
       // Reads only: CreateUser is not idempotent (a retry would answer ALREADY_EXISTS).
       idempotentMethods: ['getUser', 'verifyCredentials'],
     });
-    this.health = grpcPeerCheck('user', config.userGrpcTarget);
-    readiness.register(this.health);
   }
 
   async create(email: string, password: string, displayName: string): Promise<userV1.User> {
@@ -29,7 +27,6 @@ export class UserDirectory implements OnApplicationShutdown {
 
   onApplicationShutdown(): void {
     this.client.close();
-    this.health.close();
   }
 }
 

@@ -1,5 +1,5 @@
 import { inventoryV1 } from '@junction/contracts';
-import { GrpcClient, grpcPeerCheck, Readiness } from '@junction/platform';
+import { GrpcClient, ObservedDependencies } from '@junction/platform';
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { OrdersConfig } from '../config';
 import { type OrderLine } from '../domain/order';
@@ -12,17 +12,15 @@ export type ReservationOutcome =
 @Injectable()
 export class InventoryClient implements OnApplicationShutdown {
   private readonly client: GrpcClient<typeof inventoryV1.InventoryServiceService>;
-  private readonly health: ReturnType<typeof grpcPeerCheck>;
 
-  constructor(config: OrdersConfig, readiness: Readiness) {
+  constructor(config: OrdersConfig, observed: ObservedDependencies) {
     const target = config.inventoryGrpcTarget;
     this.client = new GrpcClient('inventory', inventoryV1.InventoryServiceService, target, {
       deadlineMs: config.grpcDeadlineMs,
+      observed,
       // Keyed by order id: a repeated call has one effect, so a retry is safe.
       idempotentMethods: ['getItem', 'reserve', 'release'],
     });
-    this.health = grpcPeerCheck('inventory', target);
-    readiness.register(this.health);
   }
 
   async reserve(orderId: string, lines: readonly OrderLine[]): Promise<ReservationOutcome> {
@@ -39,6 +37,5 @@ export class InventoryClient implements OnApplicationShutdown {
 
   onApplicationShutdown(): void {
     this.client.close();
-    this.health.close();
   }
 }

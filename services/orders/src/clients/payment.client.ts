@@ -1,5 +1,5 @@
 import { paymentV1 } from '@junction/contracts';
-import { GrpcClient, grpcPeerCheck, Readiness } from '@junction/platform';
+import { GrpcClient, ObservedDependencies } from '@junction/platform';
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { OrdersConfig } from '../config';
 
@@ -10,17 +10,15 @@ export type ChargeOutcome =
 @Injectable()
 export class PaymentClient implements OnApplicationShutdown {
   private readonly client: GrpcClient<typeof paymentV1.PaymentServiceService>;
-  private readonly health: ReturnType<typeof grpcPeerCheck>;
 
-  constructor(config: OrdersConfig, readiness: Readiness) {
+  constructor(config: OrdersConfig, observed: ObservedDependencies) {
     const target = config.paymentGrpcTarget;
     this.client = new GrpcClient('payment', paymentV1.PaymentServiceService, target, {
       deadlineMs: config.grpcDeadlineMs,
+      observed,
       // Keyed by order id: a repeated call has one effect, so a retry is safe.
       idempotentMethods: ['charge', 'refund'],
     });
-    this.health = grpcPeerCheck('payment', target);
-    readiness.register(this.health);
   }
 
   async charge(
@@ -46,6 +44,5 @@ export class PaymentClient implements OnApplicationShutdown {
 
   onApplicationShutdown(): void {
     this.client.close();
-    this.health.close();
   }
 }

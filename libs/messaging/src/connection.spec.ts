@@ -1,0 +1,141 @@
+import { createServer, type Server, type Socket, connect as tcpConnect } from 'node:net';
+import { type AddressInfo } from 'node:net';
+import { ObservedDependencies } from '@junction/platform';
+import { uniqueName } from '@junction/platform/testing';
+import pino from 'pino';
+import { AmqpConnection } from './connection';
+
+const BROKER = { host: '127.0.0.1', port: 5672 };
+const logger = pino({ level: 'silent' });
+
+/** A TCP relay to the real broker that the test can cut, as a broker restart would. */
+class BrokerRelay {
+  private readonly sockets = new Set<Socket>();
+  private readonly server: Server;
+
+  constructor() {
+    this.server = createServer((client) => {
+      const broker = tcpConnect(BROKER);
+      client.pipe(broker).pipe(client);
+      for (const socket of [client, broker]) {
+        this.sockets.add(socket);
+        socket.on('error', () => undefined);
+        socket.on('close', () => {
+          this.sockets.delete(socket);
+          client.destroy();
+          broker.destroy();
+        });
+      }
+    });
+  }
+
+  async listen(): Promise<string> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    const { port } = this.server.address() as AddressInfo;
+    return `amqp://guest:guest@127.0.0.1:${String(port)}`;
+  }
+
+  /** Drops every open connection (new ones still go through). */
+  cut(): void {
+    for (const socket of this.sockets) socket.destroy();
+  }
+
+  async close(): Promise<void> {
+    this.cut();
+    await new Promise((resolve) => this.server.close(resolve));
+  }
+}
+
+async function eventually(condition: () => boolean, ms = 5_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${String(ms)} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+function observedConnection(url: string): {
+  connection: AmqpConnection;
+  observed: ObservedDependencies;
+} {
+  const observed = new ObservedDependencies(logger);
+  return {
+    connection: new AmqpConnection(url, uniqueName('conn-test'), logger, observed),
+    observed,
+  };
+}
+
+describe(AmqpConnection.name, () => {
+  describe('start', () => {
+    it('reports the broker connected once the connection is open', async () => {
+      const { connection, observed } = observedConnection(
+        `amqp://guest:guest@${BROKER.host}:${String(BROKER.port)}`,
+      );
+      try {
+        expect(observed.report().rabbitmq).toEqual({
+          kind: 'amqp',
+          state: 'unknown',
+          connection: 'idle',
+        });
+        connection.start();
+        await eventually(() => connection.connected);
+        expect(observed.report().rabbitmq).toMatchObject({
+          state: 'up',
+          connection: 'connected',
+          last: { ok: true, event: 'connected' },
+        });
+      } finally {
+        await connection.close();
+      }
+    });
+
+    it('reports a broker it cannot reach as reconnecting, with the error', async () => {
+      const { connection, observed } = observedConnection('amqp://guest:guest@127.0.0.1:1');
+      try {
+        connection.start();
+        await eventually(() => observed.report().rabbitmq?.state === 'down');
+        expect(observed.report().rabbitmq).toMatchObject({
+          connection: 'reconnecting',
+          last: { ok: false, event: 'connect_failed' },
+          lastFailure: { error: expect.stringContaining('ECONNREFUSED') as unknown },
+        });
+      } finally {
+        await connection.close();
+      }
+    });
+  });
+
+  describe('when the broker drops the connection', () => {
+    it('reports it down while reconnecting, and up again once reconnected', async () => {
+      const relay = new BrokerRelay();
+      const { connection, observed } = observedConnection(await relay.listen());
+      try {
+        connection.start();
+        await eventually(() => connection.connected);
+        relay.cut();
+        await eventually(() => observed.report().rabbitmq?.state === 'down');
+        expect(observed.report().rabbitmq).toMatchObject({
+          connection: 'reconnecting',
+          last: { ok: false, event: 'closed' },
+        });
+        await eventually(() => observed.report().rabbitmq?.state === 'up');
+        expect(observed.report().rabbitmq?.connection).toBe('connected');
+      } finally {
+        await connection.close();
+        await relay.close();
+      }
+    });
+  });
+
+  describe('close', () => {
+    it('does not report its own close as the broker going down', async () => {
+      const { connection, observed } = observedConnection(
+        `amqp://guest:guest@${BROKER.host}:${String(BROKER.port)}`,
+      );
+      connection.start();
+      await eventually(() => connection.connected);
+      await connection.close();
+      expect(observed.report().rabbitmq).toMatchObject({ state: 'up', connection: 'closed' });
+    });
+  });
+});

@@ -39,8 +39,8 @@ function chartImageValue(artifact: SkaffoldArtifact): string {
 }
 
 describe('skaffold.yaml', () => {
-  it('uses skaffold/v4beta13 everywhere and orders configs namespace -> istio -> infra -> app', () => {
-    for (const c of skaffold) assert.equal(c.apiVersion, 'skaffold/v4beta13', c.metadata.name);
+  it('uses skaffold/v4beta14 everywhere and orders configs namespace -> istio -> infra -> app', () => {
+    for (const c of skaffold) assert.equal(c.apiVersion, 'skaffold/v4beta14', c.metadata.name);
     assert.deepEqual(
       skaffold.map((c) => c.metadata.name),
       ['namespace', 'istio', 'infra', 'app'],
@@ -129,7 +129,9 @@ describe('skaffold.yaml', () => {
       assert.ok(ports.includes(port), `no port-forward of port ${String(port)}`);
   });
 
-  it('installs Istio at the version whose CRD schemas validate the mesh resources', () => {
+  // The npm schemas (@kubernetes-models/istio) lag the Istio release line by one minor version;
+  // istioctl analyze (istioctl.test.mts) checks the resources with a newer Istio's own code.
+  it('installs one Istio release, at most one minor version newer than the CRD schemas that validate the mesh resources', () => {
     const pkg = JSON.parse(
       readFileSync(repoPath('node_modules/@kubernetes-models/istio/package.json'), 'utf8'),
     ) as {
@@ -142,7 +144,16 @@ describe('skaffold.yaml', () => {
       releases.map((r) => r.remoteChart),
       ['base', 'istiod', 'gateway'],
     );
-    for (const r of releases) assert.equal(r.version, schemaVersion, `${r.name} chart version`);
+    const minor = (version: string | undefined) => Number(version?.split('.')[1]);
+    assert.equal(new Set(releases.map((r) => r.version)).size, 1, 'one Istio version');
+    for (const r of releases) {
+      assert.equal(r.version?.split('.')[0], schemaVersion?.split('.')[0], `${r.name} major`);
+      const ahead = minor(r.version) - minor(schemaVersion);
+      assert.ok(
+        ahead >= 0 && ahead <= 1,
+        `${r.name} ${String(r.version)} vs schemas ${String(schemaVersion)}`,
+      );
+    }
   });
 
   it('istiod declares the tracing provider the Telemetry resource uses, pointing at the collector', () => {

@@ -1,15 +1,31 @@
-// `npm start`: every service as a local process against RabbitMQ and Redis on localhost.
+// `npm start`: every service as a local process against RabbitMQ and Redis on localhost, and the
+// local gateway in front of them on the one public URL (the same as the cluster's).
+import { loadTopology } from '@junction/topology';
+import { capture, portHolder } from '../cluster/preflight.mts';
+import { type Gateway, GatewayPortError, startGateway } from './gateway.mts';
 import { reachable, SERVICES, startTopology, stopAll } from './topology.mts';
 
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const rabbitmqUrl = process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+const gatewayPort = loadTopology().gateway.port;
+
+/** Why the gateway's port cannot be had, naming who holds it when the machine can tell. */
+function portTaken(): string {
+  const holder = portHolder(gatewayPort, capture);
+  return `port ${String(gatewayPort)} (the gateway, topology.yaml gateway.port) is in use${holder ? ` by ${holder}` : ''}.
+  Often an earlier npm start, or npm run cluster:up's port-forward to the cluster's gateway:
+  stop it and run npm start again.`;
+}
 
 if (process.argv.includes('--help')) {
   console.log(`usage: npm start
 
 Builds and starts every service (${Object.keys(SERVICES).join(', ')}) as separate processes
-on fixed ports, against RabbitMQ and Redis on localhost, waits until every /readyz is green and
-prints the URLs. Ctrl-C stops them all (graceful shutdown).
+on fixed ports, against RabbitMQ and Redis on localhost, waits until every /readyz is green,
+then starts the local gateway on http://localhost:${String(gatewayPort)}: the public routes of
+topology.yaml, as the cluster's Istio gateway serves them on the same URL (anything else is a
+404 there). Prints that URL and each service's own ports. Ctrl-C stops the gateway and the
+services (graceful shutdown).
 
 Environment: REDIS_URL (default ${redisUrl}), RABBITMQ_URL (default amqp://guest:guest@127.0.0.1:5672).`);
   process.exit(0);
@@ -26,6 +42,7 @@ if (!(await reachable(rabbitmqUrl))) {
   Start it:  rabbitmq-server -detached           (Debian/Ubuntu: sudo apt-get install rabbitmq-server)
   or point RABBITMQ_URL at a running one.`);
 }
+if (await reachable(`http://127.0.0.1:${String(gatewayPort)}`)) missing.push(portTaken());
 if (missing.length > 0) {
   console.error(missing.join('\n\n'));
   process.exit(1);
@@ -39,15 +56,29 @@ const running = await startTopology({ redisUrl, rabbitmqUrl }).catch((error: unk
   process.exit(1);
 });
 
+const gateway: Gateway = await startGateway().catch(async (error: unknown) => {
+  console.error(
+    error instanceof GatewayPortError && error.code === 'EADDRINUSE'
+      ? portTaken()
+      : `could not start the gateway: ${error instanceof Error ? error.message : String(error)}`,
+  );
+  await stopAll(running);
+  process.exit(1);
+});
+
 const rows = Object.entries(SERVICES).map(
   ([name, ports]) =>
     `  ${name.padEnd(10)} http://127.0.0.1:${String(ports.http)}${ports.grpc ? `   gRPC 127.0.0.1:${String(ports.grpc)}` : ''}`,
 );
 console.log(`
 Junction is up (every /readyz is green):
+
+  ${gateway.url}   the public routes (the gateway; the cluster's URL too)
+
+Each service on its own ports (with /healthz and /readyz, which the gateway does not serve):
 ${rows.join('\n')}
 
-Try:  curl http://127.0.0.1:3005/inventory/items
+Try:  curl ${gateway.url}/inventory/items
 Press Ctrl-C to stop.
 `);
 
@@ -57,11 +88,14 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     if (stopping) return;
     stopping = true;
     console.log('\nstopping ...');
-    void stopAll(running).then((codes) => {
-      const failed = Object.entries(codes).filter(([, code]) => code !== 0);
-      for (const [name, code] of failed) console.error(`${name} exited with ${String(code)}`);
-      process.exit(failed.length === 0 ? 0 : 1);
-    });
+    void gateway
+      .close()
+      .then(() => stopAll(running))
+      .then((codes) => {
+        const failed = Object.entries(codes).filter(([, code]) => code !== 0);
+        for (const [name, code] of failed) console.error(`${name} exited with ${String(code)}`);
+        process.exit(failed.length === 0 ? 0 : 1);
+      });
   });
 }
 for (const service of running) {

@@ -44,9 +44,11 @@ RUN --mount=type=cache,target=/root/.npm,sharing=locked \
     --mount=type=secret,id=ca-certificates,required=false \
     if [ -s /run/secrets/ca-certificates ]; then export npm_config_cafile=/run/secrets/ca-certificates; fi \
  && npm ci --no-audit --no-fund
-# The sources (dockerignored: no node_modules, no dist). The steps up to `ARG SERVICE` are the
-# same for the five services, so BuildKit runs them once per change.
+# The sources (dockerignored: no node_modules, no dist), and the libraries every service uses.
+# The steps up to `ARG SERVICE` are the same for the five services, so BuildKit runs them once
+# per change; the service build then finds the libraries in Nx's cache.
 COPY . .
+RUN npx nx run-many -t build --projects=tag:type:lib --output-style=stream
 ARG SERVICE
 RUN if [ ! -f "services/${SERVICE:-none}/package.json" ]; then \
       echo "build with --build-arg SERVICE=<a folder of services/>, got '${SERVICE}'" >&2; exit 1; \

@@ -36,7 +36,7 @@ function logged(topology: E2eTopology, service: string, pattern: RegExp): string
   return (topology.logs.get(service) ?? [])
     .map((line) => {
       try {
-        return String((JSON.parse(line) as { msg?: unknown }).msg ?? '');
+        return (JSON.parse(line) as { msg?: string }).msg ?? '';
       } catch {
         return '';
       }
@@ -125,8 +125,8 @@ describe('readiness never depends on peers', () => {
     assert.equal(observed.state, 'down', JSON.stringify(observed));
     assert.equal(observed.last?.ok, false);
     // charge failed; the compensation's refund may have failed after it.
-    assert.ok(['charge', 'refund'].includes(observed.last?.method ?? ''), observed.last?.method);
-    assert.equal(observed.last?.outcome, 'UNAVAILABLE');
+    assert.ok(['charge', 'refund'].includes(observed.last.method ?? ''), observed.last.method);
+    assert.equal(observed.last.outcome, 'UNAVAILABLE');
     assert.notEqual(observed.connectivity, 'READY');
     assert.equal((await statusOf('orders')).dependencies.inventory?.state, 'up');
 

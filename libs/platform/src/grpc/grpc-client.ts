@@ -22,6 +22,7 @@ import {
   retry,
   wrap,
 } from 'cockatiel';
+import { IDEMPOTENT_GRPC_METHODS } from '@junction/contracts';
 import { DomainError, isDomainError } from '../errors/domain-error';
 import { errorCodeOfGrpc } from '../errors/grpc-status';
 import { type DependencyStatus } from '../health/dependency-status';
@@ -48,7 +49,10 @@ type UnaryCall = (
 export interface GrpcClientOptions<S> {
   /** Deadline of one call; shortened to the caller's remaining budget (withCallBudget). */
   readonly deadlineMs: number;
-  /** Methods safe to retry (the same request twice has one effect). Others are never retried. */
+  /**
+   * Methods safe to retry (the same request twice has one effect); others are never retried.
+   * Default: the ones topology.yaml marks idempotent for this service (IDEMPOTENT_GRPC_METHODS).
+   */
   readonly idempotentMethods?: readonly (keyof S & string)[];
   readonly maxMessageBytes?: number;
   /** Consecutive `unavailable` failures that open the circuit, and how long it stays open. */
@@ -125,7 +129,9 @@ export class GrpcClient<S extends ServiceDefinition> {
       }),
       this.guarded,
     );
-    const idempotent = new Set<string>(options.idempotentMethods ?? []);
+    const idempotent = new Set<string>(
+      options.idempotentMethods ?? declaredIdempotentMethods(definition),
+    );
     const methods = Object.fromEntries(
       Object.keys(definition).map((name) => [
         name,
@@ -229,4 +235,11 @@ function circuitStateName(state: CircuitState): string {
     case CircuitState.Isolated:
       return 'isolated';
   }
+}
+
+/** The methods topology.yaml marks idempotent for the service a generated definition describes. */
+function declaredIdempotentMethods(definition: ServiceDefinition): readonly string[] {
+  const path = Object.values(definition)[0]?.path ?? '';
+  const service = /^\/([^/]+)\//.exec(path)?.[1] ?? '';
+  return IDEMPOTENT_GRPC_METHODS[service] ?? [];
 }

@@ -15,8 +15,8 @@ import { redisStatement } from './redis-statement';
 import { SpanAttributesFromBaggage } from './span-attributes-from-baggage';
 import { exportingSpanProcessors } from './span-export';
 
-/** Probes: the kubelet's, the local topology's and the e2e tests' polls. */
-const UNTRACED_HTTP_PATHS = new Set(['/healthz', '/readyz']);
+/** Probes (the kubelet's, the local topology's and the e2e tests' polls) and the diagnostics. */
+const UNTRACED_HTTP_PATHS = new Set(['/healthz', '/readyz', '/statusz']);
 
 /**
  * gRPC methods that are infrastructure, not work: grpc.health.v1.Health/{Check,Watch} and

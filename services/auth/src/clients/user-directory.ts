@@ -12,8 +12,7 @@ export class UserDirectory implements OnApplicationShutdown {
     this.client = new GrpcClient('user', userV1.UserServiceService, config.userGrpcTarget, {
       deadlineMs: config.grpcDeadlineMs,
       observed,
-      // Reads only: CreateUser is not idempotent (a retry would answer ALREADY_EXISTS).
-      idempotentMethods: ['getUser', 'verifyCredentials'],
+      // Retries only the methods topology.yaml marks idempotent.
     });
   }
 

@@ -18,8 +18,7 @@ export class InventoryClient implements OnApplicationShutdown {
     this.client = new GrpcClient('inventory', inventoryV1.InventoryServiceService, target, {
       deadlineMs: config.grpcDeadlineMs,
       observed,
-      // Keyed by order id: a repeated call has one effect, so a retry is safe.
-      idempotentMethods: ['getItem', 'reserve', 'release'],
+      // Retries only the methods topology.yaml marks idempotent.
     });
   }
 

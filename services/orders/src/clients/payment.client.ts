@@ -16,8 +16,7 @@ export class PaymentClient implements OnApplicationShutdown {
     this.client = new GrpcClient('payment', paymentV1.PaymentServiceService, target, {
       deadlineMs: config.grpcDeadlineMs,
       observed,
-      // Keyed by order id: a repeated call has one effect, so a retry is safe.
-      idempotentMethods: ['charge', 'refund'],
+      // Retries only the methods topology.yaml marks idempotent.
     });
   }
 

@@ -1,16 +1,16 @@
 // `npx nx g @junction/tools:remove-service <name>`: the exact reverse of @junction/tools:service —
-// the service, its proto and generated contracts, its events, and its wiring in the topology,
-// README, charts, skaffold, npm workspace and e2e. Data it left in Redis or RabbitMQ (its keys,
+// the service, its proto and generated contracts, its events, its topology.yaml entry and the
+// calls naming it (the files derived from topology.yaml regenerated), its README row, npm
+// workspace and e2e. Data it left in Redis or RabbitMQ (its keys,
 // its queues) is not touched: docs/extending.md says how to clear those.
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatFiles, type GeneratorCallback, type Tree } from '@nx/devkit';
 import { serviceNames } from '../service/names.mts';
 import { checkServiceName, GeneratorInputError, REFERENCE_SERVICES } from '../service/plan.mts';
-import { removeFromCharts } from '../service/wiring/charts.mts';
 import { removeFromContracts } from '../service/wiring/contracts.mts';
-import { removeFromSkaffold } from '../service/wiring/skaffold.mts';
-import { localPorts, removeFromTopology } from '../service/wiring/topology.mts';
+import { removeFromReadme } from '../service/wiring/readme.mts';
+import { removeFromTopology, treeTopology } from '../service/wiring/topology.mts';
 import { removeFromWorkspace } from '../service/wiring/workspace.mts';
 
 export interface RemoveServiceOptions {
@@ -18,14 +18,14 @@ export interface RemoveServiceOptions {
   readonly skipFormat?: boolean;
 }
 
-function checkRemovable(tree: Tree, name: string): void {
+async function checkRemovable(tree: Tree, name: string): Promise<void> {
   checkServiceName(name);
   if (REFERENCE_SERVICES.includes(name)) {
     throw new GeneratorInputError(
       `"${name}" is one of Junction's reference services; only generated services can be removed`,
     );
   }
-  if (!tree.exists(`services/${name}`) && !localPorts(tree)[name]) {
+  if (!tree.exists(`services/${name}`) && !(await treeTopology(tree)).services[name]) {
     throw new GeneratorInputError(
       `there is no service "${name}" (services/${name} does not exist)`,
     );
@@ -36,12 +36,11 @@ export async function removeServiceGenerator(
   tree: Tree,
   options: RemoveServiceOptions,
 ): Promise<GeneratorCallback> {
-  checkRemovable(tree, options.name);
+  await checkRemovable(tree, options.name);
   const names = serviceNames(options.name);
   removeFromContracts(tree, names);
-  removeFromTopology(tree, names.name);
-  removeFromCharts(tree, names.name);
-  removeFromSkaffold(tree, names.name);
+  await removeFromTopology(tree, names.name);
+  removeFromReadme(tree, names.name);
   removeFromWorkspace(tree, names.name, names.packageName);
   for (const path of [`services/${names.name}`, `e2e/src/${names.name}.test.mts`]) {
     if (tree.exists(path)) tree.delete(path);

@@ -39,6 +39,21 @@ describe('@junction/tools:remove-service', () => {
     assert.doesNotMatch(skaffold, /junction-beta|SERVICE: beta|services\.beta\./);
   });
 
+  it('removes its topology.yaml entry and every call naming it, and regenerates what derives from it', async () => {
+    const tree = workspaceTree();
+    const before = tree.read('topology.yaml', 'utf8') ?? '';
+    await serviceGenerator(tree, { name: 'alpha', grpc: true, rest: true, skipFormat: true });
+    // A call to its gRPC API, as a person declares one (calls is the file's last list).
+    const declared = `${tree.read('topology.yaml', 'utf8') ?? ''}  - from: orders
+    to: alpha
+    grpc: [GetReceivedEvent]
+`;
+    tree.write('topology.yaml', declared);
+    await removeServiceGenerator(tree, { name: 'alpha', skipFormat: true });
+    assert.equal(tree.read('topology.yaml', 'utf8'), before);
+    assert.deepEqual(effectiveChanges(tree), []);
+  });
+
   it('renumbers the skaffold dev patches of the artifacts after the removed one', async () => {
     const tree = workspaceTree();
     await serviceGenerator(tree, { name: 'alpha', skipFormat: true });

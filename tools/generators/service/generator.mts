@@ -1,15 +1,15 @@
 // `npx nx g @junction/tools:service <name> [--rest] [--grpc] [--consumes <keys>] [--publishes <keys>]`
-// A new service in the house style, wired everywhere the five originals are: contracts, local
-// topology, Helm values and mesh policy, skaffold, README, npm workspace, e2e. docs/extending.md
-// describes what it writes; `@junction/tools:remove-service` takes all of it back out.
+// A new service in the house style: its folder, its proto and contracts, its npm workspace and
+// e2e spec, and ONE entry in topology.yaml — from which the Helm values, mesh policy, skaffold
+// and local run follow (regenerated here). docs/extending.md describes what it writes;
+// `@junction/tools:remove-service` takes all of it back out.
 import { existsSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { formatFiles, generateFiles, type GeneratorCallback, type Tree } from '@nx/devkit';
 import { planService, type ServiceOptions, type ServicePlan } from './plan.mts';
-import { addToCharts } from './wiring/charts.mts';
 import { addToContracts } from './wiring/contracts.mts';
-import { addToSkaffold } from './wiring/skaffold.mts';
-import { addToTopology } from './wiring/topology.mts';
+import { addToReadme } from './wiring/readme.mts';
+import { addToTopology, treeTopology } from './wiring/topology.mts';
 import { addToWorkspace } from './wiring/workspace.mts';
 
 const TEMPLATES = join(import.meta.dirname, 'files');
@@ -69,13 +69,12 @@ export async function serviceGenerator(
   tree: Tree,
   options: ServiceOptions,
 ): Promise<GeneratorCallback> {
-  const plan = planService(tree, options);
+  const plan = planService(tree, await treeTopology(tree), options);
   writeService(tree, plan);
   addToWorkspace(tree, plan);
   addToContracts(tree, plan, TEMPLATES);
-  addToTopology(tree, plan);
-  addToCharts(tree, plan);
-  addToSkaffold(tree, plan);
+  await addToTopology(tree, plan);
+  addToReadme(tree, plan);
   if (!options.skipFormat) await formatFiles(tree);
   return () => {
     linkWorkspacePackage(tree.root, plan.packageName, `services/${plan.name}`);

@@ -3,7 +3,7 @@
 import { type Tree } from '@nx/devkit';
 import { type EventNames, eventNames, type ServiceNames, serviceNames } from './names.mts';
 import { propertyKeys, stringValues } from './ts-source.mts';
-import { localPorts } from './wiring/topology.mts';
+import type { Topology } from '@junction/topology';
 
 /** The options of schema.json as Nx passes them. */
 export interface ServiceOptions {
@@ -95,7 +95,7 @@ export function routingKeys(value: string | readonly string[] | undefined): stri
   return [...new Set(keys)];
 }
 
-function checkFree(tree: Tree, names: ServiceNames): void {
+function checkFree(tree: Tree, topology: Topology, names: ServiceNames): void {
   if (REFERENCE_SERVICES.includes(names.name)) {
     throw new GeneratorInputError(
       `"${names.name}" is one of Junction's reference services (services/${names.name}); choose another name`,
@@ -106,8 +106,7 @@ function checkFree(tree: Tree, names: ServiceNames): void {
     `proto/junction/${names.protoName}`,
     `libs/contracts/src/${names.name}.ts`,
   ].filter((path) => tree.exists(path));
-  const ports = localPorts(tree);
-  if (ports[names.name]) taken.push(`tools/local/topology.mts (SERVICES.${names.name})`);
+  if (topology.services[names.name]) taken.push(`topology.yaml (services.${names.name})`);
   if (taken.length > 0) {
     throw new GeneratorInputError(
       `service "${names.name}" already exists (${taken.join(', ')}); choose another name, or ` +
@@ -154,18 +153,19 @@ function publishedEvents(tree: Tree, keys: readonly string[], consumed: readonly
   });
 }
 
-/** Two ports above the highest in use (the README's ports table, tools/local/topology.mts). */
-function nextPorts(tree: Tree, grpc: boolean): ServicePlan['ports'] {
-  const used = Object.values(localPorts(tree));
-  const http = Math.max(3000, ...used.map((p) => p.http)) + 1;
+/** The ports after the highest of topology.yaml's services (one HTTP, one gRPC if asked). */
+function nextPorts(topology: Topology, grpc: boolean): ServicePlan['ports'] {
+  const used = Object.values(topology.services);
+  const http = Math.max(3000, ...used.map((s) => s.http)) + 1;
   if (!grpc) return { http };
-  return { http, grpc: Math.max(50050, ...used.map((p) => p.grpc ?? 0)) + 1 };
+  return { http, grpc: Math.max(50050, ...used.map((s) => s.grpc?.port ?? 0)) + 1 };
 }
 
-export function planService(tree: Tree, options: ServiceOptions): ServicePlan {
+/** The plan of the service `options` ask for, in the tree's workspace and its `topology`. */
+export function planService(tree: Tree, topology: Topology, options: ServiceOptions): ServicePlan {
   checkServiceName(options.name);
   const names = serviceNames(options.name);
-  checkFree(tree, names);
+  checkFree(tree, topology, names);
   const consumed = routingKeys(options.consumes);
   const published = routingKeys(options.publishes);
   if (published.length > 0 && consumed.length === 0) {
@@ -184,6 +184,6 @@ export function planService(tree: Tree, options: ServiceOptions): ServicePlan {
     consumes,
     publishes,
     messaging: consumes.length > 0,
-    ports: nextPorts(tree, grpc),
+    ports: nextPorts(topology, grpc),
   };
 }

@@ -4,6 +4,7 @@
 // blocking or queued, with queue waits. See docs/tracing.md. Node builtins only.
 import { parseArgs } from 'node:util';
 import { parseJaegerResponse, spansOf, type Span } from './otlp.mts';
+import { traceSearchQuery, type TraceSearch, uiSearchQuery } from './search.mts';
 import { renderWaterfall, toJson, traceViews } from './waterfall.mts';
 
 const USAGE = `Usage: npm run trace -- <orderId|traceId> [options]
@@ -98,22 +99,24 @@ async function traceById(jaeger: string, traceId: string): Promise<Span[]> {
 }
 
 /**
- * The traces of an order: api/v3 search on the orders service for the span attribute order.id
- * (query.attributes is a JSON map). Jaeger releases that ignore query.attributes answer with
- * other traces, so the answer is checked; if it holds no such span, the search falls back to
- * the classic /api/traces?tags= search the Jaeger UI uses, and fetches the traces it names.
+ * The traces of an order: api/v3 search on the orders service for the span attribute order.id,
+ * in both spellings of the parameters (search.mts). Jaeger before 2.19 ignores query.attributes
+ * and answers with the service's latest traces, so the answer is checked; if it holds no span
+ * of the order, the search falls back to the one the Jaeger UI sends (/api/traces?tags=), and
+ * fetches the traces it names.
  */
 async function tracesOfOrder(jaeger: string, orderId: string, lookbackMs: number): Promise<Span[]> {
   const now = Date.now();
-  const attributes = JSON.stringify({ 'order.id': orderId });
-  const search = new URLSearchParams({
-    'query.service_name': 'orders',
-    'query.attributes': attributes,
-    'query.start_time_min': new Date(now - lookbackMs).toISOString(),
-    'query.start_time_max': new Date(now + 60_000).toISOString(),
-    'query.search_depth': '20',
-  });
-  const { status, body } = await getJson(`${jaeger}/api/v3/traces?${search.toString()}`);
+  const search: TraceSearch = {
+    service: 'orders',
+    attributes: { 'order.id': orderId },
+    startTimeMin: new Date(now - lookbackMs),
+    startTimeMax: new Date(now + 60_000),
+    depth: 20,
+  };
+  const { status, body } = await getJson(
+    `${jaeger}/api/v3/traces?${traceSearchQuery(search).toString()}`,
+  );
   if (status === 200) {
     const spans = spansOf(parseJaegerResponse(body));
     const matching = new Set(
@@ -123,16 +126,9 @@ async function tracesOfOrder(jaeger: string, orderId: string, lookbackMs: number
   } else if (status !== 404) {
     throw new Error(`Jaeger answered ${String(status)} to the trace search: ${body.slice(0, 200)}`);
   }
-  const legacy = new URLSearchParams({
-    service: 'orders',
-    tags: attributes,
-    start: String((now - lookbackMs) * 1000),
-    end: String((now + 60_000) * 1000),
-    limit: '20',
-  });
-  const fallback = await getJson(`${jaeger}/api/traces?${legacy.toString()}`);
+  const fallback = await getJson(`${jaeger}/api/traces?${uiSearchQuery(search).toString()}`);
   if (fallback.status !== 200) return [];
-  const { data } = JSON.parse(fallback.body) as { data?: { traceID?: string }[] };
+  const { data } = JSON.parse(fallback.body) as { data?: { traceID?: string }[] | null };
   const ids = [
     ...new Set((data ?? []).map((trace) => trace.traceID ?? '').filter((id) => TRACE_ID.test(id))),
   ];

@@ -41,6 +41,9 @@ async function standIn(): Promise<{ server: Server; origin: string; seen: Seen[]
       });
       if (url.startsWith('/orders/slow')) {
         setTimeout(() => response.end('late'), 1_500);
+      } else if (url === '/orders/endless/events') {
+        response.writeHead(200, { 'content-type': 'text/event-stream' });
+        response.write(': open\n\n');
       } else if (url.endsWith('/events')) {
         response.writeHead(200, {
           'content-type': 'text/event-stream',
@@ -252,6 +255,23 @@ describe('startGateway', () => {
     } finally {
       await down.close();
     }
+  });
+
+  it('closes at once, cutting the event streams still open', { timeout: 5_000 }, async () => {
+    const closing = await startGateway({
+      port: 0,
+      host: '127.0.0.1',
+      upstream: () => service.origin,
+    });
+    const response = await fetch(`${closing.url}/orders/endless/events`);
+    const reader = response.body?.getReader();
+    await reader?.read();
+    const started = Date.now();
+    await closing.close();
+    assert.ok(Date.now() - started < 1_000, 'close() waited for the stream');
+    await assert.rejects(async () => {
+      for (let chunk = await reader?.read(); chunk && !chunk.done; chunk = await reader?.read());
+    });
   });
 
   it('says which port is taken when it cannot listen', async () => {

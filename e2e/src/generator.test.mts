@@ -4,13 +4,18 @@
 // copy builds, lints, type-checks and tests it, runs its own e2e spec, starts all six services
 // and follows a queued order into shipping (its consumer span in the checkout's trace), renders
 // the charts and runs the same Kubernetes checks as for the five originals, and finally
-// remove-service leaves the copy exactly as it was. Ports +600, Redis db 13, vhost
-// junction-generator; all removed afterwards.
+// remove-service leaves the copy exactly as it was. The generator adds ONE entry to the copy's
+// topology.yaml and regenerates what derives from it (values, schema, skaffold, contracts table);
+// `npm run topology:generate -- --check` holds the copy to it. Ports +600, Redis db 13, vhost
+// junction-generator unless E2E_PORT_OFFSET, E2E_REDIS_URL, E2E_VHOST say otherwise; all removed
+// afterwards.
 import assert from 'node:assert/strict';
-import { existsSync, realpathSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ROOT } from '../../tools/local/topology.mts';
 import type * as TopologyModule from '../../tools/local/topology.mts';
+import type * as TopologyDeclaration from '../../tools/topology/topology.mts';
 import { type Span } from '../../tools/trace/otlp.mts';
 import { Api } from './support/api.mts';
 import { consumerCount } from './support/broker.mts';
@@ -35,10 +40,10 @@ const GENERATE = [
   'shipment.created',
   '--no-interactive',
 ];
-const OFFSET = 600;
+const OFFSET = Number(process.env.E2E_PORT_OFFSET ?? 600);
 const PLACE: Infrastructure = {
-  redisUrl: 'redis://127.0.0.1:6379/13',
-  vhost: 'junction-generator',
+  redisUrl: process.env.E2E_REDIS_URL ?? 'redis://127.0.0.1:6379/13',
+  vhost: process.env.E2E_VHOST ?? 'junction-generator',
 };
 const RABBITMQ_URL = `amqp://guest:guest@127.0.0.1:5672/${PLACE.vhost}`;
 /** Built output the copy reuses: the generator changes nothing that compiles into these. */
@@ -89,8 +94,11 @@ describe('the service generator, in a copy of the workspace', () => {
       'CREATE services/shipping/src/main.ts',
       'CREATE services/shipping/src/consumers/payment-captured.consumer.ts',
       'CREATE proto/junction/shipping/v1/shipping.proto',
+      'UPDATE topology.yaml',
       'UPDATE charts/junction/values.yaml',
+      'UPDATE charts/junction/values.schema.json',
       'UPDATE skaffold.yaml',
+      'UPDATE libs/contracts/src/topology.ts',
     ])
       assert.ok(dry.output.includes(line), `dry run does not list ${line}`);
     assert.equal(existsSync(copy.path('services', NAME)), false, 'the dry run wrote files');
@@ -103,6 +111,44 @@ describe('the service generator, in a copy of the workspace', () => {
     const again = copy.nx(...GENERATE);
     assert.notEqual(again.status, 0);
     assert.match(again.output, /service "shipping" already exists/);
+  });
+
+  it('declares shipping once, in topology.yaml, and the generated files match it', async () => {
+    const { parseTopology } = (await copy.import(
+      'tools/topology/topology.mts',
+    )) as typeof TopologyDeclaration;
+    const before = parseTopology(readFileSync(join(ROOT, 'topology.yaml'), 'utf8'));
+    const after = parseTopology(readFileSync(copy.path('topology.yaml'), 'utf8'));
+    const others = Object.values(before.services);
+    const shipping = after.services[NAME];
+    assert.deepEqual(shipping, {
+      name: NAME,
+      http: Math.max(...others.map((s) => s.http)) + 1,
+      grpc: {
+        port: Math.max(...others.map((s) => s.grpc?.port ?? 0)) + 1,
+        service: 'junction.shipping.v1.ShippingService',
+        methods: {
+          GetReceivedEvent: { idempotent: true },
+          ListReceivedEvents: { idempotent: true },
+        },
+      },
+      redis: true,
+      rabbitmq: true,
+      tokens: 'none',
+      faults: false,
+      routes: [],
+      publishes: ['shipment.created'],
+      consumes: ['payment.captured'],
+      serves: [],
+    });
+    assert.deepEqual(
+      after.calls,
+      before.calls,
+      'no call to or from shipping until one is declared',
+    );
+    const check = copy.run('npm', ['run', 'topology:generate', '--', '--check']);
+    assert.equal(check.status, 0, check.output);
+    assert.match(check.output, /generated files match topology\.yaml/);
   });
 
   it('builds, lints, type-checks and tests shipping, its e2e spec and the contracts it extends', () => {
@@ -257,12 +303,14 @@ describe('the service generator, in a copy of the workspace', () => {
       .build?.artifacts?.find((a) => a.image === `junction-${NAME}`);
     assert.equal(artifact?.docker?.buildArgs?.SERVICE, NAME);
     // The same static checks as for the five originals: helm lint/template for every profile,
-    // schema validation, workload and mesh policy, skaffold consistency.
+    // schema validation, workload and mesh policy, skaffold consistency; and the declaration's
+    // own tests (the generated files are what the copy's topology.yaml says).
     const checks = copy.run(process.execPath, [
       '--test',
       '--test-isolation=none',
       '--test-reporter=dot',
       'tools/k8s/src/*.test.mts',
+      'tools/topology/*.test.mts',
     ]);
     assert.equal(checks.status, 0, tail(checks.output));
   });

@@ -122,3 +122,63 @@ export async function startJaeger(options: JaegerOptions = {}): Promise<RunningJ
     stop: () => program.stop(),
   };
 }
+
+/** What `npm start` does about traces (start.mts): a local Jaeger, or why there is none. */
+export interface LocalTracing {
+  /** OTEL_* for each service: OTLP to the local Jaeger ({} when there is none). */
+  readonly env: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** Lines for npm start's banner. */
+  readonly summary: string;
+  readonly jaeger?: RunningJaeger;
+}
+
+/**
+ * Starts Jaeger on the chart's ports for `npm start`, unless the caller exports elsewhere
+ * (OTEL_EXPORTER_OTLP_ENDPOINT set: topology.mts forwards it). Never fails: without a built
+ * Jaeger, or with its ports taken, the services run untraced and the summary says why and how
+ * to fix it. Jaeger stops with npm start (Ctrl-C reaches it too; otherwise the exit hook).
+ */
+export async function startLocalTracing(services: readonly string[]): Promise<LocalTracing> {
+  const own = process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
+  if (own) {
+    return {
+      env: {},
+      summary: `  traces: to ${own} (your OTEL_EXPORTER_OTLP_ENDPOINT); no local Jaeger`,
+    };
+  }
+  let jaeger: RunningJaeger;
+  try {
+    jaeger = await startJaeger();
+  } catch (error) {
+    const reason =
+      error instanceof ProgramNotBuiltError
+        ? `Jaeger is not built. Build it once (a few minutes; the Go toolchain is needed):
+    ${JAEGER_BUILD_COMMAND}
+  then run npm start again.`
+        : `Jaeger did not start: ${whyNotStarted(error)}`;
+    return { env: {}, summary: `  traces: off — ${reason}` };
+  }
+  const otel = {
+    OTEL_EXPORTER_OTLP_ENDPOINT: jaeger.otlpEndpoint,
+    OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+  };
+  return {
+    jaeger,
+    env: Object.fromEntries(services.map((service) => [service, otel])),
+    summary: `  ${jaeger.queryUrl}   Jaeger (the chart's files/jaeger.yaml): every service's traces
+      its API works: curl ${jaeger.queryUrl}/api/v3/services   (docs/tracing.md has the searches)
+      the UI's pages are only in the cluster's Jaeger image, not in a build from its Go module
+      npm run trace -- <orderId> draws an order's trace in the terminal`,
+  };
+}
+
+/** One line on why Jaeger did not come up: a taken port, named, or the error's first line. */
+function whyNotStarted(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  const taken = /listen tcp [^\s"]*:(\d+): bind: address already in use/.exec(text);
+  if (taken) {
+    return `port ${taken[1] ?? '?'} is in use (the chart's Jaeger ports: ${Object.values(chartJaegerPorts()).join(', ')}).
+  Often an earlier npm start, another Jaeger or collector, or cluster:up's port-forward.`;
+  }
+  return text.split('\n')[0] ?? text;
+}

@@ -3,6 +3,7 @@
 import { loadTopology } from '@junction/topology';
 import { capture, portHolder } from '../cluster/preflight.mts';
 import { type Gateway, GatewayPortError, startGateway } from './gateway.mts';
+import { startLocalTracing } from './jaeger.mts';
 import { reachable, SERVICES, startTopology, stopAll } from './topology.mts';
 
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -49,7 +50,10 @@ if (missing.length > 0) {
 }
 
 console.log(`starting ${Object.keys(SERVICES).join(', ')} ...`);
-const running = await startTopology({ redisUrl, rabbitmqUrl }).catch((error: unknown) => {
+// Jaeger first, so the services' first spans have somewhere to go (or the banner says why not).
+const tracing = await startLocalTracing(Object.keys(SERVICES));
+const { env } = tracing;
+const running = await startTopology({ redisUrl, rabbitmqUrl, env }).catch((error: unknown) => {
   console.error(
     `could not start the topology: ${error instanceof Error ? error.message : String(error)}`,
   );
@@ -74,6 +78,7 @@ console.log(`
 Junction is up (every /readyz is green):
 
   ${gateway.url}   the public routes (the gateway; the cluster's URL too)
+${tracing.summary}
 
 Each service on its own ports (with /healthz and /readyz, which the gateway does not serve):
 ${rows.join('\n')}

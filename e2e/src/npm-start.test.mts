@@ -1,0 +1,214 @@
+// `npm start` as a person runs it (what it runs after the build: node tools/local/start.mts),
+// on its fixed ports, against this run's own Redis database and vhost: it prints a Jaeger URL,
+// and after one blocking and one queued checkout through the gateway both are in that Jaeger's
+// /api/v3. Ctrl-C (SIGINT) stops everything, Jaeger included. It needs the default ports
+// (the gateway's, Jaeger's, every service's): when one is taken it is skipped, and under CI=true
+// it fails naming them. Without a built Jaeger, npm start says how to build it and runs untraced.
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { loadTopology } from '@junction/topology';
+import {
+  chartJaegerPorts,
+  JAEGER_BUILD_COMMAND,
+  startLocalTracing,
+} from '../../tools/local/jaeger.mts';
+import { reachable, ROOT, SERVICES } from '../../tools/local/topology.mts';
+import { type Span } from '../../tools/trace/otlp.mts';
+import { Api, type Order } from './support/api.mts';
+import {
+  RABBITMQ_URL,
+  REDIS_URL,
+  removeInfrastructure,
+  resetInfrastructure,
+} from './support/environment.mts';
+import { JaegerQuery } from './support/jaeger-query.mts';
+
+/** Every port npm start listens on, by what listens there. */
+function defaultPorts(): Record<string, number> {
+  const ports: Record<string, number> = { gateway: loadTopology().gateway.port };
+  for (const [name, port] of Object.entries(chartJaegerPorts()) as [string, number][]) {
+    ports[`jaeger ${name}`] = port;
+  }
+  for (const [name, { http, grpc }] of Object.entries(SERVICES)) {
+    ports[`${name} http`] = http;
+    if (grpc) ports[`${name} grpc`] = grpc;
+  }
+  return ports;
+}
+
+async function takenPorts(): Promise<string[]> {
+  const taken: string[] = [];
+  for (const [what, port] of Object.entries(defaultPorts())) {
+    if (await reachable(`http://127.0.0.1:${String(port)}`, 300)) {
+      taken.push(`${String(port)} (${what})`);
+    }
+  }
+  return taken;
+}
+
+interface NpmStart {
+  readonly child: ChildProcess;
+  readonly output: () => string;
+  readonly exited: Promise<number | null>;
+}
+
+function npmStart(): NpmStart {
+  // The caller's OTEL_* would send the traces elsewhere (topology.mts forwards them).
+  const env: NodeJS.ProcessEnv = {
+    ...Object.fromEntries(
+      Object.entries(process.env).filter(([name]) => !name.startsWith('OTEL_')),
+    ),
+    REDIS_URL,
+    RABBITMQ_URL,
+  };
+  const child = spawn(process.execPath, [join(ROOT, 'tools', 'local', 'start.mts')], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  return { child, output: () => output, exited };
+}
+
+async function waitForOutput(run: NpmStart, text: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!run.output().includes(text)) {
+    if (run.child.exitCode !== null) assert.fail(`npm start exited:\n${run.output()}`);
+    if (Date.now() > deadline)
+      assert.fail(`no "${text}" after ${String(timeoutMs)} ms:\n${run.output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+describe('npm start', () => {
+  let skip: string | undefined;
+  let run: NpmStart | undefined;
+  let jaegerUrl = '';
+  let gatewayUrl = '';
+
+  before(async () => {
+    const taken = await takenPorts();
+    if (taken.length > 0) {
+      skip = `npm start's ports are in use: ${taken.join(', ')}`;
+      if (process.env.CI === 'true') {
+        assert.fail(`${skip}. Under CI=true this test must run: stop what holds them.`);
+      }
+      return;
+    }
+    await resetInfrastructure();
+    run = npmStart();
+    await waitForOutput(run, 'Press Ctrl-C to stop.', 180_000);
+    jaegerUrl = /^ {2}(http:\/\/127\.0\.0\.1:\d+) {3}Jaeger/m.exec(run.output())?.[1] ?? '';
+    gatewayUrl = /^ {2}(http:\/\/\S+) {3}the public routes/m.exec(run.output())?.[1] ?? '';
+  });
+
+  after(async () => {
+    if (run && run.child.exitCode === null) {
+      run.child.kill('SIGINT');
+      await run.exited;
+    }
+    if (!skip) await removeInfrastructure();
+  });
+
+  it('prints the Jaeger URL, with its API and where the UI is', (t) => {
+    if (skip) {
+      t.skip(skip);
+      return;
+    }
+    const output = run?.output() ?? '';
+    assert.equal(jaegerUrl, `http://127.0.0.1:${String(chartJaegerPorts().queryHttp)}`, output);
+    assert.ok(output.includes(`curl ${jaegerUrl}/api/v3/services`), output);
+    assert.match(output, /UI's pages are only in the cluster's Jaeger image/);
+  });
+
+  it('puts a blocking and a queued checkout through the gateway into that Jaeger’s /api/v3', async (t) => {
+    if (skip) {
+      t.skip(skip);
+      return;
+    }
+    const api = new Api({ url: (_service, path) => `${gatewayUrl}${path}` });
+    const session = await api.newSession();
+    const orders: Order[] = [];
+    for (const mode of ['blocking', 'queued'] as const) {
+      const reply = await api.placeOrder(session, { sku: 'JNC-MUG', mode });
+      assert.equal(reply.status, mode === 'blocking' ? 201 : 202, JSON.stringify(reply.body));
+      orders.push(await api.settled(session, reply.body.id));
+    }
+    const query = new JaegerQuery(jaegerUrl);
+    const since = new Date(Date.now() - 600_000);
+    const deadline = Date.now() + 20_000;
+    let spans: Span[] = [];
+    const found = (order: Order) =>
+      spans.some(
+        (s) =>
+          s.service === 'orders' &&
+          s.attributes['order.id'] === order.id &&
+          s.attributes['checkout.path'] === order.mode &&
+          s.kind === (order.mode === 'blocking' ? 'SERVER' : 'CONSUMER'),
+      );
+    while (!orders.every(found) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      spans = await query.search({
+        service: 'orders',
+        startTimeMin: since,
+        startTimeMax: new Date(Date.now() + 60_000),
+        depth: 100,
+      });
+    }
+    for (const order of orders)
+      assert.ok(found(order), `${order.mode} order ${order.id} in Jaeger`);
+    // The queued trace, whole: each service exports on its own (every 5 s by default).
+    const queued = orders.find((order) => order.mode === 'queued');
+    const traceId = spans.find((s) => s.attributes['order.id'] === queued?.id)?.traceId ?? '';
+    const consumers = async () =>
+      [
+        ...new Set(
+          (await query.trace(traceId)).filter((s) => s.kind === 'CONSUMER').map((s) => s.service),
+        ),
+      ].sort();
+    let seen = await consumers();
+    while (seen.length < 3 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      seen = await consumers();
+    }
+    assert.deepEqual(seen, ['inventory', 'orders', 'payment']);
+  });
+
+  it('stops Jaeger with everything else on Ctrl-C', async (t) => {
+    if (skip || !run) {
+      t.skip(skip);
+      return;
+    }
+    run.child.kill('SIGINT');
+    assert.equal(await run.exited, 0, run.output());
+    assert.equal(await reachable(jaegerUrl), false, 'Jaeger is gone');
+  });
+
+  it('without a built Jaeger, says the one command that builds it and runs untraced', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'junction-no-tools-'));
+    const saved = process.env.JUNCTION_TOOLS_CACHE;
+    const otlp = process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
+    process.env.JUNCTION_TOOLS_CACHE = empty;
+    delete process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
+    try {
+      const tracing = await startLocalTracing(['orders']);
+      assert.deepEqual(tracing.env, {});
+      assert.equal(tracing.jaeger, undefined);
+      assert.match(tracing.summary, /traces: off — Jaeger is not built/);
+      assert.ok(tracing.summary.includes(JAEGER_BUILD_COMMAND), tracing.summary);
+      assert.equal(JAEGER_BUILD_COMMAND, 'node tools/toolchain/build.mts jaeger');
+    } finally {
+      if (saved === undefined) delete process.env.JUNCTION_TOOLS_CACHE;
+      else process.env.JUNCTION_TOOLS_CACHE = saved;
+      if (otlp !== undefined) process.env.OTEL_EXPORTER_OTLP_ENDPOINT = otlp;
+      rmSync(empty, { recursive: true, force: true });
+    }
+  });
+});

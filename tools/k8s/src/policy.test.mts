@@ -296,7 +296,13 @@ describe('mesh policy', () => {
         assert.equal(route.retries?.attempts, 0, `${route.name ?? ''}: non-GET route retried`);
     }
     const sse = vs.spec.http.find((r) => r.match?.some((m) => m.uri?.regex?.includes('events')));
-    assert.equal(sse?.timeout, '0s', 'the SSE route must have no timeout');
+    assert.ok(sse, 'no SSE route');
+    assert.equal(
+      sse.timeout,
+      undefined,
+      'the SSE route must have no timeout (Istio: none by default)',
+    );
+    for (const route of vs.spec.http.filter((r) => r !== sse)) assert.ok(route.timeout, route.name);
   });
 
   it('default: the gateway routes exactly the public routes of topology.yaml, each to its service', () => {

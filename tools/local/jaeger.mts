@@ -134,17 +134,14 @@ export interface LocalTracing {
 
 /**
  * Starts Jaeger on the chart's ports for `npm start`, unless the caller exports elsewhere
- * (OTEL_EXPORTER_OTLP_ENDPOINT set: topology.mts forwards it). Never fails: without a built
+ * (OTEL_EXPORTER_OTLP_[TRACES_]ENDPOINT set: topology.mts forwards it). Never fails: without a built
  * Jaeger, or with its ports taken, the services run untraced and the summary says why and how
  * to fix it. Jaeger stops with npm start (Ctrl-C reaches it too; otherwise the exit hook).
  */
 export async function startLocalTracing(services: readonly string[]): Promise<LocalTracing> {
-  const own = process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
-  if (own) {
-    return {
-      env: {},
-      summary: `  traces: to ${own} (your OTEL_EXPORTER_OTLP_ENDPOINT); no local Jaeger`,
-    };
+  for (const name of ['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', 'OTEL_EXPORTER_OTLP_ENDPOINT']) {
+    const own = process.env[name];
+    if (own) return { env: {}, summary: `  traces: to ${own} (your ${name}); no local Jaeger` };
   }
   let jaeger: RunningJaeger;
   try {

@@ -63,13 +63,14 @@ export const TOOLS = [
     },
   },
   {
+    // The newest skaffold release (2.24.0); from 2.19.0 on it drives Helm >= 4.1.4.
     name: 'skaffold',
-    version: '2.16.1',
+    version: '2.24.0',
     module: 'github.com/GoogleContainerTools/skaffold/v2',
-    moduleVersion: 'v2.16.1',
+    moduleVersion: 'v2.24.0',
     package: 'cmd/skaffold',
     versionFlags: {
-      'github.com/GoogleContainerTools/skaffold/v2/pkg/skaffold/version.version': 'v2.16.1',
+      'github.com/GoogleContainerTools/skaffold/v2/pkg/skaffold/version.version': 'v2.24.0',
     },
   },
   {

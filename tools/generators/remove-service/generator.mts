@@ -18,14 +18,14 @@ export interface RemoveServiceOptions {
   readonly skipFormat?: boolean;
 }
 
-async function checkRemovable(tree: Tree, name: string): Promise<void> {
+function checkRemovable(tree: Tree, name: string): void {
   checkServiceName(name);
   if (REFERENCE_SERVICES.includes(name)) {
     throw new GeneratorInputError(
       `"${name}" is one of Junction's reference services; only generated services can be removed`,
     );
   }
-  if (!tree.exists(`services/${name}`) && !(await treeTopology(tree)).services[name]) {
+  if (!tree.exists(`services/${name}`) && !treeTopology(tree).services[name]) {
     throw new GeneratorInputError(
       `there is no service "${name}" (services/${name} does not exist)`,
     );
@@ -36,7 +36,7 @@ export async function removeServiceGenerator(
   tree: Tree,
   options: RemoveServiceOptions,
 ): Promise<GeneratorCallback> {
-  await checkRemovable(tree, options.name);
+  checkRemovable(tree, options.name);
   const names = serviceNames(options.name);
   removeFromContracts(tree, names);
   await removeFromTopology(tree, names.name);

@@ -69,7 +69,7 @@ export async function serviceGenerator(
   tree: Tree,
   options: ServiceOptions,
 ): Promise<GeneratorCallback> {
-  const plan = planService(tree, await treeTopology(tree), options);
+  const plan = planService(tree, treeTopology(tree), options);
   writeService(tree, plan);
   addToWorkspace(tree, plan);
   addToContracts(tree, plan, TEMPLATES);

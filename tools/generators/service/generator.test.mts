@@ -124,14 +124,14 @@ describe('@junction/tools:service', () => {
         before.split('\n').every((line) => after.split('\n').includes(line)),
         'no line of topology.yaml (comments included) is lost',
       );
-      assert.deepEqual((await treeTopology(tree)).services[NAME]?.consumes, ['payment.captured']);
+      assert.deepEqual(treeTopology(tree).services[NAME]?.consumes, ['payment.captured']);
     });
 
     it('gives the service the ports after the highest of topology.yaml', async () => {
       const tree = workspaceTree();
-      const before = Object.values((await treeTopology(tree)).services);
+      const before = Object.values(treeTopology(tree).services);
       await serviceGenerator(tree, OPTIONS);
-      const declared = (await treeTopology(tree)).services[NAME];
+      const declared = treeTopology(tree).services[NAME];
       assert.equal(declared?.http, Math.max(...before.map((s) => s.http)) + 1);
       assert.equal(declared.grpc?.port, Math.max(...before.map((s) => s.grpc?.port ?? 0)) + 1);
       assert.match(
@@ -155,7 +155,7 @@ describe('@junction/tools:service', () => {
       );
       assert.deepEqual(service.publicRoutes, []);
       assert.equal(service.rabbitmq, true);
-      assert.equal(service.httpPort, (await treeTopology(tree)).services[NAME]?.http);
+      assert.equal(service.httpPort, treeTopology(tree).services[NAME]?.http);
       const after = chartValues(tree);
       assert.deepEqual(
         Object.fromEntries(Object.keys(others).map((name) => [name, after[name]])),
@@ -234,7 +234,7 @@ describe('@junction/tools:service', () => {
       assert.equal(service.verifiesTokens, true);
       assert.equal(service.rabbitmq, false);
       assert.equal(service.grpc, undefined);
-      const jwks = (await treeTopology(tree)).calls.filter(
+      const jwks = treeTopology(tree).calls.filter(
         (c) =>
           c.from === NAME && c.to === 'auth' && c.http.some((r) => r.path.endsWith('/jwks.json')),
       );

@@ -76,8 +76,13 @@ async function startServices(env: Readonly<Record<string, string>> = {}): Promis
     OTEL_BSP_SCHEDULE_DELAY: '100',
     ...env,
   };
+  const lines: string[] = [];
   topology = await startE2eTopology({
     env: Object.fromEntries(SERVICES.map((service) => [service, otel])),
+    onLine: (service, line) => lines.push(`${service.padEnd(9)} | ${line}`),
+  }).catch((error: unknown) => {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(`${reason}\n--- the services' last lines ---\n${lines.slice(-40).join('\n')}`);
   });
   api = new Api(topology);
   session = await api.newSession();

@@ -312,7 +312,8 @@ describe('the service generator, in a copy of the workspace', () => {
       'tools/k8s/src/*.test.mts',
       'tools/topology/*.test.mts',
     ]);
-    assert.equal(checks.status, 0, tail(checks.output));
+    const failed = checks.output.split('\n').filter((line) => /^\s*✖ /.test(line));
+    assert.equal(checks.status, 0, `${failed.join('\n')}\n${tail(checks.output)}`);
   });
 
   it('remove-service takes all of it out again: the copy is as it was', () => {

@@ -1,11 +1,9 @@
-// npm run topology:generate [-- --check]
-// Writes what is derived from topology.yaml and committed: the `services` block of the Helm
+// What `npm run topology:generate [-- --check]` (cli.mts) writes: what is derived from topology.yaml and committed: the `services` block of the Helm
 // values, the service-name enum of the values schema, skaffold's `app` config (artifacts, image
 // values, per-service profile patches and port-forwards) and the gRPC method table of the
 // contracts lib. --check writes nothing and fails, naming the files, when any of them would change.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import * as prettier from 'prettier';
 import { stringify } from 'yaml';
 import {
@@ -280,9 +278,15 @@ async function formatted(file: string, text: string): Promise<string> {
   return prettier.format(text, { ...options, filepath: absolute });
 }
 
+/** Reads a repository file (the hand-written parts of the generated files). */
+export type ReadFile = (file: string) => string;
+const readRepoFile: ReadFile = (file) => readFileSync(path.join(REPO_ROOT, file), 'utf8');
+
 /** Every generated file's expected content, by repository path. */
-export async function generatedFiles(topology = loadTopology()): Promise<Map<string, string>> {
-  const read = (file: string) => readFileSync(path.join(REPO_ROOT, file), 'utf8');
+export async function generatedFiles(
+  topology = loadTopology(),
+  read: ReadFile = readRepoFile,
+): Promise<Map<string, string>> {
   const files = new Map<string, string>();
   files.set(
     VALUES_FILE,
@@ -308,35 +312,4 @@ export async function staleFiles(topology = loadTopology()): Promise<string[]> {
     if (current !== text) stale.push(file);
   }
   return stale;
-}
-
-if (import.meta.main) {
-  const { values } = parseArgs({
-    options: {
-      check: { type: 'boolean', default: false },
-      help: { type: 'boolean', default: false },
-    },
-  });
-  if (values.help) {
-    console.log(`usage: npm run topology:generate [-- --check]
-
-Regenerates from topology.yaml: ${[VALUES_FILE, SCHEMA_FILE, SKAFFOLD_FILE, CONTRACTS_FILE].join(', ')}.
---check  write nothing; exit 1 naming the files that are out of date.`);
-    process.exit(0);
-  }
-  if (values.check) {
-    const stale = await staleFiles();
-    if (stale.length > 0) {
-      console.error(
-        `out of date with topology.yaml: ${stale.join(', ')}\nrun: npm run topology:generate`,
-      );
-      process.exit(1);
-    }
-    console.log('generated files match topology.yaml');
-  } else {
-    for (const [file, text] of await generatedFiles()) {
-      writeFileSync(path.join(REPO_ROOT, file), text);
-      console.log(`wrote ${file}`);
-    }
-  }
 }

@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { type Tree } from '@nx/devkit';
 import { parseTopology, tokenSigner, type Topology } from '@junction/topology';
-import type * as Generate from '@junction/topology/generate';
+import { generatedFiles } from '@junction/topology/generate';
 import * as prettier from 'prettier';
 import {
   type Document,
@@ -19,16 +19,6 @@ import {
 import { type ServicePlan } from '../plan.mts';
 
 export const TOPOLOGY_FILE = 'topology.yaml';
-
-/**
- * The generator of @junction/topology, imported when first used and by a computed name: its
- * module is also the CLI `npm run topology:generate`, whose top-level await Nx's require() of
- * this generator cannot load (and a literal import() here would make every static import of
- * @junction/topology a lint error).
- */
-const GENERATE_MODULE = '@junction/topology/generate';
-const generateModule = async (): Promise<typeof Generate> =>
-  (await import(GENERATE_MODULE)) as typeof Generate;
 
 /** The topology of the tree (not the disk: an earlier generator run may have changed it). */
 export function treeTopology(tree: Tree): Topology {
@@ -120,8 +110,8 @@ async function writeTopology(tree: Tree, document: Document): Promise<Topology> 
 
 /** Writes what topology.yaml derives (only the files whose content changes). */
 async function regenerate(tree: Tree, topology: Topology): Promise<void> {
-  const { generatedFiles } = await generateModule();
-  for (const [file, text] of await generatedFiles(topology)) {
+  const read = (file: string) => tree.read(file, 'utf8') ?? '';
+  for (const [file, text] of await generatedFiles(topology, read)) {
     if (tree.read(file, 'utf8') !== text) tree.write(file, text);
   }
 }

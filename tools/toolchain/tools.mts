@@ -85,6 +85,18 @@ export const TOOLS = [
     },
   },
   {
+    // The BuildKit client skaffold's docker builds call (`docker build --load` needs buildx); it
+    // becomes a Docker CLI plugin (docker-buildx) in the environment the skaffold checks run in.
+    name: 'buildx',
+    version: '0.38.2',
+    module: 'github.com/docker/buildx',
+    moduleVersion: 'v0.38.2',
+    package: 'cmd/buildx',
+    versionFlags: {
+      'github.com/docker/buildx/version.Version': 'v0.38.2',
+    },
+  },
+  {
     name: 'kind',
     version: '0.33.0',
     module: 'sigs.k8s.io/kind',

@@ -10,7 +10,7 @@ import {
 import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import { goModuleDir, tool } from '@junction/toolchain';
+import { goModuleDir, tool, toolPath } from '@junction/toolchain';
 import { preparedCharts } from './charts.mts';
 import { repoPath } from './repo.mts';
 import {
@@ -86,11 +86,25 @@ function localArtifact(
   return { ...artifact, context, docker };
 }
 
+/** A profile with the artifacts its patches add (the `load` profile's image) made local too. */
+function localProfile(
+  profile: NonNullable<SkaffoldConfig['profiles']>[number],
+  build: LocalBuild | undefined,
+): NonNullable<SkaffoldConfig['profiles']>[number] {
+  const patches = profile.patches?.map((patch) =>
+    /^\/build\/artifacts\/(-|\d+)$/.test(patch.path) && patch.op === 'add'
+      ? { ...patch, value: localArtifact(patch.value as SkaffoldArtifact, build) }
+      : patch,
+  );
+  return { ...profile, ...(patches && { patches }) };
+}
+
 /** One config with every path absolute and every chart local. */
 function localConfig(cfg: SkaffoldConfig, build: LocalBuild | undefined): SkaffoldConfig {
   const releases = cfg.deploy?.helm?.releases?.map(localRelease);
   return {
     ...cfg,
+    ...(cfg.profiles && { profiles: cfg.profiles.map((p) => localProfile(p, build)) }),
     ...(cfg.manifests?.rawYaml && {
       manifests: { ...cfg.manifests, rawYaml: cfg.manifests.rawYaml.map((f) => repoPath(f)) },
     }),
@@ -114,9 +128,10 @@ export interface OfflineSkaffold {
 /**
  * A throw-away HOME whose ~/.skaffold/config turns off metrics, the update check and the
  * survey: without `collect-metrics` there, skaffold prompts once and writes `true` into the
- * user's own config. `helm` on PATH is the given binary; Docker keeps the user's config.
+ * user's own config. `helm` on PATH is the given binary; Docker keeps the user's config unless
+ * images are built (then a throw-away one with the pinned buildx plugin).
  */
-function skaffoldEnv(dir: string, helmBinary: string): NodeJS.ProcessEnv {
+function skaffoldEnv(dir: string, helmBinary: string, withDocker: boolean): NodeJS.ProcessEnv {
   const home = path.join(dir, 'home');
   mkdirSync(path.join(home, '.skaffold'), { recursive: true });
   writeFileSync(
@@ -132,10 +147,18 @@ function skaffoldEnv(dir: string, helmBinary: string): NodeJS.ProcessEnv {
   const bin = path.join(dir, 'bin');
   mkdirSync(bin);
   symlinkSync(helmBinary, path.join(bin, 'helm'));
+  // skaffold runs `docker build … --load` for BuildKit builds, which needs buildx: the pinned
+  // build of it (tools/toolchain) as the CLI plugin of a throw-away Docker config.
+  let dockerConfig = process.env['DOCKER_CONFIG'] ?? path.join(homedir(), '.docker');
+  if (withDocker) {
+    dockerConfig = path.join(dir, 'docker');
+    mkdirSync(path.join(dockerConfig, 'cli-plugins'), { recursive: true });
+    symlinkSync(toolPath('buildx'), path.join(dockerConfig, 'cli-plugins', 'docker-buildx'));
+  }
   return {
     ...process.env,
     HOME: home,
-    DOCKER_CONFIG: process.env['DOCKER_CONFIG'] ?? path.join(homedir(), '.docker'),
+    DOCKER_CONFIG: dockerConfig,
     PATH: `${bin}${path.delimiter}${process.env['PATH'] ?? ''}`,
     SKAFFOLD_UPDATE_CHECK: 'false',
   };
@@ -152,7 +175,7 @@ export function offlineSkaffold(helmBinary: string, build?: LocalBuild): Offline
   const file = path.join(dir, 'skaffold.yaml');
   const configs = loadSkaffold().map((cfg) => stringify(localConfig(cfg, build)));
   writeFileSync(file, configs.join('---\n'));
-  return { file, env: skaffoldEnv(dir, helmBinary) };
+  return { file, env: skaffoldEnv(dir, helmBinary, build !== undefined) };
 }
 
 /**

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
 import { buildImages, imageName } from '../../tools/docker/build-images.mts';
+import { dockerOutput } from '../../tools/docker/docker.mts';
 import { devSigningKey } from '../../tools/local/topology.mts';
 import { Api, type Order, type Session } from './support/api.mts';
 import {
@@ -63,13 +64,14 @@ describe('service containers', { skip: missing }, () => {
   before(
     async () => {
       const log: string[] = [];
-      await buildImages({ only: REFERENCE_SERVICES, onLine: (line) => log.push(line) }).catch(
-        (error: unknown) => {
-          throw new Error(`building the images failed:\n${log.slice(-80).join('\n')}`, {
-            cause: error,
-          });
-        },
-      );
+      await buildImages({
+        only: [...REFERENCE_SERVICES, 'load'],
+        onLine: (line) => log.push(line),
+      }).catch((error: unknown) => {
+        throw new Error(`building the images failed:\n${log.slice(-80).join('\n')}`, {
+          cause: error,
+        });
+      });
       await resetInfrastructure();
       redis = new Redis(REDIS_URL);
       const services = chartedServices(REFERENCE_SERVICES);
@@ -93,6 +95,27 @@ describe('service containers', { skip: missing }, () => {
     redis.disconnect();
     for (const service of REFERENCE_SERVICES) await removeContainer(`${PREFIX}-${service}`);
     await removeInfrastructure();
+  });
+
+  it('builds the load generator image too, and it runs as 10001 on a read-only root', () => {
+    const help = dockerOutput([
+      'run',
+      '--rm',
+      '--network',
+      'host',
+      '--user',
+      '10001:10001',
+      '--read-only',
+      '--cap-drop',
+      'ALL',
+      '--security-opt',
+      'no-new-privileges',
+      imageName('load'),
+      'node',
+      'tools/bench/load.mts',
+      '--help',
+    ]);
+    assert.match(help, /^Usage: npm run load -- --target <url>/);
   });
 
   it('runs each image as the chart does: uid 10001, read-only, no capabilities, host network', () => {

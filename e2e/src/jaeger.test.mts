@@ -37,6 +37,7 @@ import { JaegerQuery } from './support/jaeger-query.mts';
 import {
   assertBlockingShape,
   assertQueuedShape,
+  assertLinkedHops,
   QUEUE_WAIT,
   serverSpan,
 } from './support/trace-shapes.mts';
@@ -291,25 +292,7 @@ describe('traces in Jaeger (services → collector → Jaeger, the chart’s con
         SERVICES,
       );
       assert.equal(new Set(spans.map((s) => s.traceId)).size, 4, 'POST /orders + one per hop');
-      const producers = new Map(
-        spans.filter((s) => s.kind === 'PRODUCER').map((s) => [s.spanId, s]),
-      );
-      const consumers = spans
-        .filter((s) => s.kind === 'CONSUMER')
-        .sort((a, b) => a.startMs - b.startMs);
-      assert.deepEqual(
-        consumers.map((s) => s.service),
-        ['inventory', 'payment', 'orders'],
-      );
-      for (const consumer of consumers) {
-        assert.equal(consumer.parentSpanId, '', `${consumer.name} is a root`);
-        assert.equal(consumer.links.length, 1, `${consumer.name} has one link`);
-        const producer = producers.get(consumer.links[0]?.spanId ?? '');
-        assert.ok(producer, `${consumer.name} links to a producer span Jaeger has`);
-        assert.equal(producer.traceId, consumer.links[0]?.traceId);
-        assert.notEqual(producer.traceId, consumer.traceId);
-        assert.equal(typeof consumer.attributes[QUEUE_WAIT], 'number');
-      }
+      assertLinkedHops(spans);
       assertTagged(spans, 'queued', order.id);
     });
   });

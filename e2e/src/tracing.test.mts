@@ -23,7 +23,7 @@ import {
   assertQueuedShape,
   one,
   ofOrder,
-  QUEUE_WAIT,
+  assertLinkedHops,
   serverSpan,
   traceOf,
 } from './support/trace-shapes.mts';
@@ -271,23 +271,7 @@ describe('tracing with span links (JUNCTION_MESSAGING_SPAN_LINKS=true)', () => {
 
   it('starts a trace per hop: each consumer span is a root that links to its producer span', async () => {
     const [{ spans, order }] = (await checkouts('queued', 1)) as [Checkout];
-    const producers = new Map(spans.filter((s) => s.kind === 'PRODUCER').map((s) => [s.spanId, s]));
-    const consumers = spans
-      .filter((s) => s.kind === 'CONSUMER')
-      .sort((a, b) => a.startMs - b.startMs);
-    assert.deepEqual(
-      consumers.map((s) => s.service),
-      ['inventory', 'payment', 'orders'],
-    );
-    for (const consumer of consumers) {
-      assert.equal(consumer.parentSpanId, '', `${consumer.name} is a root`);
-      assert.equal(consumer.links.length, 1, `${consumer.name} has one link`);
-      const producer = producers.get(consumer.links[0]?.spanId ?? '');
-      assert.ok(producer, `${consumer.name} links to a producer span`);
-      assert.equal(producer.traceId, consumer.links[0]?.traceId);
-      assert.notEqual(producer.traceId, consumer.traceId, 'in another trace');
-      assert.equal(typeof consumer.attributes[QUEUE_WAIT], 'number');
-    }
+    assertLinkedHops(spans);
     assert.equal(new Set(spans.map((s) => s.traceId)).size, 4, 'POST /orders + one trace per hop');
     const untagged = spans.filter(
       (s) => s.attributes['checkout.path'] !== 'queued' || s.attributes['order.id'] !== order.id,

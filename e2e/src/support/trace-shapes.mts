@@ -137,3 +137,28 @@ export function assertQueuedShape(spans: Span[]): void {
     );
   }
 }
+
+/**
+ * The span-links shape (JUNCTION_MESSAGING_SPAN_LINKS=true): inventory's, payment's and orders'
+ * consumer spans are each the root of a trace of their own and link to the producer span, in
+ * another trace, whose message they consumed, with the queue wait recorded.
+ */
+export function assertLinkedHops(spans: Span[]): void {
+  const producers = new Map(spans.filter((s) => s.kind === 'PRODUCER').map((s) => [s.spanId, s]));
+  const consumers = spans
+    .filter((s) => s.kind === 'CONSUMER')
+    .sort((a, b) => a.startMs - b.startMs);
+  assert.deepEqual(
+    consumers.map((s) => s.service),
+    ['inventory', 'payment', 'orders'],
+  );
+  for (const consumer of consumers) {
+    assert.equal(consumer.parentSpanId, '', `${consumer.name} is a root`);
+    assert.equal(consumer.links.length, 1, `${consumer.name} has one link`);
+    const producer = producers.get(consumer.links[0]?.spanId ?? '');
+    assert.ok(producer, `${consumer.name} links to a producer span`);
+    assert.equal(producer.traceId, consumer.links[0]?.traceId);
+    assert.notEqual(producer.traceId, consumer.traceId, 'in another trace');
+    assert.equal(typeof consumer.attributes[QUEUE_WAIT], 'number');
+  }
+}

@@ -2,6 +2,7 @@
 // accepting queued orders (they complete once payment is back); with user stopped, auth stays
 // ready while login answers 503. What each service saw of its peers is on /statusz, not /readyz.
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { startService, waitUntilReady } from '../../tools/local/topology.mts';
 import { Api, type Session } from './support/api.mts';
@@ -46,11 +47,15 @@ function logged(topology: E2eTopology, service: string, pattern: RegExp): string
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function until(condition: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
+async function until(
+  condition: () => Promise<boolean>,
+  timeoutMs: number,
+  intervalMs = 200,
+): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await condition()) return true;
-    await sleep(200);
+    await sleep(intervalMs);
   }
   return condition();
 }
@@ -182,9 +187,21 @@ describe('readiness never depends on peers', () => {
     assert.equal(observed.last?.outcome, 'UNAVAILABLE');
 
     await startAgain('user');
+    // Poll with unknown accounts (401 once user answers again, 503 while auth cannot reach it),
+    // once a second: polling the real account would run into its login limit (10 a minute).
+    const unknownLogin = () =>
+      api.request('auth', 'POST', '/auth/login', {
+        body: { email: `nobody-${randomUUID()}@example.test`, password },
+      });
     assert.ok(
-      await until(async () => (await login()).status === 200, 20_000),
-      'login works again once user is back',
+      await until(async () => (await unknownLogin()).status === 401, 30_000, 1_000),
+      'auth reaches user again once it is back',
+    );
+    const again = await login();
+    assert.equal(
+      again.status,
+      200,
+      `login works again once user is back: ${JSON.stringify(again.body)}`,
     );
     assert.equal((await statusOf('auth')).dependencies.user?.state, 'up');
   });

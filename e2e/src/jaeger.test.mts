@@ -14,7 +14,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { tool } from '@junction/toolchain';
+import { awaitTool, tool } from '@junction/toolchain';
 import {
   COLLECTOR_CONFIG,
   collectorEnv,
@@ -145,6 +145,9 @@ const placed: Record<Mode, { order: Order; spans: Span[] }[]> = { blocking: [], 
 
 describe('traces in Jaeger (services → collector → Jaeger, the chart’s configs)', () => {
   before(async () => {
+    // On a fresh machine npm test builds the tools beside the tests: wait for these two.
+    for (const name of ['jaeger', 'otelcol'] as const)
+      await awaitTool(name, { onWait: console.log });
     await resetInfrastructure();
     jaeger = await startJaeger({ ports: await freeJaegerPorts() });
     collector = await startCollector({

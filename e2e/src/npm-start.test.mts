@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { awaitTool } from '@junction/toolchain';
 import { loadTopology } from '@junction/topology';
 import {
   chartJaegerPorts,
@@ -102,6 +103,8 @@ describe('npm start', () => {
       }
       return;
     }
+    // On a fresh machine npm test builds the tools beside the tests: npm start needs Jaeger's.
+    await awaitTool('jaeger', { onWait: console.log });
     await resetInfrastructure();
     run = npmStart();
     await waitForOutput(run, 'Press Ctrl-C to stop.', 180_000);

@@ -6,12 +6,13 @@
  * A fresh machine builds once (slow: tens of minutes for all of them on 2 cores), a warm one
  * reuses `${JUNCTION_TOOLS_CACHE:-~/.cache/junction/tools}/<name>-<version>/`. A build goes into a
  * temporary folder that is renamed into place only when complete, so an interrupted build leaves
- * nothing that looks built. Builds run one at a time under `nice`.
+ * nothing that looks built. Builds run one at a time under `nice`. While it runs, the tools it
+ * has still to build are announced in the cache (cache.mts: awaitTool), so tests can wait for them.
  */
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { binaryPath, cacheRoot, toolDir } from './cache.mts';
+import { announceBuild, binaryPath, cacheRoot, endBuild, toolDir } from './cache.mts';
 import { goModuleDir, goVersion, niceGo, run } from './go.mts';
 import { isToolName, TOOLS, type GoTool } from './tools.mts';
 
@@ -46,9 +47,21 @@ async function buildCollector(spec: GoTool, manifest: string, into: string): Pro
   rmSync(generated, { recursive: true, force: true });
 }
 
+/** The folder being built into, removed if the build is stopped by a signal. */
+let inProgress: string | undefined;
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    if (inProgress) rmSync(inProgress, { recursive: true, force: true });
+    endBuild();
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  });
+}
+
 async function build(spec: GoTool): Promise<number> {
   const target = toolDir(spec);
   const partial = `${target}.partial-${process.pid}`;
+  inProgress = partial;
   rmSync(partial, { recursive: true, force: true });
   mkdirSync(partial, { recursive: true });
   const started = performance.now();
@@ -63,6 +76,8 @@ async function build(spec: GoTool): Promise<number> {
   } catch (error) {
     rmSync(partial, { recursive: true, force: true });
     throw error;
+  } finally {
+    inProgress = undefined;
   }
 }
 
@@ -79,12 +94,14 @@ async function main(names: readonly string[]): Promise<void> {
   mkdirSync(cacheRoot(), { recursive: true });
   const failed: string[] = [];
   let total = 0;
+  const pending = selected(names).filter((spec) => !existsSync(binaryPath(spec)));
   for (const spec of selected(names)) {
     const label = `${spec.name} ${spec.version} (${spec.module}@${spec.moduleVersion})`;
     if (existsSync(binaryPath(spec))) {
       console.log(`${label}: cached, ${binaryPath(spec)}`);
       continue;
     }
+    announceBuild(pending.slice(pending.indexOf(spec)).map((next) => next.name));
     console.log(`${label}: building…`);
     try {
       const seconds = await build(spec);
@@ -95,6 +112,7 @@ async function main(names: readonly string[]): Promise<void> {
       console.error(`${label}: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
+  endBuild();
   if (total > 0) console.log(`built in ${total} s in all`);
   if (failed.length > 0) {
     console.error(`not built: ${failed.join(', ')}`);

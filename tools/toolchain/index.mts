@@ -1,3 +1,3 @@
-export { buildCommand, cacheRoot, toolPath } from './cache.mts';
+export { awaitTool, buildCommand, buildPending, cacheRoot, toolPath } from './cache.mts';
 export { goModuleDir } from './go.mts';
 export { COLLECTOR_RELEASE, TOOLS, tool, type GoTool, type ToolName } from './tools.mts';

@@ -36,6 +36,8 @@ export { type StatusReport } from './health/health.controller';
 export { ObservedDependencies, type TrackOptions } from './health/observed-dependencies';
 export { Readiness, type DependencyCheck, type ReadinessReport } from './health/readiness';
 export { runService, type ServiceDefinition } from './lifecycle/bootstrap';
+export { Clock, SystemClock } from './ports/clock';
+export { IdGenerator, RandomIdGenerator } from './ports/id-generator';
 export { ServiceIdentity } from './lifecycle/service-identity';
 export { AppLogger } from './logging/app-logger';
 export {

@@ -15,6 +15,8 @@ import { observeRedis } from '../health/observe-redis';
 import { ObservedDependencies } from '../health/observed-dependencies';
 import { Readiness } from '../health/readiness';
 import { AppLogger } from '../logging/app-logger';
+import { Clock, SystemClock } from '../ports/clock';
+import { IdGenerator, RandomIdGenerator } from '../ports/id-generator';
 import { redisProvider } from '../redis/redis.provider';
 import { ServiceIdentity } from './service-identity';
 
@@ -52,7 +54,8 @@ class RedisObserver {
 
 /**
  * What every service gets without asking: its config, logger, Redis, readiness registry,
- * the registry of observed dependencies, health and status routes and the error mapping. Global, so service modules just inject these.
+ * the registry of observed dependencies, the Clock and IdGenerator ports, health and status
+ * routes and the error mapping. Global, so service modules just inject these.
  */
 @Global()
 @Module({})
@@ -65,6 +68,8 @@ export class PlatformModule {
       { provide: AppLogger, useValue: options.logger },
       { provide: Readiness, useValue: options.readiness },
       { provide: ObservedDependencies, useValue: options.observed },
+      { provide: Clock, useValue: new SystemClock() },
+      { provide: IdGenerator, useValue: new RandomIdGenerator() },
       ...(options.extraProviders ?? []),
     ];
     return {

@@ -1,5 +1,6 @@
 // Copies proto/ into a library's build output so the .proto files ship with the contracts
-// (Nest's gRPC server and server reflection load them at run time).
+// (Nest's gRPC server and server reflection load them at run time). The release images
+// (proto/releases, for buf breaking) stay behind.
 import { cpSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
@@ -9,5 +10,9 @@ if (!target) {
   process.exit(2);
 }
 const source = join(import.meta.dirname, '..', '..', 'proto');
+const releases = join(source, 'releases');
 rmSync(resolve(target), { recursive: true, force: true });
-cpSync(source, resolve(target), { recursive: true });
+cpSync(source, resolve(target), {
+  recursive: true,
+  filter: (path) => path !== releases && !path.startsWith(`${releases}/`),
+});

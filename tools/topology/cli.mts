@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import {
   CONTRACTS_FILE,
   generatedFiles,
+  README_FILE,
   SCHEMA_FILE,
   SKAFFOLD_FILE,
   staleFiles,
@@ -22,7 +23,7 @@ const { values } = parseArgs({
 if (values.help) {
   console.log(`usage: npm run topology:generate [-- --check]
 
-Regenerates from topology.yaml: ${[VALUES_FILE, SCHEMA_FILE, SKAFFOLD_FILE, CONTRACTS_FILE].join(', ')}.
+Regenerates from topology.yaml: ${[VALUES_FILE, SCHEMA_FILE, SKAFFOLD_FILE, CONTRACTS_FILE, README_FILE].join(', ')}.
 --check  write nothing; exit 1 naming the files that are out of date.`);
   process.exit(0);
 }

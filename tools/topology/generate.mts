@@ -1,7 +1,8 @@
-// What `npm run topology:generate [-- --check]` (cli.mts) writes: what is derived from topology.yaml and committed: the `services` block of the Helm
-// values, the service-name enum of the values schema, skaffold's `app` config (artifacts, image
-// values, per-service profile patches and port-forwards) and the gRPC method table of the
-// contracts lib. --check writes nothing and fails, naming the files, when any of them would change.
+// What `npm run topology:generate [-- --check]` (cli.mts) writes: what is derived from
+// topology.yaml and committed: the `services` block of the Helm values, the service-name enum of
+// the values schema, skaffold's `app` config (artifacts, image values, per-service profile patches
+// and port-forwards), the gRPC method table of the contracts lib and README's ports table.
+// --check writes nothing and fails, naming the files, when any of them would change.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as prettier from 'prettier';
@@ -13,6 +14,7 @@ import {
   httpCallersOf,
   loadTopology,
   REPO_ROOT,
+  type Route,
   type Topology,
 } from './topology.mts';
 
@@ -20,6 +22,7 @@ export const VALUES_FILE = 'charts/junction/values.yaml';
 export const SCHEMA_FILE = 'charts/junction/values.schema.json';
 export const SKAFFOLD_FILE = 'skaffold.yaml';
 export const CONTRACTS_FILE = 'libs/contracts/src/topology.ts';
+export const README_FILE = 'README.md';
 
 const BEGIN = '# BEGIN services: generated from topology.yaml by `npm run topology:generate`.';
 const END = '# END services';
@@ -80,11 +83,59 @@ function valuesBlock(topology: Topology): string {
   return `${BEGIN}\n# Edit topology.yaml, not this block. Per-service settings (replicas, resources, image tag,\n# faults, extraEnv) are overridden at install time: --set services.<name>.<key>=...\n${stringify({ services })}${END}`;
 }
 
-function replaceBetweenMarkers(text: string, block: string, file: string): string {
-  const start = text.indexOf(BEGIN);
-  const end = text.indexOf(END);
-  if (start < 0 || end < start) throw new Error(`${file}: no "${BEGIN}" … "${END}" block`);
-  return text.slice(0, start) + block + text.slice(end + END.length);
+function replaceBetweenMarkers(
+  text: string,
+  block: string,
+  file: string,
+  [begin, end] = [BEGIN, END],
+): string {
+  const start = text.indexOf(begin);
+  const stop = text.indexOf(end);
+  if (start < 0 || stop < start) throw new Error(`${file}: no "${begin}" … "${end}" block`);
+  return text.slice(0, start) + block + text.slice(stop + end.length);
+}
+
+const README_BEGIN =
+  '<!-- BEGIN ports: generated from topology.yaml by `npm run topology:generate` -->';
+const README_END = '<!-- END ports -->';
+
+/** A route as README writes it: `GET /orders/:id/events` (SSE). */
+function readmeRoute(route: Route): string {
+  const text = `\`${route.method} ${route.path.replace(/\{(\w+)\}/g, ':$1')}\``;
+  return route.stream ? `${text} (SSE)` : text;
+}
+
+/** README's ports table: the gateway, then one row per service (prettier aligns it). */
+function readmePorts(topology: Topology): string {
+  const grpcCell = (name: string): string => {
+    const api = topology.services[name]?.grpc;
+    if (api) return `${String(api.port)} \`${api.service}\``;
+    const peers = grpcPeersOf(topology, name);
+    return peers.length > 0 ? `— (client of ${peers.join(' and ')})` : '—';
+  };
+  const rows = [
+    [
+      'service',
+      'HTTP (REST, `/healthz`, `/readyz`)',
+      'gRPC (with `grpc.health.v1` and reflection)',
+      'public REST routes',
+    ],
+    ['---', '---', '---', '---'],
+    [
+      'gateway',
+      `${String(topology.gateway.port)}, the public URL (no \`/readyz\`)`,
+      '—',
+      'every route below, exactly (`topology.yaml`); anything else is a 404',
+    ],
+    ...Object.values(topology.services).map((s) => [
+      s.name,
+      String(s.http),
+      grpcCell(s.name),
+      s.routes.length > 0 ? s.routes.map(readmeRoute).join(', ') : '—',
+    ]),
+  ];
+  const table = rows.map((cells) => `| ${cells.join(' | ')} |`).join('\n');
+  return `${README_BEGIN}\n\n${table}\n\n${README_END}`;
 }
 
 /** The schema with its service-name enum set to the topology's services (the rest as it is). */
@@ -295,6 +346,13 @@ export async function generatedFiles(
   files.set(SCHEMA_FILE, schemaWithServiceNames(read(SCHEMA_FILE), topology));
   files.set(SKAFFOLD_FILE, skaffoldWithApp(read(SKAFFOLD_FILE), topology));
   files.set(CONTRACTS_FILE, contractsModule(topology));
+  files.set(
+    README_FILE,
+    replaceBetweenMarkers(read(README_FILE), readmePorts(topology), README_FILE, [
+      README_BEGIN,
+      README_END,
+    ]),
+  );
   for (const [file, text] of files) files.set(file, await formatted(file, text));
   return files;
 }

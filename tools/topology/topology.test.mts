@@ -27,7 +27,7 @@ function edited(edit: (raw: Raw) => void): string {
 }
 
 describe('topology.yaml', () => {
-  it('is what the generated Helm values, values schema, skaffold config and contracts say', async () => {
+  it('is what the generated Helm values, values schema, skaffold config, contracts and README ports table say', async () => {
     assert.deepEqual(await staleFiles(), [], 'run: npm run topology:generate');
   });
 

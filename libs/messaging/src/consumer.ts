@@ -2,10 +2,12 @@ import { type DomainError, isDomainError, withPropagatedBaggage } from '@junctio
 import { type ConfirmChannel, type ConsumeMessage } from 'amqplib';
 import { type Logger } from 'pino';
 import { type AmqpConnection } from './connection';
-import { type DeliveryInfo, type EventHandler } from './event-handler';
+import { type EventHandler } from './event-handler';
+import { PUBLISHED_AT_HEADER } from './headers';
 import { type Inbox } from './inbox';
+import { MessagingMetrics } from './messaging-metrics';
 import { Subscription } from './subscription';
-import { assertConsumerTopology, type QueueNames } from './topology';
+import { assertConsumerTopology, queueNames, type QueueNames } from './topology';
 
 export interface ConsumerOptions {
   /** Names the queues: `<service>.events`, `.retry`, `.parking`. */
@@ -41,13 +43,17 @@ export class EventConsumer {
   private readonly handlers = new Map<string, EventHandler>();
   private readonly subscription: Subscription<ConfirmChannel>;
   private names: QueueNames | undefined;
+  /** The main queue, as the metrics name the consumer group. */
+  private readonly queue: string;
 
   constructor(
     connection: AmqpConnection,
     private readonly inbox: Inbox,
     private readonly options: ConsumerOptions,
     private readonly logger: Logger,
+    private readonly metrics = new MessagingMetrics(),
   ) {
+    this.queue = queueNames(options.service).main;
     this.subscription = new Subscription(connection, {
       openChannel: (c) => c.createConfirmChannel(),
       declare: async (channel) => {
@@ -68,10 +74,6 @@ export class EventConsumer {
     this.handlers.set(handler.routingKey, handler);
   }
 
-  get queues(): QueueNames | undefined {
-    return this.names;
-  }
-
   get consuming(): boolean {
     return this.subscription.consuming;
   }
@@ -86,11 +88,15 @@ export class EventConsumer {
   }
 
   private async onMessage(channel: ConfirmChannel, message: ConsumeMessage): Promise<void> {
+    const started = Date.now();
+    const routingKey = routingKeyOf(message);
+    this.metrics.delivered(routingKey, this.queue, queueWaitSeconds(message, started));
     try {
       const outcome = await this.process(message).catch((error: unknown) =>
         infrastructureFailure(message, error),
       );
       await this.settle(channel, message, outcome);
+      this.metrics.processed(routingKey, this.queue, (Date.now() - started) / 1000, outcome.kind);
     } catch (error) {
       // The channel died mid-way: the broker redelivers the unacked message to someone else.
       this.logger.warn(
@@ -129,17 +135,9 @@ export class EventConsumer {
     // Another copy is in a handler right now: look again after the retry delay (not an attempt).
     if (claim === 'busy')
       return { kind: 'retry', attempt, reason: 'a copy of this message is being handled' };
-    const delivery: DeliveryInfo = {
-      messageId,
-      routingKey,
-      redelivered: message.fields.redelivered,
-      attempt,
-    };
     try {
       // Only matters with span links (JUNCTION_MESSAGING_SPAN_LINKS): keeps `checkout.path` on.
-      await withPropagatedBaggage(message.properties.headers, () =>
-        handler.handle(parsed.data, delivery),
-      );
+      await withPropagatedBaggage(message.properties.headers, () => handler.handle(parsed.data));
       await this.inbox.complete(messageId);
       this.logger.debug({ messageId, routingKey, attempt }, 'message handled');
       return { kind: 'ack' };
@@ -177,7 +175,7 @@ export class EventConsumer {
               'x-last-error': outcome.reason,
               // Re-stamped: the next consumer span's queue wait counts from here (retry delay
               // included), not from the first publish.
-              'x-published-at': Date.now(),
+              [PUBLISHED_AT_HEADER]: Date.now(),
             }
           : { 'x-parked-reason': outcome.reason, 'x-parked-at': new Date().toISOString() }),
       };
@@ -209,6 +207,14 @@ function messageIdOf(message: ConsumeMessage, body: unknown): string | undefined
     if (typeof fromBody === 'string' && fromBody.length > 0) return fromBody;
   }
   return undefined;
+}
+
+/** Since the message was (last) published; undefined without the publisher's stamp. */
+function queueWaitSeconds(message: ConsumeMessage, now: number): number | undefined {
+  const publishedAt = Number(message.properties.headers?.[PUBLISHED_AT_HEADER]);
+  if (!Number.isFinite(publishedAt) || publishedAt <= 0) return undefined;
+  // Clocks of different hosts may disagree a little; a negative wait counts as none.
+  return Math.max(0, now - publishedAt) / 1000;
 }
 
 function attemptOf(message: ConsumeMessage): number {

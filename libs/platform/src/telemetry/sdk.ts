@@ -2,20 +2,28 @@ import type * as TracingModule from './tracing';
 
 let tracing: TracingModule.Tracing | undefined;
 
-/** Tracing is on only when an OTLP endpoint is configured; otherwise nothing is loaded. */
-export function tracingEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
+/**
+ * Telemetry (traces and metrics) is on only when an OTLP endpoint is configured, the general one
+ * or a signal's own; otherwise nothing is loaded. OTEL_TRACES_EXPORTER / OTEL_METRICS_EXPORTER
+ * =none switch one signal off.
+ */
+export function telemetryEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
   if (env.OTEL_SDK_DISABLED === 'true') return false;
-  return Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT ?? env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT);
+  return Boolean(
+    env.OTEL_EXPORTER_OTLP_ENDPOINT ??
+    env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ??
+    env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT,
+  );
 }
 
 /**
  * Starts the OpenTelemetry SDK before anything it instruments is required (services load it
- * with `import '@junction/platform/telemetry'` as their first line). With tracing off, the SDK
- * and instrumentations are never even loaded.
+ * with `import '@junction/platform/telemetry'` as their first line). With telemetry off, the
+ * SDK and instrumentations are never even loaded (and the meters libs ask for are no-ops).
  */
 export function startTelemetry(): void {
-  if (tracing || !tracingEnabled()) return;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when tracing is on
+  if (tracing || !telemetryEnabled()) return;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when telemetry is on
   const { createTracing } = require('./tracing') as typeof TracingModule;
   const created = createTracing();
   created.start();
@@ -27,7 +35,10 @@ export function configureTelemetry(settings: { readonly messagingSpanLinks: bool
   tracing?.useMessagingSpanLinks(settings.messagingSpanLinks);
 }
 
-/** A Fastify onRequest hook naming the HTTP server span by route, or undefined with tracing off. */
+/**
+ * A Fastify onRequest hook naming the HTTP server span by route (and giving the request duration
+ * metric its `http.route`), or undefined with telemetry off.
+ */
 export function httpRouteHook():
   | ((request: { routeOptions: { url?: string } }, reply: unknown, done: () => void) => void)
   | undefined {

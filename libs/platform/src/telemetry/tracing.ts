@@ -12,6 +12,7 @@ import { NodeSDK } from '@opentelemetry/sdk-node';
 import { recordHttpRoute } from './http-route';
 import { onConsume, onPublish } from './messaging-spans';
 import { redisStatement } from './redis-statement';
+import { RpcCallMetrics } from './rpc-call-metrics';
 import { SpanAttributesFromBaggage } from './span-attributes-from-baggage';
 import { exportingSpanProcessors } from './span-export';
 
@@ -47,8 +48,13 @@ export interface Tracing {
  * OTEL_* env: service name and resource attributes (OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES),
  * exporter endpoint and protocol (OTEL_EXPORTER_OTLP_*), sampler (OTEL_TRACES_SAMPLER[_ARG]),
  * propagators (OTEL_PROPAGATORS; default W3C tracecontext + baggage), batching (OTEL_BSP_*).
- * Metrics and logs are not exported unless OTEL_METRICS_EXPORTER / OTEL_LOGS_EXPORTER ask for
- * it (logs go to stdout with trace_id/span_id; the collector runs a traces pipeline only).
+ *
+ * Metrics go next to the traces: the SDK's own reader from the env (OTEL_METRICS_EXPORTER,
+ * default otlp, or none; OTEL_EXPORTER_OTLP[_METRICS]_*; OTEL_METRIC_EXPORT_INTERVAL, default
+ * 60 s). With a meter provider the HTTP instrumentation records http.{server,client}.request.
+ * duration; RpcCallMetrics adds the gRPC durations, libs/messaging the messaging ones.
+ * Logs are not exported unless OTEL_LOGS_EXPORTER asks for it (they go to stdout with
+ * trace_id/span_id).
  */
 export function createTracing(): Tracing {
   const amqplibConfig: AmqplibInstrumentationConfig = {
@@ -62,8 +68,11 @@ export function createTracing(): Tracing {
   const untracedHttp = traceAllCalls() ? new Set<string>() : UNTRACED_HTTP_PATHS;
   const untracedGrpc = traceAllCalls() ? new Set<string>() : UNTRACED_GRPC_METHODS;
   const sdk = new NodeSDK({
-    spanProcessors: [new SpanAttributesFromBaggage(), ...exportingSpanProcessors()],
-    ...(getStringFromEnv('OTEL_METRICS_EXPORTER') === undefined ? { metricReaders: [] } : {}),
+    spanProcessors: [
+      new SpanAttributesFromBaggage(),
+      new RpcCallMetrics(),
+      ...exportingSpanProcessors(),
+    ],
     ...(logsExported ? {} : { logRecordProcessors: [] }),
     instrumentations: [
       new HttpInstrumentation({

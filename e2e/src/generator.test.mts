@@ -5,8 +5,10 @@
 // and follows a queued order into shipping (its consumer span in the checkout's trace), renders
 // the charts and runs the same Kubernetes checks as for the five originals, and finally
 // remove-service leaves the copy exactly as it was. The generator adds ONE entry to the copy's
-// topology.yaml and regenerates what derives from it (values, schema, skaffold, contracts table);
-// `npm run topology:generate -- --check` holds the copy to it. Ports +600, Redis db 13, vhost
+// topology.yaml and regenerates what derives from it (values, schema, skaffold, contracts table,
+// README's ports table); `npm run topology:generate -- --check` holds the copy to it. shipping
+// has the anatomy of every service (domain/ with its ports, adapters/in, adapters/out) and passes
+// the same lint, the rule that keeps a domain pure included. Ports +600, Redis db 13, vhost
 // junction-generator unless E2E_PORT_OFFSET, E2E_REDIS_URL, E2E_VHOST say otherwise; all removed
 // afterwards.
 import assert from 'node:assert/strict';
@@ -92,13 +94,20 @@ describe('the service generator, in a copy of the workspace', () => {
     assert.equal(dry.status, 0, dry.output);
     for (const line of [
       'CREATE services/shipping/src/main.ts',
-      'CREATE services/shipping/src/consumers/payment-captured.consumer.ts',
+      'CREATE services/shipping/src/app.module.ts',
+      'CREATE services/shipping/src/domain/ports.ts',
+      'CREATE services/shipping/src/domain/shipping.service.ts',
+      'CREATE services/shipping/src/adapters/in/grpc/shipping.grpc-controller.ts',
+      'CREATE services/shipping/src/adapters/in/amqp/payment-captured.consumer.ts',
+      'CREATE services/shipping/src/adapters/out/redis/shipping.repository.ts',
+      'CREATE services/shipping/src/adapters/out/amqp/shipping-events.publisher.ts',
       'CREATE proto/junction/shipping/v1/shipping.proto',
       'UPDATE topology.yaml',
       'UPDATE charts/junction/values.yaml',
       'UPDATE charts/junction/values.schema.json',
       'UPDATE skaffold.yaml',
       'UPDATE libs/contracts/src/topology.ts',
+      'UPDATE README.md',
     ])
       assert.ok(dry.output.includes(line), `dry run does not list ${line}`);
     assert.equal(existsSync(copy.path('services', NAME)), false, 'the dry run wrote files');
@@ -170,6 +179,18 @@ describe('the service generator, in a copy of the workspace', () => {
     assert.match(
       result.output,
       /Successfully ran targets build, lint, typecheck, test for 2 projects/,
+    );
+    // The lint that passed holds shipping's domain to the same rule as the five services'.
+    const domainConfig = copy.run('eslint', [
+      '--print-config',
+      `services/${NAME}/src/domain/${NAME}.service.ts`,
+    ]);
+    assert.equal(domainConfig.status, 0, tail(domainConfig.output));
+    const { rules } = JSON.parse(domainConfig.output) as { rules: Record<string, unknown[]> };
+    assert.match(
+      JSON.stringify(rules['no-restricted-imports']),
+      /"ioredis".*"@junction\/messaging"|"@junction\/messaging".*"ioredis"/,
+      'the domain rule applies to the generated domain',
     );
     // Its e2e spec lives in the e2e project: lint it, and type-check that project with it.
     const spec = copy.run('eslint', ['--max-warnings', '0', `e2e/src/${NAME}.test.mts`]);

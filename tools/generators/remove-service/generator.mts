@@ -1,15 +1,14 @@
 // `npx nx g @junction/tools:remove-service <name>`: the exact reverse of @junction/tools:service —
 // the service, its proto and generated contracts, its events, its topology.yaml entry and the
-// calls naming it (the files derived from topology.yaml regenerated), its README row, npm
-// workspace and e2e. Data it left in Redis or RabbitMQ (its keys,
-// its queues) is not touched: docs/extending.md says how to clear those.
+// calls naming it (the files derived from topology.yaml regenerated: Helm values, skaffold, the
+// contracts' method table, README's ports table), its npm workspace and e2e. Data it left in
+// Redis or RabbitMQ (its keys, its queues) is not touched: docs/extending.md says how to clear those.
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatFiles, type GeneratorCallback, type Tree } from '@nx/devkit';
 import { serviceNames } from '../service/names.mts';
 import { checkServiceName, GeneratorInputError, REFERENCE_SERVICES } from '../service/plan.mts';
 import { removeFromContracts } from '../service/wiring/contracts.mts';
-import { removeFromReadme } from '../service/wiring/readme.mts';
 import { removeFromTopology, treeTopology } from '../service/wiring/topology.mts';
 import { removeFromWorkspace } from '../service/wiring/workspace.mts';
 
@@ -40,7 +39,6 @@ export async function removeServiceGenerator(
   const names = serviceNames(options.name);
   removeFromContracts(tree, names);
   await removeFromTopology(tree, names.name);
-  removeFromReadme(tree, names.name);
   removeFromWorkspace(tree, names.name, names.packageName);
   for (const path of [`services/${names.name}`, `e2e/src/${names.name}.test.mts`]) {
     if (tree.exists(path)) tree.delete(path);

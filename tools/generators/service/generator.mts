@@ -8,7 +8,6 @@ import { join, relative } from 'node:path';
 import { formatFiles, generateFiles, type GeneratorCallback, type Tree } from '@nx/devkit';
 import { planService, type ServiceOptions, type ServicePlan } from './plan.mts';
 import { addToContracts } from './wiring/contracts.mts';
-import { addToReadme } from './wiring/readme.mts';
 import { addToTopology, treeTopology } from './wiring/topology.mts';
 import { addToWorkspace } from './wiring/workspace.mts';
 
@@ -21,36 +20,31 @@ function controllersOf(plan: ServicePlan): string[] {
   ];
 }
 
-function providersOf(plan: ServicePlan): string[] {
-  return [
-    `${plan.className}Service`,
-    `${plan.className}Repository`,
-    ...plan.consumes.map((event) => `${event.message}Consumer`),
-    ...(plan.rest ? [`...bearerAuthProviders(${plan.className}Config)`] : []),
-  ];
-}
-
-/** services/<name>: the NestJS app, its adapters per option, one consumer per consumed event. */
+/**
+ * services/<name>, in the one anatomy every service has (docs/extending.md): domain/ (model,
+ * errors, ports, service), adapters/in/{http,grpc,amqp} per option (one consumer per consumed
+ * event), adapters/out/redis, and adapters/out/amqp when it publishes.
+ */
 function writeService(tree: Tree, plan: ServicePlan): void {
-  const root = `services/${plan.name}`;
-  const substitutions = {
-    ...plan,
-    controllers: controllersOf(plan),
-    providers: providersOf(plan),
-    tmpl: '',
+  const src = `services/${plan.name}/src`;
+  const substitutions = { ...plan, controllers: controllersOf(plan), tmpl: '' };
+  const write = (template: string, dir: string, extra: object = {}) => {
+    generateFiles(tree, join(TEMPLATES, template), dir, { ...substitutions, ...extra });
   };
-  generateFiles(tree, join(TEMPLATES, 'service'), root, substitutions);
-  if (plan.grpc) generateFiles(tree, join(TEMPLATES, 'grpc'), `${root}/src/grpc`, substitutions);
-  if (plan.rest) generateFiles(tree, join(TEMPLATES, 'rest'), `${root}/src/http`, substitutions);
+  write('service', `services/${plan.name}`);
+  if (plan.rest) {
+    write('rest', `${src}/adapters/in/http`);
+    write('input-schemas', `${src}/adapters/in/http`, { transport: 'REST' });
+  }
+  if (plan.grpc) {
+    write('grpc', `${src}/adapters/in/grpc`);
+    write('input-schemas', `${src}/adapters/in/grpc`, { transport: 'gRPC' });
+  }
   for (const event of plan.consumes) {
-    const values = { ...substitutions, event, fileName: event.fileName };
-    generateFiles(tree, join(TEMPLATES, 'consumer'), `${root}/src/consumers`, values);
+    write('consumer', `${src}/adapters/in/amqp`, { event, fileName: event.fileName });
   }
-  for (const event of plan.publishes) {
-    const values = { ...substitutions, event, fileName: event.fileName };
-    generateFiles(tree, join(TEMPLATES, 'published-event'), `${root}/src/consumers`, values);
-  }
-  generateFiles(tree, join(TEMPLATES, 'e2e'), 'e2e/src', substitutions);
+  if (plan.publishes.length > 0) write('events-publisher', `${src}/adapters/out/amqp`);
+  write('e2e', 'e2e/src');
 }
 
 /**
@@ -74,7 +68,6 @@ export async function serviceGenerator(
   addToWorkspace(tree, plan);
   addToContracts(tree, plan, TEMPLATES);
   await addToTopology(tree, plan);
-  addToReadme(tree, plan);
   if (!options.skipFormat) await formatFiles(tree);
   return () => {
     linkWorkspacePackage(tree.root, plan.packageName, `services/${plan.name}`);

@@ -26,17 +26,19 @@ const SERVICE_FILES = [
   'src/app.module.ts',
   'src/config.ts',
   'src/domain/received-event.ts',
+  'src/domain/ports.ts',
   `src/domain/${NAME}.errors.ts`,
-  `src/domain/${NAME}.schemas.ts`,
   `src/domain/${NAME}.service.ts`,
   `src/domain/${NAME}.service.spec.ts`,
-  `src/store/${NAME}.repository.ts`,
-  `src/store/${NAME}.repository.spec.ts`,
-  `src/grpc/${NAME}.grpc-controller.ts`,
-  'src/grpc/received-event.mapper.ts',
-  'src/consumers/payment-captured.consumer.ts',
-  'src/consumers/payment-captured.consumer.spec.ts',
-  'src/consumers/parcel-shipped.event.ts',
+  `src/adapters/in/grpc/${NAME}.grpc-controller.ts`,
+  `src/adapters/in/grpc/${NAME}.schemas.ts`,
+  'src/adapters/in/grpc/received-event.mapper.ts',
+  'src/adapters/in/amqp/payment-captured.consumer.ts',
+  'src/adapters/in/amqp/payment-captured.consumer.spec.ts',
+  `src/adapters/out/redis/${NAME}.repository.ts`,
+  `src/adapters/out/redis/${NAME}.repository.spec.ts`,
+  `src/adapters/out/amqp/${NAME}-events.publisher.ts`,
+  `src/adapters/out/amqp/${NAME}-events.publisher.spec.ts`,
 ].map((file) => `CREATE services/${NAME}/${file}`);
 
 const EXPECTED = [
@@ -209,6 +211,52 @@ describe('@junction/tools:service', () => {
       );
     });
 
+    it('binds each port of its domain to the adapter that extends it, in app.module.ts', async () => {
+      const tree = workspaceTree();
+      await serviceGenerator(tree, OPTIONS);
+      const read = (file: string) => tree.read(`services/${NAME}/src/${file}`, 'utf8') ?? '';
+      const ports = [...read('domain/ports.ts').matchAll(/^export abstract class (\w+)/gm)].map(
+        (match) => match[1],
+      );
+      assert.deepEqual(ports, ['ParcelTrackingStore', 'ParcelTrackingEvents']);
+      const module = read('app.module.ts');
+      assert.match(
+        module,
+        /\{ provide: ParcelTrackingStore, useClass: ParcelTrackingRepository \}/,
+      );
+      assert.match(
+        module,
+        /\{ provide: ParcelTrackingEvents, useClass: ParcelTrackingEventsPublisher \}/,
+      );
+      assert.match(
+        read(`adapters/out/redis/${NAME}.repository.ts`),
+        /class ParcelTrackingRepository extends ParcelTrackingStore/,
+      );
+      assert.match(
+        read(`adapters/out/amqp/${NAME}-events.publisher.ts`),
+        /class ParcelTrackingEventsPublisher extends ParcelTrackingEvents/,
+      );
+    });
+
+    it('keeps the domain pure: it imports only @nestjs/common, @junction/platform and its own files', async () => {
+      const tree = workspaceTree();
+      await serviceGenerator(tree, { ...OPTIONS, rest: true });
+      const domain = changes(tree).filter((c) => c.includes(`services/${NAME}/src/domain/`));
+      assert.ok(domain.length >= 5, domain.join('\n'));
+      for (const change of domain) {
+        const file = change.replace(/^CREATE /, '');
+        const text = tree.read(file, 'utf8') ?? '';
+        const imported = [...text.matchAll(/from '([^']+)'/g)].map((match) => match[1] ?? '');
+        for (const module of imported)
+          assert.match(
+            module,
+            /^(@nestjs\/common|@junction\/platform(\/testing)?|\.\/[\w.-]+)$/,
+            file,
+          );
+        assert.doesNotMatch(text, /Date\.now\(|new Date\(\)|Math\.random\(/, file);
+      }
+    });
+
     it('writes no TODO or placeholder into the service', async () => {
       const tree = workspaceTree();
       await serviceGenerator(tree, { ...OPTIONS, rest: true });
@@ -223,8 +271,11 @@ describe('@junction/tools:service', () => {
       const tree = workspaceTree();
       await serviceGenerator(tree, { name: NAME, rest: true, skipFormat: true });
       const files = changes(tree);
-      assert.ok(files.includes(`CREATE services/${NAME}/src/http/${NAME}.controller.ts`));
-      assert.ok(!files.some((f) => f.includes('/grpc/') || f.includes('/consumers/')));
+      assert.ok(
+        files.includes(`CREATE services/${NAME}/src/adapters/in/http/${NAME}.controller.ts`),
+      );
+      assert.ok(files.includes(`CREATE services/${NAME}/src/adapters/in/http/${NAME}.schemas.ts`));
+      assert.ok(!files.some((f) => /\/adapters\/(in\/grpc|in\/amqp|out\/amqp)\//.test(f)));
       assert.ok(!files.some((f) => f.includes('proto/') || f.includes('libs/contracts')));
       const service = chartService(tree, NAME);
       assert.deepEqual(service.publicRoutes, [

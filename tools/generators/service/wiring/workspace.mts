@@ -8,15 +8,11 @@ import { type ServicePlan } from '../plan.mts';
 const LOCK_FILE = 'package-lock.json';
 const E2E_MANIFEST = 'e2e/package.json';
 const PLATFORM_MANIFEST = 'libs/platform/package.json';
-/** Third-party packages every generated service imports (versions from libs/platform). */
-const SHARED_DEPENDENCIES = [
-  '@nestjs/common',
-  '@nestjs/core',
-  'ioredis',
-  'reflect-metadata',
-  'rxjs',
-  'zod',
-];
+/**
+ * Third-party packages every generated service imports itself (versions from libs/platform);
+ * Nest's core, reflect-metadata and rxjs come with the platform library, which starts the app.
+ */
+const SHARED_DEPENDENCIES = ['@nestjs/common', 'ioredis', 'zod'];
 
 interface Manifest {
   name: string;

@@ -1,11 +1,13 @@
 import { RateLimiter } from '@junction/platform';
 import { Module } from '@nestjs/common';
-import { UserDirectory } from './clients/user-directory';
+import { AuthController } from './adapters/in/http/auth.controller';
+import { JoseTokenSigner } from './adapters/out/crypto/jose-token-signer';
+import { NodeCryptoSecrets } from './adapters/out/crypto/node-crypto-secrets';
+import { UserClient } from './adapters/out/grpc/user.client';
+import { SessionRepository } from './adapters/out/redis/session.repository';
 import { AttemptThrottle } from './domain/attempt-throttle';
 import { AuthService } from './domain/auth.service';
-import { TokenSigner } from './domain/token-signer';
-import { AuthController } from './http/auth.controller';
-import { SessionsRepository } from './store/sessions.repository';
+import { Secrets, SessionStore, TokenSigner, UserDirectory } from './domain/ports';
 
 @Module({
   controllers: [AuthController],
@@ -13,9 +15,10 @@ import { SessionsRepository } from './store/sessions.repository';
     AuthService,
     AttemptThrottle,
     RateLimiter,
-    TokenSigner,
-    SessionsRepository,
-    UserDirectory,
+    { provide: SessionStore, useClass: SessionRepository },
+    { provide: UserDirectory, useClass: UserClient },
+    { provide: TokenSigner, useClass: JoseTokenSigner },
+    { provide: Secrets, useClass: NodeCryptoSecrets },
   ],
 })
 export class AppModule {}

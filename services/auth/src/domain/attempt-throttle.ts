@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { RateLimiter } from '@junction/platform';
 import { Injectable } from '@nestjs/common';
 import { AuthConfig } from '../config';
+import { Secrets } from './ports';
 
 const WINDOW_SECONDS = 60;
 
@@ -14,6 +14,7 @@ export class AttemptThrottle {
   constructor(
     private readonly limiter: RateLimiter,
     private readonly config: AuthConfig,
+    private readonly secrets: Secrets,
   ) {}
 
   async login(email: string, clientIp: string): Promise<void> {
@@ -24,7 +25,7 @@ export class AttemptThrottle {
     );
     await this.limiter.hit(
       { name: 'login-account', limit: loginPerAccount, windowSeconds: WINDOW_SECONDS },
-      createHash('sha256').update(email).digest('hex').slice(0, 32),
+      this.secrets.digest(email).slice(0, 32),
     );
   }
 

@@ -1,12 +1,10 @@
-import { createHash } from 'node:crypto';
 import { DomainError } from '@junction/platform';
-import { mockOf } from '@junction/platform/testing';
-import { type UserDirectory } from '../clients/user-directory';
+import { mockOf, SequentialIds } from '@junction/platform/testing';
 import { type AuthConfig } from '../config';
-import { type RotateResult, type SessionsRepository } from '../store/sessions.repository';
 import { type AttemptThrottle } from './attempt-throttle';
 import { AuthService } from './auth.service';
-import { type TokenSigner } from './token-signer';
+import { Secrets, type SessionStore, type TokenSigner, type UserDirectory } from './ports';
+import { type RotateResult } from './session';
 
 const CLIENT_IP = '203.0.113.7';
 const REFRESH_TTL_SECONDS = 3600;
@@ -29,7 +27,21 @@ function account(overrides: Partial<Account> = {}): Account {
   };
 }
 
-const sha256 = (value: string): string => createHash('sha256').update(value).digest('hex');
+const digestOf = (value: string): string => `digest(${value})`;
+
+/** Refresh tokens shaped like the real ones (43 base64url characters), a new one each time. */
+class FakeSecrets extends Secrets {
+  private issued = 0;
+
+  newToken(): string {
+    this.issued += 1;
+    return `refresh-token-${String(this.issued)}-`.padEnd(43, 'x');
+  }
+
+  digest(value: string): string {
+    return digestOf(value);
+  }
+}
 
 interface StoredSession {
   userId: string;
@@ -38,8 +50,8 @@ interface StoredSession {
 }
 
 /**
- * AuthService over automocked adapters: a user directory that knows `accounts`, a signer whose
- * access token spells out whom and which session it is for, and a sessions repository backed by
+ * AuthService over automocked ports: a user directory that knows `accounts`, a signer whose
+ * access token spells out whom and which session it is for, and a session store backed by
  * maps with the semantics of the Redis script (rotate, reuse revokes, revoked).
  */
 function authWith(accounts: readonly Account[], options: { throttled?: boolean } = {}) {
@@ -55,7 +67,7 @@ function authWith(accounts: readonly Account[], options: { throttled?: boolean }
     return Promise.resolve({ id: found.id, email: found.email, displayName: 'Someone' });
   });
 
-  const repository = mockOf<SessionsRepository>();
+  const repository = mockOf<SessionStore>();
   repository.create.mockImplementation((sessionId, userId, refreshHash, ttlSeconds) => {
     sessions.set(sessionId, { userId, current: refreshHash, ttlSeconds });
     refreshTokens.set(refreshHash, sessionId);
@@ -100,7 +112,16 @@ function authWith(accounts: readonly Account[], options: { throttled?: boolean }
       : Promise.resolve(),
   );
 
-  return { service: new AuthService(users, repository, signer, config, throttle), sessions };
+  const service = new AuthService(
+    users,
+    repository,
+    signer,
+    config,
+    throttle,
+    new FakeSecrets(),
+    new SequentialIds('session'),
+  );
+  return { service, sessions };
 }
 
 async function failure(promise: Promise<unknown>): Promise<DomainError> {
@@ -123,7 +144,7 @@ describe(AuthService.name, () => {
       expect(pair).toMatchObject({ tokenType: 'Bearer', expiresIn: ACCESS_TTL_SECONDS });
       expect(pair.refreshToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
       expect([...sessions.values()]).toEqual([
-        { userId: ada.id, current: sha256(pair.refreshToken), ttlSeconds: REFRESH_TTL_SECONDS },
+        { userId: ada.id, current: digestOf(pair.refreshToken), ttlSeconds: REFRESH_TTL_SECONDS },
       ]);
       const [sessionId] = [...sessions.keys()];
       expect(pair.accessToken).toBe(`access(${ada.id},${sessionId})`);
@@ -177,7 +198,7 @@ describe(AuthService.name, () => {
       expect(refreshed.refreshToken).not.toBe(login.refreshToken);
       expect(refreshed.accessToken).toBe(login.accessToken);
       expect([...sessions.values()].map((s) => s.current)).toEqual([
-        sha256(refreshed.refreshToken),
+        digestOf(refreshed.refreshToken),
       ]);
     });
 

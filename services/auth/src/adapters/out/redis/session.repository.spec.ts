@@ -1,15 +1,15 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { TestRedis } from '@junction/platform/testing';
-import { SessionsRepository } from './sessions.repository';
+import { SessionRepository } from './session.repository';
 
 const TTL_SECONDS = 600;
 const refreshHash = (): string => randomBytes(32).toString('hex');
 
-describe(SessionsRepository.name, () => {
+describe(SessionRepository.name, () => {
   let store: TestRedis;
 
   beforeAll(async () => {
-    store = await TestRedis.connect({ label: 'sessions-repository' });
+    store = await TestRedis.connect({ label: 'session-repository' });
   });
 
   afterAll(async () => {
@@ -18,7 +18,7 @@ describe(SessionsRepository.name, () => {
 
   /** A stored session for a new user, and the hash of its current refresh token. */
   async function session() {
-    const repository = new SessionsRepository(store.redis);
+    const repository = new SessionRepository(store.redis);
     const sessionId = randomUUID();
     const userId = randomUUID();
     const current = refreshHash();
@@ -38,7 +38,7 @@ describe(SessionsRepository.name, () => {
 
   describe('sessionOf', () => {
     it('finds nothing for an unknown refresh token', async () => {
-      await expect(new SessionsRepository(store.redis).sessionOf(refreshHash())).resolves.toBe(
+      await expect(new SessionRepository(store.redis).sessionOf(refreshHash())).resolves.toBe(
         undefined,
       );
     });
@@ -83,8 +83,8 @@ describe(SessionsRepository.name, () => {
       const { sessionId, current } = await session();
       const other = store.anotherConnection();
       const results = await Promise.all([
-        new SessionsRepository(store.redis).rotate(sessionId, current, refreshHash(), TTL_SECONDS),
-        new SessionsRepository(other).rotate(sessionId, current, refreshHash(), TTL_SECONDS),
+        new SessionRepository(store.redis).rotate(sessionId, current, refreshHash(), TTL_SECONDS),
+        new SessionRepository(other).rotate(sessionId, current, refreshHash(), TTL_SECONDS),
       ]);
       expect([...results].sort()).toEqual(['reused', 'rotated']);
       await expect(store.redis.exists(`session:${sessionId}`)).resolves.toBe(0);

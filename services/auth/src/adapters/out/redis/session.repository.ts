@@ -1,5 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Redis } from 'ioredis';
+import { SessionStore } from '../../../domain/ports';
+import { type RotateResult, type Session } from '../../../domain/session';
 
 /**
  * Rotates a session's refresh token atomically. A token that is not the session's current one
@@ -20,12 +22,12 @@ redis.call('SET', KEYS[3], ARGV[3], 'EX', ARGV[4])
 return 'rotated'
 `;
 
-export type RotateResult = 'rotated' | 'reused' | 'revoked';
-
 /** Auth's keys in Redis (under `auth:`): session:<sid> and refresh:<sha256> → sid. */
 @Injectable()
-export class SessionsRepository {
-  constructor(@Inject(Redis) private readonly redis: Redis) {}
+export class SessionRepository extends SessionStore {
+  constructor(@Inject(Redis) private readonly redis: Redis) {
+    super();
+  }
 
   async create(
     sessionId: string,
@@ -41,8 +43,7 @@ export class SessionsRepository {
       .exec();
   }
 
-  /** The session a refresh token (current or already rotated) belongs to. */
-  async sessionOf(refreshHash: string): Promise<{ sessionId: string; userId: string } | undefined> {
+  async sessionOf(refreshHash: string): Promise<Session | undefined> {
     const sessionId = await this.redis.get(`refresh:${refreshHash}`);
     if (!sessionId) return undefined;
     const userId = await this.redis.hget(`session:${sessionId}`, 'userId');

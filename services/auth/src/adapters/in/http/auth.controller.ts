@@ -1,23 +1,17 @@
 import { parseInput } from '@junction/platform';
 import { Body, Controller, Get, HttpCode, Ip, Post } from '@nestjs/common';
-import { loginSchema, refreshSchema, registerSchema } from '../domain/auth.schemas';
-import { AuthService, type TokenPair } from '../domain/auth.service';
-import { TokenSigner } from '../domain/token-signer';
+import { type Account } from '../../../domain/account';
+import { AuthService } from '../../../domain/auth.service';
+import { type PublicKeySet, type TokenPair } from '../../../domain/session';
+import { loginSchema, refreshSchema, registerSchema } from './auth.schemas';
 
 @Controller()
 export class AuthController {
-  constructor(
-    private readonly auth: AuthService,
-    private readonly signer: TokenSigner,
-  ) {}
+  constructor(private readonly auth: AuthService) {}
 
   @Post('auth/register')
-  async register(
-    @Body() body: unknown,
-    @Ip() clientIp: string,
-  ): Promise<{ user: { id: string; email: string; displayName: string } }> {
-    const { email, password, displayName } = parseInput(registerSchema, body, 'body');
-    return { user: await this.auth.register(email, password, displayName, clientIp) };
+  async register(@Body() body: unknown, @Ip() clientIp: string): Promise<{ user: Account }> {
+    return { user: await this.auth.register(parseInput(registerSchema, body, 'body'), clientIp) };
   }
 
   @Post('auth/login')
@@ -40,7 +34,7 @@ export class AuthController {
   }
 
   @Get('.well-known/jwks.json')
-  jwks(): { keys: object[] } {
-    return this.signer.keySet;
+  jwks(): PublicKeySet {
+    return this.auth.keySet();
   }
 }

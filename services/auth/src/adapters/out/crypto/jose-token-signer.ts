@@ -1,5 +1,6 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { createPublicKey } from 'node:crypto';
 import { ACCESS_TOKEN_ALGORITHM } from '@junction/platform';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
 import {
   calculateJwkThumbprint,
   exportJWK,
@@ -9,17 +10,20 @@ import {
   type KeyLike,
   SignJWT,
 } from 'jose';
-import { createPublicKey } from 'node:crypto';
-import { AuthConfig } from '../config';
+import { AuthConfig } from '../../../config';
+import { TokenSigner } from '../../../domain/ports';
+import { type AccessToken, type PublicKeySet } from '../../../domain/session';
 
-/** Signs access tokens with auth's private key and publishes the public keys as a JWKS. */
+/** ES256 JWTs signed with jose; the public keys as a JWKS with RFC 7638 thumbprints as `kid`. */
 @Injectable()
-export class TokenSigner implements OnModuleInit {
+export class JoseTokenSigner extends TokenSigner implements OnModuleInit {
   private privateKey: KeyLike | undefined;
   private kid = '';
   private jwks: { keys: JWK[] } = { keys: [] };
 
-  constructor(private readonly config: AuthConfig) {}
+  constructor(private readonly config: AuthConfig) {
+    super();
+  }
 
   async onModuleInit(): Promise<void> {
     const { privateKeyPem, previousPublicKeyPem } = this.config.tokens;
@@ -33,11 +37,11 @@ export class TokenSigner implements OnModuleInit {
     this.jwks = { keys: [current, ...previous] };
   }
 
-  get keySet(): { keys: JWK[] } {
+  keySet(): PublicKeySet {
     return this.jwks;
   }
 
-  async sign(userId: string, sessionId: string): Promise<{ token: string; expiresIn: number }> {
+  async sign(userId: string, sessionId: string): Promise<AccessToken> {
     if (!this.privateKey) throw new Error('signing key not loaded');
     const { issuer, audience, accessTtlSeconds } = this.config.tokens;
     const token = await new SignJWT({ sid: sessionId })

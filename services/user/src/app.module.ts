@@ -1,14 +1,20 @@
 import { bearerAuthProviders } from '@junction/platform';
 import { Module } from '@nestjs/common';
+import { UserGrpcController } from './adapters/in/grpc/user.grpc-controller';
+import { UserController } from './adapters/in/http/user.controller';
+import { Argon2PasswordHasher } from './adapters/out/crypto/argon2-password-hasher';
+import { UserRepository } from './adapters/out/redis/user.repository';
 import { UserConfig } from './config';
-import { PasswordHasher } from './domain/password-hasher';
-import { UsersService } from './domain/users.service';
-import { UsersGrpcController } from './grpc/users.grpc-controller';
-import { UsersController } from './http/users.controller';
-import { UsersRepository } from './store/users.repository';
+import { PasswordHasher, UserStore } from './domain/ports';
+import { UserService } from './domain/user.service';
 
 @Module({
-  controllers: [UsersController, UsersGrpcController],
-  providers: [UsersService, UsersRepository, PasswordHasher, ...bearerAuthProviders(UserConfig)],
+  controllers: [UserController, UserGrpcController],
+  providers: [
+    UserService,
+    { provide: UserStore, useClass: UserRepository },
+    { provide: PasswordHasher, useClass: Argon2PasswordHasher },
+    ...bearerAuthProviders(UserConfig),
+  ],
 })
 export class AppModule {}

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Redis } from 'ioredis';
-import { type User } from '../domain/user';
+import { UserStore } from '../../../domain/ports';
+import { type StoredUser, type User } from '../../../domain/user';
 
 /** Claims the email and writes the user in one step; returns 0 if the email was taken. */
 const CREATE = `
@@ -11,8 +12,10 @@ return 1
 
 /** User's keys in Redis (under `user:`): user:<id> and email:<address> → id. */
 @Injectable()
-export class UsersRepository {
-  constructor(@Inject(Redis) private readonly redis: Redis) {}
+export class UserRepository extends UserStore {
+  constructor(@Inject(Redis) private readonly redis: Redis) {
+    super();
+  }
 
   async create(user: User, passwordHash: string): Promise<boolean> {
     const created = await this.redis.eval(
@@ -28,7 +31,7 @@ export class UsersRepository {
     return created === 1;
   }
 
-  async findById(id: string): Promise<(User & { readonly passwordHash: string }) | undefined> {
+  async findById(id: string): Promise<StoredUser | undefined> {
     const hash = await this.redis.hgetall(`user:${id}`);
     if (!hash.id || !hash.email || hash.passwordHash === undefined) return undefined;
     return {

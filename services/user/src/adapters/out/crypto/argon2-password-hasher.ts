@@ -1,12 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { hash, verify } from '@node-rs/argon2';
+import { PasswordHasher } from '../../../domain/ports';
 
-/**
- * Argon2id (memory-hard), with the OWASP-recommended minimum: 19 MiB, 2 iterations, 1 lane.
- * Behind a class so unit tests can replace the (deliberately slow) hashing.
- */
+/** Argon2id (memory-hard), with the OWASP-recommended minimum: 19 MiB, 2 iterations, 1 lane. */
 @Injectable()
-export class PasswordHasher {
+export class Argon2PasswordHasher extends PasswordHasher {
   hash(password: string): Promise<string> {
     return hash(password, { memoryCost: 19_456, timeCost: 2, parallelism: 1 });
   }

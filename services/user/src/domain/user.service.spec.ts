@@ -1,12 +1,10 @@
-import { randomUUID } from 'node:crypto';
-import { mockOf } from '@junction/platform/testing';
-import { type UsersRepository } from '../store/users.repository';
-import { type PasswordHasher } from './password-hasher';
-import { type User } from './user';
-import { UsersService } from './users.service';
+import { mockOf, SequentialIds } from '@junction/platform/testing';
+import { PasswordHasher, type UserStore } from './ports';
+import { type StoredUser } from './user';
+import { UserService } from './user.service';
 
 /** Instant and transparent instead of Argon2id; counts verifications to show the timing guard. */
-class FakePasswordHasher implements Pick<PasswordHasher, 'hash' | 'verify'> {
+class FakePasswordHasher extends PasswordHasher {
   verifications = 0;
 
   hash(password: string): Promise<string> {
@@ -32,13 +30,11 @@ function newUser(
   };
 }
 
-type StoredUser = User & { readonly passwordHash: string };
-
-/** An automocked repository backed by maps: email → id and id → user. */
+/** An automocked store backed by maps (email → id and id → user), and ids `user-1`, `user-2`, … */
 function userDirectory() {
   const byId = new Map<string, StoredUser>();
   const byEmail = new Map<string, string>();
-  const repository = mockOf<UsersRepository>();
+  const repository = mockOf<UserStore>();
   repository.findIdByEmail.mockImplementation((email) => Promise.resolve(byEmail.get(email)));
   repository.findById.mockImplementation((id) => Promise.resolve(byId.get(id)));
   repository.create.mockImplementation((user, passwordHash) => {
@@ -48,17 +44,18 @@ function userDirectory() {
     return Promise.resolve(true);
   });
   const hasher = new FakePasswordHasher();
-  return { repository, byId, hasher, service: new UsersService(repository, hasher) };
+  const ids = new SequentialIds('user');
+  return { repository, byId, hasher, service: new UserService(repository, hasher, ids) };
 }
 
-describe(UsersService.name, () => {
+describe(UserService.name, () => {
   describe('create', () => {
     it('stores the user with a hash of the password, never the password', async () => {
       const { service, byId } = userDirectory();
       const input = newUser();
       const user = await service.create(input);
       expect(user).toEqual({
-        id: expect.stringMatching(/^[0-9a-f-]{36}$/) as unknown,
+        id: 'user-1',
         email: input.email,
         displayName: input.displayName,
       });
@@ -90,7 +87,7 @@ describe(UsersService.name, () => {
 
     it('answers not_found for an unknown id', async () => {
       const { service } = userDirectory();
-      await expect(service.get(randomUUID())).rejects.toMatchObject({ code: 'not_found' });
+      await expect(service.get('user-unknown')).rejects.toMatchObject({ code: 'not_found' });
     });
   });
 

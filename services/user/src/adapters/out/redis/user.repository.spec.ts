@@ -1,18 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { TestRedis } from '@junction/platform/testing';
-import { type User } from '../domain/user';
-import { UsersRepository } from './users.repository';
+import { type User } from '../../../domain/user';
+import { UserRepository } from './user.repository';
 
 function user(overrides: Partial<User> = {}): User {
   const id = randomUUID();
   return { id, email: `${id}@example.com`, displayName: 'Ada', ...overrides };
 }
 
-describe(UsersRepository.name, () => {
+describe(UserRepository.name, () => {
   let store: TestRedis;
 
   beforeAll(async () => {
-    store = await TestRedis.connect({ label: 'users-repository' });
+    store = await TestRedis.connect({ label: 'user-repository' });
   });
 
   afterAll(async () => {
@@ -21,7 +21,7 @@ describe(UsersRepository.name, () => {
 
   describe('create', () => {
     it('stores the user, findable by id and by email', async () => {
-      const repository = new UsersRepository(store.redis);
+      const repository = new UserRepository(store.redis);
       const ada = user();
       await expect(repository.create(ada, 'hash-1')).resolves.toBe(true);
       await expect(repository.findIdByEmail(ada.email)).resolves.toBe(ada.id);
@@ -37,12 +37,12 @@ describe(UsersRepository.name, () => {
       const candidates = Array.from({ length: 10 }, () => user({ email }));
       const created = await Promise.all(
         candidates.map((candidate, i) =>
-          new UsersRepository(connections[i % connections.length]!).create(candidate, 'h'),
+          new UserRepository(connections[i % connections.length]!).create(candidate, 'h'),
         ),
       );
       expect(created.filter(Boolean)).toHaveLength(1);
       const winner = candidates[created.indexOf(true)]!;
-      const repository = new UsersRepository(store.redis);
+      const repository = new UserRepository(store.redis);
       await expect(repository.findIdByEmail(email)).resolves.toBe(winner.id);
       const losers = candidates.filter((candidate) => candidate !== winner);
       const written = await Promise.all(losers.map((loser) => repository.findById(loser.id)));
@@ -52,9 +52,7 @@ describe(UsersRepository.name, () => {
 
   describe('findById', () => {
     it('finds nothing for an unknown id', async () => {
-      await expect(
-        new UsersRepository(store.redis).findById(randomUUID()),
-      ).resolves.toBeUndefined();
+      await expect(new UserRepository(store.redis).findById(randomUUID())).resolves.toBeUndefined();
     });
   });
 });

@@ -1,14 +1,14 @@
 import { z } from 'zod';
 
-export const emailSchema = z
+/** One schema per gRPC request: the handler's input type, its validation and its messages. */
+const emailSchema = z
   .email('must be an email address')
   .max(254)
   .transform((e) => e.toLowerCase());
-export const passwordSchema = z.string().min(8, 'must be at least 8 characters').max(128);
 
 export const createUserSchema = z.object({
   email: emailSchema,
-  password: passwordSchema,
+  password: z.string().min(8, 'must be at least 8 characters').max(128),
   displayName: z.string().trim().min(1, 'must not be empty').max(80),
 });
 

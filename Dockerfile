@@ -73,8 +73,9 @@ USER 10001:10001
 CMD ["node", "tools/cluster/dev-watch.mts"]
 
 # The cluster's optional load generator (`skaffold run -p load`, chart value loadGenerator):
-# tools/bench/load.mts and exactly the modules it imports, which use Node built-ins only, so Node
-# runs the TypeScript as it is (type stripping): no npm install, no build, no dev dependencies.
+# tools/bench/load.mts and exactly the modules it imports (its own, and testkit's checkout client),
+# which use Node built-ins only, so Node runs the TypeScript as it is (type stripping): no npm
+# install, no build, no dev dependencies.
 # It does not depend on the build stage, so BuildKit never runs that stage (or needs SERVICE) for
 # this target. tools/k8s checks that this list is the generator's whole import graph.
 FROM ${NODE_IMAGE} AS load
@@ -83,14 +84,18 @@ LABEL org.opencontainers.image.title="junction-load" \
 ENV NODE_ENV=production
 WORKDIR /app
 # Root-owned, so read-only for the generator's user.
-COPY tools/bench/load.mts \
-     tools/bench/load-command.mts \
-     tools/bench/load-summary.mts \
-     tools/bench/open-loop.mts \
-     tools/bench/shopper.mts \
-     tools/bench/http-json.mts \
-     tools/bench/stats.mts \
-     tools/bench/
+COPY tools/bench/load.mts tools/bench/
+COPY tools/bench/load/load-command.mts \
+     tools/bench/load/load-summary.mts \
+     tools/bench/load/open-loop.mts \
+     tools/bench/load/
+COPY tools/bench/report/stats.mts tools/bench/report/
+COPY tools/testkit/checkout/index.mts \
+     tools/testkit/checkout/http-json.mts \
+     tools/testkit/checkout/open-loop.mts \
+     tools/testkit/checkout/order.mts \
+     tools/testkit/checkout/shopper.mts \
+     tools/testkit/checkout/
 USER 10001:10001
 CMD ["node", "tools/bench/load.mts"]
 

@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { ROOT } from '../../tools/local/topology.mts';
-import { type BenchResults } from '../../tools/bench/results.mts';
-import { type LatencySummary } from '../../tools/bench/stats.mts';
+import { type BenchResults } from '../../tools/bench/report/results.mts';
+import { type LatencySummary } from '../../tools/bench/report/stats.mts';
 
 const run = promisify(execFile);
 

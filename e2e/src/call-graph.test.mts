@@ -25,7 +25,7 @@ import {
   resetInfrastructure,
 } from './support/environment.mts';
 import { type OtlpReceiver, startOtlpReceiver } from './support/otlp-receiver.mts';
-import { type E2eTopology, REFERENCE_SERVICES, startE2eTopology } from './support/topology.mts';
+import { type E2eTopology, startTracedE2eTopology } from './support/topology.mts';
 
 const topology = loadTopology();
 const execFileAsync = promisify(execFile);
@@ -154,15 +154,7 @@ describe('the call graph of topology.yaml', () => {
   before(async () => {
     await resetInfrastructure();
     receiver = await startOtlpReceiver();
-    const otel = {
-      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
-      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
-      OTEL_BSP_SCHEDULE_DELAY: '100',
-      JUNCTION_TRACE_ALL_CALLS: 'true',
-    };
-    running = await startE2eTopology({
-      env: Object.fromEntries(REFERENCE_SERVICES.map((service) => [service, otel])),
-    });
+    running = await startTracedE2eTopology(receiver.endpoint, { JUNCTION_TRACE_ALL_CALLS: 'true' });
     api = new Api(running);
     await driveEverything();
     await new Promise((resolve) => setTimeout(resolve, 1_500)); // the last export batches

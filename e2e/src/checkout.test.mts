@@ -4,9 +4,14 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import { setStock as setStockIn } from '@junction/testkit';
 import { Redis } from 'ioredis';
 import { Api, type Order, type Session } from './support/api.mts';
 import { drain, publishRaw, queueDepth } from './support/broker.mts';
+import {
+  declinedBlockingCheckoutRestoresStock,
+  queuedCheckoutConfirms,
+} from './support/checkout-flows.mts';
 import { REDIS_URL, removeInfrastructure, resetInfrastructure } from './support/environment.mts';
 import { type E2eTopology, startE2eTopology } from './support/topology.mts';
 
@@ -17,9 +22,7 @@ let alice: Session;
 let bob: Session;
 
 /** Sets a SKU's stock directly in inventory's keyspace (test setup only). */
-async function setStock(sku: string, stock: number): Promise<void> {
-  await redis.set(`inventory:stock:${sku}`, stock);
-}
+const setStock = (sku: string, units: number): Promise<void> => setStockIn(redis, sku, units);
 
 describe('checkout', () => {
   before(async () => {
@@ -80,16 +83,7 @@ describe('checkout', () => {
     });
 
     it('rejects a declined payment with 201 and restores the stock', async () => {
-      await setStock('JNC-CAP', 5);
-      const reply = await api.placeOrder(alice, {
-        sku: 'JNC-CAP',
-        paymentMethod: 'pm_card_declined',
-        mode: 'blocking',
-      });
-      assert.equal(reply.status, 201);
-      assert.equal(reply.body.status, 'rejected');
-      assert.equal(reply.body.reason, 'payment_declined');
-      assert.equal(await api.available('JNC-CAP'), 5);
+      await declinedBlockingCheckoutRestoresStock(api, alice, setStock);
     });
 
     it('rejects an order beyond the stock as out_of_stock', async () => {
@@ -108,19 +102,7 @@ describe('checkout', () => {
 
   describe('queued', () => {
     it('answers 202 with Location at once and streams the order to confirmed over SSE', async () => {
-      await setStock('JNC-HOODIE', 4);
-      const reply = await api.placeOrder(alice, { sku: 'JNC-HOODIE', mode: 'queued' });
-      assert.equal(reply.status, 202);
-      assert.equal(reply.body.status, 'pending');
-      assert.equal(reply.headers.get('location'), `/orders/${reply.body.id}`);
-      const { status, events } = await api.streamEvents(alice, reply.body.id);
-      assert.equal(status, 200);
-      assert.equal(events.at(-1)?.status, 'confirmed');
-      assert.deepEqual(
-        (events.at(-1) as Order).history.map((h) => h.status),
-        ['pending', 'confirmed'],
-      );
-      assert.equal(await api.available('JNC-HOODIE'), 3);
+      await queuedCheckoutConfirms(api, alice, setStock);
     });
 
     it('streams a declined order to rejected and returns its stock', async () => {

@@ -6,11 +6,16 @@
 // Without a Docker engine this fails under CI=true and is skipped elsewhere.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { setStock as setStockIn } from '@junction/testkit';
 import { Redis } from 'ioredis';
 import { buildImages, imageName } from '../../tools/docker/build-images.mts';
 import { dockerOutput } from '../../tools/docker/docker.mts';
 import { devSigningKey } from '../../tools/local/topology.mts';
-import { Api, type Order, type Session } from './support/api.mts';
+import { Api, type Session } from './support/api.mts';
+import {
+  declinedBlockingCheckoutRestoresStock,
+  queuedCheckoutConfirms,
+} from './support/checkout-flows.mts';
 import {
   chartedServices,
   containerLogs,
@@ -24,8 +29,8 @@ import {
   type RunningContainer,
 } from './support/containers.mts';
 import {
+  E2E_PLACE,
   PORT_OFFSET,
-  RABBITMQ_URL,
   REDIS_URL,
   removeInfrastructure,
   resetInfrastructure,
@@ -47,9 +52,7 @@ if (missing && process.env.CI === 'true') {
 
 describe('service containers', { skip: missing }, () => {
   const machine: Machine = {
-    portOffset: PORT_OFFSET,
-    redisUrl: REDIS_URL,
-    rabbitmqUrl: RABBITMQ_URL,
+    ...E2E_PLACE,
     jwtPrivateKey: devSigningKey(),
   };
   const containers = new Map<string, RunningContainer>();
@@ -57,9 +60,7 @@ describe('service containers', { skip: missing }, () => {
   let redis: Redis;
   let alice: Session;
 
-  const setStock = async (sku: string, stock: number): Promise<void> => {
-    await redis.set(`inventory:stock:${sku}`, stock);
-  };
+  const setStock = (sku: string, units: number): Promise<void> => setStockIn(redis, sku, units);
 
   before(
     async () => {
@@ -144,31 +145,11 @@ describe('service containers', { skip: missing }, () => {
   });
 
   it('answers a queued checkout with 202 and streams it to confirmed over SSE', async () => {
-    await setStock('JNC-HOODIE', 4);
-    const reply = await api.placeOrder(alice, { sku: 'JNC-HOODIE', mode: 'queued' });
-    assert.equal(reply.status, 202, JSON.stringify(reply.body));
-    assert.equal(reply.headers.get('location'), `/orders/${reply.body.id}`);
-    const { status, events } = await api.streamEvents(alice, reply.body.id);
-    assert.equal(status, 200);
-    assert.equal(events.at(-1)?.status, 'confirmed');
-    assert.deepEqual(
-      (events.at(-1) as Order).history.map((h) => h.status),
-      ['pending', 'confirmed'],
-    );
-    assert.equal(await api.available('JNC-HOODIE'), 3);
+    await queuedCheckoutConfirms(api, alice, setStock);
   });
 
   it('rejects a declined card and restores the stock', async () => {
-    await setStock('JNC-CAP', 5);
-    const reply = await api.placeOrder(alice, {
-      sku: 'JNC-CAP',
-      paymentMethod: 'pm_card_declined',
-      mode: 'blocking',
-    });
-    assert.equal(reply.status, 201, JSON.stringify(reply.body));
-    assert.equal(reply.body.status, 'rejected');
-    assert.equal(reply.body.reason, 'payment_declined');
-    assert.equal(await api.available('JNC-CAP'), 5);
+    await declinedBlockingCheckoutRestoresStock(api, alice, setStock);
   });
 
   it('rejects an order beyond the stock as out_of_stock', async () => {

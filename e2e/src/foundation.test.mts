@@ -6,16 +6,10 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ROOT, serviceEnv, startService, waitUntilReady } from '../../tools/local/topology.mts';
-import {
-  PORT_OFFSET,
-  RABBITMQ_URL,
-  REDIS_URL,
-  removeInfrastructure,
-  resetInfrastructure,
-} from './support/environment.mts';
+import { ROOT, serviceEnv, waitUntilReady } from '../../tools/local/topology.mts';
+import { E2E_PLACE, removeInfrastructure, resetInfrastructure } from './support/environment.mts';
 import { grpcHealth, reflectedServices } from './support/grpc-health.mts';
-import { startE2eTopology } from './support/topology.mts';
+import { REFERENCE_SERVICES, startE2eTopology, startQuietly } from './support/topology.mts';
 
 const GRPC_SERVICES = {
   user: 'junction.user.v1.UserService',
@@ -30,7 +24,7 @@ describe('local topology', () => {
   it('boots all five services from built output, ready and healthy, and stops them with exit 0', async () => {
     const topology = await startE2eTopology();
     try {
-      for (const service of ['auth', 'user', 'orders', 'payment', 'inventory']) {
+      for (const service of REFERENCE_SERVICES) {
         const response = await fetch(topology.url(service, '/readyz'));
         assert.equal(response.status, 200, `${service} /readyz`);
         const report = (await response.json()) as {
@@ -131,7 +125,7 @@ describe('configuration', () => {
 
   it('names a missing required variable', async () => {
     const env = {
-      ...serviceEnv('auth', { redisUrl: REDIS_URL, rabbitmqUrl: RABBITMQ_URL }),
+      ...serviceEnv('auth', E2E_PLACE),
       PATH: process.env.PATH ?? '',
     };
     delete (env as Record<string, string | undefined>).JWT_PRIVATE_KEY;
@@ -151,12 +145,7 @@ describe('readiness', () => {
   after(removeInfrastructure);
 
   it('answers 503 naming Redis while Redis is unreachable, and stays alive', async () => {
-    const service = startService('inventory', {
-      redisUrl: 'redis://127.0.0.1:1',
-      rabbitmqUrl: RABBITMQ_URL,
-      portOffset: PORT_OFFSET,
-      onLine: () => undefined,
-    });
+    const service = startQuietly('inventory', { redisUrl: 'redis://127.0.0.1:1' });
     try {
       const url = `http://127.0.0.1:${String(service.ports.http)}`;
       let response: Response | undefined;
@@ -178,12 +167,7 @@ describe('readiness', () => {
   });
 
   it('is ready without RabbitMQ, and reports the broker reconnecting on /statusz', async () => {
-    const service = startService('payment', {
-      redisUrl: REDIS_URL,
-      rabbitmqUrl: 'amqp://guest:guest@127.0.0.1:1',
-      portOffset: PORT_OFFSET,
-      onLine: () => undefined,
-    });
+    const service = startQuietly('payment', { rabbitmqUrl: 'amqp://guest:guest@127.0.0.1:1' });
     try {
       await waitUntilReady(service, 30_000);
       type Broker = { state: string; connection?: string; lastFailure?: { error: string } };

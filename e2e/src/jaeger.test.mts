@@ -41,9 +41,9 @@ import {
   QUEUE_WAIT,
   serverSpan,
 } from './support/trace-shapes.mts';
-import { type E2eTopology, startE2eTopology } from './support/topology.mts';
+import { type E2eTopology, REFERENCE_SERVICES, startE2eTopology } from './support/topology.mts';
 
-const SERVICES = ['auth', 'user', 'orders', 'payment', 'inventory'] as const;
+const SERVICES = REFERENCE_SERVICES;
 type Mode = 'blocking' | 'queued';
 
 /** Jaeger ≥ 2.19 reads query.attributes in api/v3 searches; the chart's release may not. */

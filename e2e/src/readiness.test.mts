@@ -4,16 +4,15 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { startService, waitUntilReady } from '../../tools/local/topology.mts';
+import { waitUntilReady } from '../../tools/local/topology.mts';
 import { Api, type Session } from './support/api.mts';
+import { removeInfrastructure, resetInfrastructure } from './support/environment.mts';
 import {
-  PORT_OFFSET,
-  RABBITMQ_URL,
-  REDIS_URL,
-  removeInfrastructure,
-  resetInfrastructure,
-} from './support/environment.mts';
-import { type E2eTopology, type RunningService, startE2eTopology } from './support/topology.mts';
+  type E2eTopology,
+  type RunningService,
+  startE2eTopology,
+  startQuietly,
+} from './support/topology.mts';
 
 const SKU = 'JNC-STICKER';
 
@@ -89,12 +88,7 @@ describe('readiness never depends on peers', () => {
   };
 
   const startAgain = async (name: string): Promise<void> => {
-    const service = startService(name, {
-      redisUrl: REDIS_URL,
-      rabbitmqUrl: RABBITMQ_URL,
-      portOffset: PORT_OFFSET,
-      onLine: () => undefined,
-    });
+    const service = startQuietly(name);
     restarted.push(service);
     await waitUntilReady(service);
   };

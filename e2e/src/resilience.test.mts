@@ -3,16 +3,15 @@
 // dependency is back, the interrupted checkouts are settled and both paths work again.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startService, waitUntilReady } from '../../tools/local/topology.mts';
+import { waitUntilReady } from '../../tools/local/topology.mts';
 import { Api, type Session } from './support/api.mts';
+import { removeInfrastructure, resetInfrastructure } from './support/environment.mts';
 import {
-  PORT_OFFSET,
-  RABBITMQ_URL,
-  REDIS_URL,
-  removeInfrastructure,
-  resetInfrastructure,
-} from './support/environment.mts';
-import { type E2eTopology, type RunningService, startE2eTopology } from './support/topology.mts';
+  type E2eTopology,
+  type RunningService,
+  startE2eTopology,
+  startQuietly,
+} from './support/topology.mts';
 
 const SKU = 'JNC-STICKER';
 
@@ -80,12 +79,7 @@ describe('blocking path resilience', () => {
     const queued = await api.placeOrder(session, { sku: SKU, mode: 'queued' });
     assert.equal(queued.status, 202, 'the queued path keeps accepting');
 
-    restarted = startService('payment', {
-      redisUrl: REDIS_URL,
-      rabbitmqUrl: RABBITMQ_URL,
-      portOffset: PORT_OFFSET,
-      onLine: () => undefined,
-    });
+    restarted = startQuietly('payment');
     await waitUntilReady(restarted);
     const settled = await api.settled(session, queued.body.id, 30_000);
     assert.equal(settled.status, 'confirmed', 'the queued order completes once payment is back');

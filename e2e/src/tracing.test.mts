@@ -27,9 +27,11 @@ import {
   serverSpan,
   traceOf,
 } from './support/trace-shapes.mts';
-import { type E2eTopology, startE2eTopology } from './support/topology.mts';
-
-const SERVICES = ['auth', 'user', 'orders', 'payment', 'inventory'] as const;
+import {
+  type E2eTopology,
+  REFERENCE_SERVICES,
+  startTracedE2eTopology,
+} from './support/topology.mts';
 
 let receiver: OtlpReceiver;
 let topology: E2eTopology;
@@ -90,15 +92,7 @@ async function fault(...args: string[]): Promise<string> {
 async function startTraced(env: Readonly<Record<string, string>>): Promise<void> {
   await resetInfrastructure();
   receiver = await startOtlpReceiver();
-  const otel = {
-    OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
-    OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
-    OTEL_BSP_SCHEDULE_DELAY: '100',
-    ...env,
-  };
-  topology = await startE2eTopology({
-    env: Object.fromEntries(SERVICES.map((service) => [service, otel])),
-  });
+  topology = await startTracedE2eTopology(receiver.endpoint, env);
   api = new Api(topology);
   session = await api.newSession();
 }
@@ -158,7 +152,7 @@ describe('tracing', () => {
   });
 
   it('records no spans for health checks, readiness probes or gRPC health, and no background root spans', async () => {
-    for (const service of SERVICES) {
+    for (const service of REFERENCE_SERVICES) {
       assert.equal((await fetch(topology.url(service, '/healthz'))).status, 200);
       assert.equal((await fetch(topology.url(service, '/readyz'))).status, 200);
     }

@@ -11,8 +11,8 @@ import {
   type TopologyOptions,
   waitUntilReady,
 } from '../local/topology.mts';
-import { BENCH_PORT_OFFSET, BENCH_RABBITMQ_URL, BENCH_REDIS_URL } from './environment.mts';
-import { reap } from './reaper.mts';
+import { BENCH_PORT_OFFSET, BENCH_RABBITMQ_URL, BENCH_REDIS_URL } from './run/environment.mts';
+import { reap } from './run/reaper.mts';
 
 const LOG_LINES_KEPT = 40;
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { reachable, ROOT } from '../local/topology.mts';
 import { BenchTopology, type BenchTopologyOptions } from './bench-topology.mts';
-import { type CheckoutRig, openCheckoutRig } from './checkout-rig.mts';
+import { type CheckoutRig, openCheckoutRig } from './checkout/checkout-rig.mts';
 import {
   BENCH_RABBITMQ_URL,
   BENCH_REDIS_URL,
@@ -17,14 +17,14 @@ import {
   redisRunId,
   removeInfrastructure,
   resetInfrastructure,
-} from './environment.mts';
-import { machineActivity } from './machine-activity.mts';
-import { MachineLoad } from './machine-load.mts';
-import { publish, PUBLISHED, writeRun } from './output.mts';
-import { checkoutPhase, matrixPhase, tracingPhase } from './phases.mts';
-import { type BenchResults } from './results.mts';
-import { type BenchSettings, FULL, QUICK } from './settings.mts';
-import { judgeTargets, type Measured } from './targets.mts';
+} from './run/environment.mts';
+import { machineActivity } from './run/machine-activity.mts';
+import { MachineLoad } from './run/machine-load.mts';
+import { publish, PUBLISHED, writeRun } from './report/output.mts';
+import { checkoutPhase, matrixPhase, tracingPhase } from './run/phases.mts';
+import { type BenchResults } from './report/results.mts';
+import { type BenchSettings, FULL, QUICK } from './run/settings.mts';
+import { judgeTargets, type Measured } from './report/targets.mts';
 
 const USAGE = `Usage: npm run bench -- [options]
 

@@ -3,11 +3,12 @@
 // Open-loop checkout load against a running Junction (the cluster's gateway, or a local run):
 // registers its own users, places orders at a fixed rate, follows queued ones to their end, and
 // prints a summary. Every option has an environment fallback, so it runs as a container too.
-import { HttpJson } from './http-json.mts';
-import { type LoadCommand, parseLoadCommand, UsageError } from './load-command.mts';
-import { type LoadSummary, summarize } from './load-summary.mts';
-import { OpenLoopLoad } from './open-loop.mts';
-import { Shopper } from './shopper.mts';
+import { type LoadCommand, parseLoadCommand, UsageError } from './load/load-command.mts';
+import { type LoadSummary, summarize } from './load/load-summary.mts';
+import { HttpJson, OpenLoopLoad, Shopper } from './load/open-loop.mts';
+
+/** Who the load registers as. */
+const LOAD_SHOPPER = { label: 'load', displayName: 'Load generator' };
 
 const USAGE = `Usage: npm run load -- --target <url> [options]
 
@@ -81,7 +82,9 @@ async function main(argv: readonly string[]): Promise<number> {
   try {
     const targets = command.targets;
     const shoppers = await Promise.all(
-      Array.from({ length: command.users }, () => Shopper.register(http, targets.authUrl)),
+      Array.from({ length: command.users }, () =>
+        Shopper.register(http, targets.authUrl, LOAD_SHOPPER),
+      ),
     );
     const run = await new OpenLoopLoad(http, targets, shoppers).run(command.plan, stop.signal);
     const summary = summarize(run);

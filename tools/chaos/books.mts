@@ -2,8 +2,7 @@
 // settled, whatever broke. A pure function of what was read, so each rule is easy to check.
 import { type Ledger, type LedgerOrder, type OrderLine } from './ledger.mts';
 import { isAccepted, type Placement } from './load.mts';
-import { type QueueDepth } from './rabbitmq.mts';
-import { CONSUMING_SERVICES, queuesOf } from './settings.mts';
+import { CONSUMING_SERVICES, type QueueDepth, queuesOf } from '@junction/testkit';
 
 export interface BooksInput {
   readonly ledger: Ledger;

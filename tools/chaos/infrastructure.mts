@@ -3,10 +3,15 @@
 // that two runs never share them.
 import { readFile, rm, writeFile, mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { deleteVhost, flushRedis, recreateVhost } from '../local/infrastructure.mts';
+import {
+  AmqpClient,
+  allServiceQueues,
+  deleteVhost,
+  flushRedis,
+  recreateVhost,
+} from '@junction/testkit';
 import { ROOT } from '../local/topology.mts';
-import { ExternalAmqpClient } from './amqp-client.mts';
-import { allServiceQueues, CHAOS_REDIS_URL, CHAOS_VHOST } from './settings.mts';
+import { CHAOS_RABBITMQ_URL, CHAOS_REDIS_URL, CHAOS_VHOST } from './settings.mts';
 
 const LOCK_FILE = join(ROOT, '.local', 'chaos.lock');
 
@@ -30,12 +35,7 @@ export async function removeChaosInfrastructure(): Promise<void> {
 /** A clean slate for one scenario: an empty database and no queues in the vhost. */
 export async function resetForScenario(redisUrl: string): Promise<void> {
   await flushRedis(redisUrl);
-  const amqp = await ExternalAmqpClient.connect();
-  try {
-    await amqp.deleteQueues(allServiceQueues());
-  } finally {
-    await amqp.close();
-  }
+  await AmqpClient.with(CHAOS_RABBITMQ_URL, (amqp) => amqp.deleteQueues(allServiceQueues()));
 }
 
 async function acquireRunLock(): Promise<void> {

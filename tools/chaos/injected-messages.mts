@@ -2,12 +2,11 @@
 // each consumer must park — not JSON, the wrong schema, an unknown type, and a body over the
 // consumers' 256 KiB limit.
 import { randomUUID } from 'node:crypto';
-import { type ExternalAmqpClient, type TappedMessage } from './amqp-client.mts';
-import { queuesOf } from './settings.mts';
+import { type AmqpClient, queuesOf, type TappedMessage } from '@junction/testkit';
 
 /** Publishes `copies` exact copies of a tapped event: same routing key, body and messageId. */
 export async function publishCopies(
-  amqp: ExternalAmqpClient,
+  amqp: AmqpClient,
   message: TappedMessage,
   copies: number,
 ): Promise<void> {
@@ -20,7 +19,7 @@ export interface Poison {
   readonly messageId: string;
   /** Where the consumer must put it. */
   readonly parkingQueue: string;
-  inject(amqp: ExternalAmqpClient): Promise<void>;
+  inject(amqp: AmqpClient): Promise<void>;
 }
 
 const OVER_LIMIT_BYTES = 300 * 1024;

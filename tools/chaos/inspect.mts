@@ -1,12 +1,11 @@
 // Reads the books from where they live — Redis and the broker (rabbitmqctl for depths, an AMQP
 // client for the parked messageIds) — and audits them.
 import { type Redis } from 'ioredis';
-import { ExternalAmqpClient } from './amqp-client.mts';
+import { AmqpClient, CONSUMING_SERVICES, listQueues, queuesOf } from '@junction/testkit';
 import { auditBooks, type BooksReport } from './books.mts';
 import { type Ledger, readLedger } from './ledger.mts';
 import { type Placement, type StockedSku } from './load.mts';
-import { listQueues } from './rabbitmq.mts';
-import { CHAOS_VHOST, CONSUMING_SERVICES, queuesOf } from './settings.mts';
+import { CHAOS_RABBITMQ_URL, CHAOS_VHOST } from './settings.mts';
 
 export async function inspectBooks(
   redis: Redis,
@@ -34,7 +33,7 @@ export async function inspectBooks(
 }
 
 async function readParkedMessageIds(): Promise<Map<string, string[]>> {
-  const amqp = await ExternalAmqpClient.connect();
+  const amqp = await AmqpClient.connect(CHAOS_RABBITMQ_URL);
   try {
     const parked = new Map<string, string[]>();
     for (const service of CONSUMING_SERVICES) {

@@ -1,5 +1,6 @@
 // The books as Redis holds them, read directly from each service's keyspace (never through the
 // services): orders, reservations and stock, payments, and what is left in the outbox.
+import { readHashes, REDIS_KEYS } from '@junction/testkit';
 import { type Redis } from 'ioredis';
 
 export interface OrderLine {
@@ -42,7 +43,7 @@ export interface Ledger {
 
 export async function readLedger(redis: Redis, skus: readonly string[]): Promise<Ledger> {
   const [orders, reservations, payments, captured, stock, outboxLength] = await Promise.all([
-    readHashes(redis, 'orders:order:', (id, hash) => ({
+    readHashes(redis, REDIS_KEYS.orderPrefix, (id, hash) => ({
       id,
       status: hash.status ?? '',
       reason: hash.reason ?? '',
@@ -52,19 +53,21 @@ export async function readLedger(redis: Redis, skus: readonly string[]): Promise
       createdAt: hash.createdAt ?? '',
       updatedAt: hash.updatedAt ?? '',
     })),
-    readHashes(redis, 'inventory:reservation:', (orderId, hash) => ({
+    readHashes(redis, REDIS_KEYS.reservationPrefix, (orderId, hash) => ({
       orderId,
       status: hash.status ?? '',
       lines: parseLines(hash.lines),
     })),
-    readHashes(redis, 'payment:payment:', (orderId, hash) => ({
+    readHashes(redis, REDIS_KEYS.paymentPrefix, (orderId, hash) => ({
       orderId,
       status: hash.status ?? '',
       amountCents: Number(hash.amountCents ?? 0),
     })),
-    redis.smembers('payment:captured'),
-    Promise.all(skus.map(async (sku) => [sku, Number(await redis.get(`inventory:stock:${sku}`))])),
-    redis.llen('orders:outbox'),
+    redis.smembers(REDIS_KEYS.captured),
+    Promise.all(
+      skus.map(async (sku) => [sku, Number(await redis.get(`${REDIS_KEYS.stockPrefix}${sku}`))]),
+    ),
+    redis.llen(REDIS_KEYS.outbox),
   ]);
   return {
     orders,
@@ -74,41 +77,6 @@ export async function readLedger(redis: Redis, skus: readonly string[]): Promise
     stock: new Map(stock as [string, number][]),
     outboxLength,
   };
-}
-
-/** Every hash `<prefix><id>` (not `<prefix><id>:<more>`), mapped by id. */
-async function readHashes<T>(
-  redis: Redis,
-  prefix: string,
-  map: (id: string, hash: Record<string, string>) => T,
-): Promise<Map<string, T>> {
-  const keys = (await scanKeys(redis, `${prefix}*`)).filter(
-    (key) => !key.slice(prefix.length).includes(':'),
-  );
-  const pipeline = redis.pipeline();
-  for (const key of keys) pipeline.hgetall(key);
-  const replies = (await pipeline.exec()) ?? [];
-  const entries = new Map<string, T>();
-  keys.forEach((key, i) => {
-    const [error, hash] = replies[i] ?? [];
-    if (error) throw error;
-    entries.set(
-      key.slice(prefix.length),
-      map(key.slice(prefix.length), hash as Record<string, string>),
-    );
-  });
-  return entries;
-}
-
-async function scanKeys(redis: Redis, pattern: string): Promise<string[]> {
-  const keys: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, batch] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-    keys.push(...batch);
-    cursor = next;
-  } while (cursor !== '0');
-  return keys;
 }
 
 function parseLines(raw: string | undefined): OrderLine[] {

@@ -1,8 +1,15 @@
-// Open-loop load: POST /orders at a fixed rate, whatever the answers do (a slow or dead service
-// does not slow the arrivals down, as with real users). Each order's mode, SKU, quantity, card
-// and user follow from its index (seeded), so a run is repeatable.
+// Open-loop load: POST /orders on the schedule of testkit's openLoop, whatever the answers do (a
+// slow or dead service does not slow the arrivals down, as with real users). Each order's mode,
+// SKU, quantity, card and user follow from its index (seeded), so a run is repeatable.
+import {
+  CARDS,
+  DEFAULT_SKU,
+  isAcceptedStatus,
+  mulberry32,
+  openLoop,
+  orderBody,
+} from '@junction/testkit';
 import { type Shopper } from './shoppers.mts';
-import { sleep } from './settings.mts';
 
 export interface LoadProfile {
   readonly ratePerSecond: number;
@@ -23,7 +30,7 @@ export interface StockedSku {
 
 /** Plenty of mugs, caps that run out, a limited print that runs out at once. */
 export const CHAOS_CATALOG: readonly StockedSku[] = [
-  { sku: 'JNC-MUG', stock: 5000, weight: 6 },
+  { sku: DEFAULT_SKU, stock: 5000, weight: 6 },
   { sku: 'JNC-CAP', stock: 40, weight: 3 },
   { sku: 'JNC-LIMITED', stock: 6, weight: 1 },
 ];
@@ -47,7 +54,7 @@ export interface Placement {
 }
 
 export function isAccepted(placement: Placement): boolean {
-  return placement.httpStatus === 201 || placement.httpStatus === 202;
+  return isAcceptedStatus(placement.httpStatus);
 }
 
 const REQUEST_TIMEOUT_MS = 20_000;
@@ -79,16 +86,8 @@ export class OpenLoopLoad {
 
   /** Places every order on schedule; resolves once each one has its answer (or gave up). */
   async run(): Promise<Placement[]> {
-    const total = Math.round((this.profile.ratePerSecond * this.profile.durationMs) / 1000);
-    const intervalMs = 1000 / this.profile.ratePerSecond;
     const started = performance.now();
-    const requests: Promise<void>[] = [];
-    for (let index = 0; index < total; index++) {
-      const wait = started + index * intervalMs - performance.now();
-      if (wait > 0) await sleep(wait);
-      requests.push(this.place(index, started));
-    }
-    await Promise.all(requests);
+    await openLoop(this.profile, (index) => this.place(index, started), { zero: started });
     return this.placements;
   }
 
@@ -102,7 +101,7 @@ export class OpenLoopLoad {
       mode: random() < this.profile.queuedShare ? 'queued' : 'blocking',
       sku: pick(this.catalog, random()).sku,
       quantity: random() < 0.7 ? 1 : 2,
-      paymentMethod: random() < this.profile.declinedShare ? 'pm_card_declined' : 'pm_card_ok',
+      paymentMethod: random() < this.profile.declinedShare ? CARDS.declined : CARDS.approved,
       userId: shopper.userId,
       sentAtMs: sentAt - loadStarted,
     };
@@ -114,11 +113,7 @@ export class OpenLoopLoad {
           'content-type': 'application/json',
           authorization: `Bearer ${shopper.accessToken}`,
         },
-        body: JSON.stringify({
-          lines: [{ sku: placement.sku, quantity: placement.quantity }],
-          paymentMethod: placement.paymentMethod,
-          mode: placement.mode,
-        }),
+        body: JSON.stringify(orderBody(placement)),
         signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
       });
       placement.httpStatus = response.status;
@@ -145,16 +140,9 @@ function pick(catalog: readonly StockedSku[], roll: number): StockedSku {
   return last;
 }
 
-/** mulberry32: a small deterministic PRNG, one stream per order index. */
-function seeded(seed: number): () => number {
-  let state = (seed * 0x9e3779b9) >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+/** One random stream per order index. */
+function seeded(index: number): () => number {
+  return mulberry32((index * 0x9e3779b9) >>> 0);
 }
 
 function describeError(error: unknown): string {

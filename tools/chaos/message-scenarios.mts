@@ -1,5 +1,5 @@
 // Bad deliveries from outside the services: the same event several times, and poison.
-import { type TappedMessage } from './amqp-client.mts';
+import { type TappedMessage } from '@junction/testkit';
 import { poisonMessages, publishCopies } from './injected-messages.mts';
 import { type Scenario } from './scenario.mts';
 

@@ -1,43 +1,7 @@
-// The machine's RabbitMQ as an operator sees it: rabbitmqctl, run asynchronously so the load
-// keeps its rate while a (slow, ~1 s) rabbitmqctl call is under way.
-import { rabbitmqctl } from '../local/infrastructure.mts';
+// Restarting the machine's RabbitMQ (rabbitmqctl stop_app / start_app), and starting it again
+// if a restart was interrupted. Reading it (queues, consumers) is testkit's amqp/admin.
+import { rabbitmqctl } from '@junction/testkit';
 import { sleep } from './settings.mts';
-
-export interface QueueDepth {
-  readonly name: string;
-  readonly ready: number;
-  readonly unacked: number;
-  readonly consumers: number;
-}
-
-export async function listQueues(vhost: string): Promise<QueueDepth[]> {
-  const columns = ['name', 'messages_ready', 'messages_unacknowledged', 'consumers'];
-  return rows(await rabbitmqctl(['list_queues', '-p', vhost, '--no-table-headers', ...columns]))
-    .filter((row) => row.length === columns.length)
-    .map(([name = '', ready, unacked, consumers]) => ({
-      name,
-      ready: Number(ready),
-      unacked: Number(unacked),
-      consumers: Number(consumers),
-    }));
-}
-
-/** The prefetch count of each consumer on each queue, as the broker enforces it. */
-export async function listConsumerPrefetch(
-  vhost: string,
-): Promise<{ queue: string; prefetch: number }[]> {
-  const output = await rabbitmqctl([
-    'list_consumers',
-    '-p',
-    vhost,
-    '--no-table-headers',
-    'queue_name',
-    'prefetch_count',
-  ]);
-  return rows(output)
-    .filter((row) => row.length === 2)
-    .map(([queue = '', prefetch]) => ({ queue, prefetch: Number(prefetch) }));
-}
 
 let appStopped = false;
 
@@ -63,12 +27,4 @@ export async function ensureBrokerRunning(): Promise<void> {
   await rabbitmqctl(['start_app']);
   await rabbitmqctl(['await_startup'], 120_000);
   appStopped = false;
-}
-
-function rows(output: string): string[][] {
-  return output
-    .split('\n')
-    .map((line) => line.trim())
-    .filter((line) => line.length > 0)
-    .map((line) => line.split('\t'));
 }

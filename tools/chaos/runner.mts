@@ -1,7 +1,7 @@
 // Runs one scenario end to end: a clean slate, the five services, known stock, shoppers, the
 // open-loop load while the scenario breaks something, the settle, then the books.
 import { type Redis } from 'ioredis';
-import { ExternalAmqpClient } from './amqp-client.mts';
+import { AmqpClient } from '@junction/testkit';
 import { type BooksReport } from './books.mts';
 import { evidenceDirOf, writeLedger, writeLogs } from './evidence.mts';
 import { resetForScenario } from './infrastructure.mts';
@@ -13,7 +13,7 @@ import { settle } from './settle.mts';
 import { registerShoppers } from './shoppers.mts';
 import { ChaosStage } from './stage.mts';
 import { describeOutcomes } from './outcomes.mts';
-import { CHAOS_REDIS_URL, OWN_REDIS_PORT, sleep } from './settings.mts';
+import { CHAOS_RABBITMQ_URL, CHAOS_REDIS_URL, OWN_REDIS_PORT, sleep } from './settings.mts';
 
 export interface RunOptions {
   /** CI size: a shorter, slower load. */
@@ -137,7 +137,7 @@ function scenarioContext(
   ownRedis: OwnRedisServer | undefined,
   profile: LoadProfile,
   load: { loadStartedAt: number; loadDone: Promise<readonly Placement[]> },
-  amqp: { connect(): Promise<ExternalAmqpClient> },
+  amqp: { connect(): Promise<AmqpClient> },
   findings: Findings,
 ): ScenarioContext {
   return {
@@ -162,10 +162,10 @@ function scenarioContext(
 }
 
 /** One external AMQP client, connected on first use; `close` closes it if it was. */
-function lazyAmqpClient(): { connect(): Promise<ExternalAmqpClient>; close(): Promise<void> } {
-  let client: Promise<ExternalAmqpClient> | undefined;
+function lazyAmqpClient(): { connect(): Promise<AmqpClient>; close(): Promise<void> } {
+  let client: Promise<AmqpClient> | undefined;
   return {
-    connect: () => (client ??= ExternalAmqpClient.connect()),
+    connect: () => (client ??= AmqpClient.connect(CHAOS_RABBITMQ_URL)),
     close: async () => {
       await (await client?.catch(() => undefined))?.close();
     },

@@ -1,5 +1,5 @@
 // What a chaos scenario is: a name, a load profile, and what it breaks while the load runs.
-import { type ExternalAmqpClient } from './amqp-client.mts';
+import { type AmqpClient } from '@junction/testkit';
 import { type LoadProfile, type Placement } from './load.mts';
 import { type OwnRedisServer } from './own-redis.mts';
 import { type ChaosStage } from './stage.mts';
@@ -18,7 +18,7 @@ export interface ScenarioContext {
   /** Waits until every order is terminal and the queues are idle (bounded). */
   settle(): Promise<void>;
   /** An external AMQP client on the chaos vhost (connected on first use, closed by the runner). */
-  amqp(): Promise<ExternalAmqpClient>;
+  amqp(): Promise<AmqpClient>;
   /** Poison the scenario injected: it must end, exactly, in `parkingQueue`. */
   expectParked(parkingQueue: string, messageId: string): void;
   /** A line for the results table. */

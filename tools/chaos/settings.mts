@@ -1,39 +1,13 @@
 // Where chaos runs: its own Redis database, RabbitMQ vhost and ports, apart from `npm start`
 // (offset 0, db 0, vhost /) and the other end-to-end tests (offset 100, db 9, vhost junction-e2e).
+import { rabbitmqUrl } from '@junction/testkit';
+
 export const CHAOS_REDIS_URL = process.env.CHAOS_REDIS_URL ?? 'redis://127.0.0.1:6379/11';
 export const CHAOS_VHOST = 'junction-chaos';
-export const CHAOS_RABBITMQ_URL = `amqp://guest:guest@127.0.0.1:5672/${CHAOS_VHOST}`;
+export const CHAOS_RABBITMQ_URL = rabbitmqUrl(CHAOS_VHOST);
 export const CHAOS_PORT_OFFSET = 400;
 /** The redis-server a Redis-restart scenario starts for itself: the machine's port + the offset. */
 export const OWN_REDIS_PORT = 6379 + CHAOS_PORT_OFFSET;
-
-/** The services that consume events, each from its own queues (libs/messaging/src/topology.ts). */
-export const CONSUMING_SERVICES = ['inventory', 'payment', 'orders'] as const;
-
-/** The prefetch every consumer is configured with (libs/messaging, MessagingModule). */
-export const CONSUMER_PREFETCH = 16;
-
-export interface ServiceQueues {
-  readonly main: string;
-  readonly retry: string;
-  readonly parking: string;
-}
-
-export function queuesOf(service: string): ServiceQueues {
-  return {
-    main: `${service}.events`,
-    retry: `${service}.events.retry`,
-    parking: `${service}.events.parking`,
-  };
-}
-
-/** Every queue the services declare in the vhost. */
-export function allServiceQueues(): string[] {
-  return CONSUMING_SERVICES.flatMap((service) => {
-    const { main, retry, parking } = queuesOf(service);
-    return [main, retry, parking];
-  });
-}
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

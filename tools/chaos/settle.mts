@@ -4,7 +4,7 @@
 // wait gives up is what the books then report.
 import { type Redis } from 'ioredis';
 import { readLedger } from './ledger.mts';
-import { listQueues } from './rabbitmq.mts';
+import { listQueues } from '@junction/testkit';
 import { CHAOS_VHOST, pollUntil } from './settings.mts';
 
 const ORDERS_TIMEOUT_MS = 60_000;

@@ -5,9 +5,15 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ROOT } from '../local/topology.mts';
-import { listConsumerPrefetch, listQueues, type QueueDepth } from './rabbitmq.mts';
+import {
+  CONSUMER_PREFETCH,
+  listConsumerPrefetch,
+  listQueues,
+  type QueueDepth,
+  queuesOf,
+} from '@junction/testkit';
 import { type Scenario, type ScenarioContext } from './scenario.mts';
-import { CHAOS_VHOST, CONSUMER_PREFETCH, queuesOf } from './settings.mts';
+import { CHAOS_VHOST } from './settings.mts';
 
 const execFileAsync = promisify(execFile);
 const LATENCY_MS = 1_000;

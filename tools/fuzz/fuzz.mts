@@ -14,6 +14,7 @@ import {
   status,
 } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
+import { HttpJson, rabbitmqUrl, Shopper } from '@junction/testkit';
 import {
   authorization,
   body,
@@ -311,7 +312,7 @@ seed to replay it.`);
   const offset = 300;
   const running = await startTopology({
     redisUrl: 'redis://127.0.0.1:6379/10',
-    rabbitmqUrl: 'amqp://guest:guest@127.0.0.1:5672',
+    rabbitmqUrl: rabbitmqUrl('%2F'),
     portOffset: offset,
     env: { auth: { LOGIN_LIMIT_PER_IP: '1000000', REGISTER_LIMIT_PER_IP: '1000000' } },
     onLine: () => undefined,
@@ -342,15 +343,15 @@ seed to replay it.`);
 
 /** Registers and logs in a throwaway user; returns its access token. */
 export async function login(authUrl: string): Promise<string> {
-  const email = `fuzz-${String(Date.now())}-${String(Math.random()).slice(2)}@example.test`;
-  const password = 'fuzzing is fun';
-  const post = (path: string, json: object) =>
-    fetch(authUrl + path, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(json),
+  const http = new HttpJson();
+  try {
+    const shopper = await Shopper.register(http, authUrl, {
+      label: 'fuzz',
+      displayName: 'Fuzz',
+      password: 'fuzzing is fun',
     });
-  await post('/auth/register', { email, password, displayName: 'Fuzz' });
-  const response = await post('/auth/login', { email, password });
-  return ((await response.json()) as { accessToken: string }).accessToken;
+    return shopper.accessToken;
+  } finally {
+    http.close();
+  }
 }

@@ -1,16 +1,8 @@
 // Seeded generators of hostile input: odd strings, numbers, JSON shapes, headers and bytes.
+import { mulberry32 } from '@junction/testkit';
 
-/** mulberry32: a tiny seeded PRNG, so a failing run can be replayed with its seed. */
-export function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded PRNG (mulberry32), so a failing run can be replayed with its seed. */
+export const random: (seed: number) => () => number = mulberry32;
 
 export type Rng = () => number;
 

@@ -5,7 +5,6 @@
 // values.yaml), so a local run and the cluster read them from one place.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { buildCommand, toolPath, type ToolName } from '@junction/toolchain';
@@ -32,19 +31,7 @@ export function chartInfraValues(): Record<string, unknown> {
 }
 
 /** A TCP port on 127.0.0.1 that was free a moment ago (for runs beside the default ports). */
-export function freeLoopbackPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => {
-        resolve(port);
-      });
-    });
-  });
-}
+export { freePort as freeLoopbackPort } from '@junction/testkit';
 
 /** Thrown when the pinned binary is not in the cache; the message names the command. */
 export class ProgramNotBuiltError extends Error {

@@ -1,5 +1,5 @@
 // A small client of Junction's public REST API, used the way a person would use it.
-import { randomUUID } from 'node:crypto';
+import { HttpJson, orderBody, type OrderRequest, Shopper } from '@junction/testkit';
 import { type E2eTopology } from './topology.mts';
 
 export interface Order {
@@ -52,47 +52,30 @@ export class Api {
     return { status: response.status, body, headers: response.headers };
   }
 
-  /** Registers a new user (unique email) and logs in. */
+  /** Registers a new user (unique email) and logs in: testkit's shopper. */
   async newSession(): Promise<Session> {
-    const email = `e2e-${randomUUID()}@example.test`;
-    const password = 'correct horse battery';
-    const registered = await this.request<{ user: { id: string } }>(
-      'auth',
-      'POST',
-      '/auth/register',
-      {
-        body: { email, password, displayName: 'E2E' },
-      },
-    );
-    if (registered.status !== 200 && registered.status !== 201) {
-      throw new Error(
-        `register failed: ${String(registered.status)} ${JSON.stringify(registered.body)}`,
-      );
+    const http = new HttpJson();
+    try {
+      const shopper = await Shopper.register(http, this.topology.url('auth', ''), {
+        label: 'e2e',
+        displayName: 'E2E',
+        password: 'correct horse battery',
+      });
+      const { userId, accessToken, refreshToken } = shopper;
+      return { userId, accessToken, refreshToken };
+    } finally {
+      http.close();
     }
-    const login = await this.request<{ accessToken: string; refreshToken: string }>(
-      'auth',
-      'POST',
-      '/auth/login',
-      {
-        body: { email, password },
-      },
-    );
-    if (login.status !== 200) throw new Error(`login failed: ${String(login.status)}`);
-    return { userId: registered.body.user.id, ...login.body };
   }
 
   placeOrder(
     session: Session,
-    order: { sku: string; quantity?: number; paymentMethod?: string; mode: 'blocking' | 'queued' },
+    order: OrderRequest,
     idempotencyKey?: string,
   ): Promise<Reply<Order>> {
     return this.request<Order>('orders', 'POST', '/orders', {
       token: session.accessToken,
-      body: {
-        lines: [{ sku: order.sku, quantity: order.quantity ?? 1 }],
-        paymentMethod: order.paymentMethod ?? 'pm_card_ok',
-        mode: order.mode,
-      },
+      body: orderBody(order),
       headers: idempotencyKey ? { 'idempotency-key': idempotencyKey } : {},
     });
   }

@@ -1,5 +1,6 @@
 // Test data for the chaos books audit: a small, consistent set of books (one confirmed queued
 // order, one declined blocking order, empty queues) that a test then breaks in one place.
+import { allServiceQueues, DEFAULT_SKU, type QueueDepth } from '@junction/testkit';
 import { type BooksInput } from '../../../tools/chaos/books.mts';
 import {
   type LedgerOrder,
@@ -7,8 +8,6 @@ import {
   type LedgerReservation,
 } from '../../../tools/chaos/ledger.mts';
 import { type Placement } from '../../../tools/chaos/load.mts';
-import { type QueueDepth } from '../../../tools/chaos/rabbitmq.mts';
-import { allServiceQueues } from '../../../tools/chaos/settings.mts';
 
 export interface MutableBooks {
   readonly orders: Map<string, LedgerOrder>;
@@ -23,7 +22,7 @@ export interface MutableBooks {
   readonly expectedParked: Map<string, string[]>;
 }
 
-const SKU = 'JNC-MUG';
+const SKU = DEFAULT_SKU;
 const line = { sku: SKU, quantity: 1 };
 
 /** Consistent books: 10 mugs at the start, one sold (order `sold`), one declined (`declined`). */

@@ -1,8 +1,7 @@
-// A stand-in OpenTelemetry collector for the tests: an OTLP/HTTP receiver on 127.0.0.1 that
-// keeps every trace export it is sent. Services export to it with OTEL_EXPORTER_OTLP_PROTOCOL
-// http/json, so a body is OTLP/JSON (protobuf would need the proto definitions).
-import { createServer, type Server } from 'node:http';
-import { type AddressInfo } from 'node:net';
+// A stand-in OpenTelemetry collector for the tests: testkit's OTLP sink, keeping every trace
+// export it is sent. Services export to it with OTEL_EXPORTER_OTLP_PROTOCOL http/json, so a body
+// is OTLP/JSON (protobuf would need the proto definitions).
+import { type OtlpHandler, startOtlpSink } from '@junction/testkit';
 import {
   mergeTracesData,
   spansOf,
@@ -27,25 +26,20 @@ export interface OtlpReceiver {
   close(): Promise<void>;
 }
 
-export async function startOtlpReceiver(): Promise<OtlpReceiver> {
+/** `onMetrics`: where /v1/metrics exports go (without it the receiver answers them 404). */
+export async function startOtlpReceiver(
+  options: { readonly onMetrics?: OtlpHandler } = {},
+): Promise<OtlpReceiver> {
   const exports: TracesData[] = [];
-  const server: Server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      if (request.method === 'POST' && request.url === '/v1/traces') {
-        exports.push(JSON.parse(Buffer.concat(chunks).toString('utf8')) as TracesData);
-        response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-      } else {
-        response.writeHead(404).end();
-      }
-    });
+  const sink = await startOtlpSink({
+    onTraces: (body) => {
+      exports.push(JSON.parse(body.toString('utf8')) as TracesData);
+    },
+    ...options,
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
   const spans = () => spansOf(mergeTracesData(exports));
   return {
-    endpoint: `http://127.0.0.1:${String(port)}`,
+    endpoint: sink.endpoint,
     exports,
     spans,
     data: () => mergeTracesData(exports),
@@ -58,13 +52,6 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     },
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => {
-          if (error) reject(error);
-          else resolve();
-        });
-        server.closeAllConnections();
-      }),
+    close: () => sink.close(),
   };
 }

@@ -1,11 +1,12 @@
 import {
   portsOf,
   type RunningService,
+  startService,
   startTopology,
   stopAll,
   type TopologyOptions,
 } from '../../../tools/local/topology.mts';
-import { PORT_OFFSET, RABBITMQ_URL, REDIS_URL } from './environment.mts';
+import { E2E_PLACE, PORT_OFFSET } from './environment.mts';
 
 export { portsOf, stopAll, type RunningService };
 
@@ -30,9 +31,7 @@ export async function startE2eTopology(
 ): Promise<E2eTopology> {
   const logs = new Map<string, string[]>();
   const services = await startTopology({
-    redisUrl: REDIS_URL,
-    rabbitmqUrl: RABBITMQ_URL,
-    portOffset: PORT_OFFSET,
+    ...E2E_PLACE,
     only: REFERENCE_SERVICES,
     onLine: (service, line) => {
       const lines = logs.get(service) ?? [];
@@ -49,4 +48,31 @@ export async function startE2eTopology(
     grpcTarget: (service) => `127.0.0.1:${String(portsOf(service, PORT_OFFSET).grpc)}`,
     stop: () => stopAll(services),
   };
+}
+
+/**
+ * Starts one service (again) on the e2e place, its logs dropped — e.g. after a test stopped it;
+ * `options` moves it elsewhere (an unreachable Redis or broker).
+ */
+export function startQuietly(name: string, options: Partial<TopologyOptions> = {}): RunningService {
+  return startService(name, { ...E2E_PLACE, onLine: () => undefined, ...options });
+}
+
+/**
+ * The reference services, each exporting its spans as OTLP/JSON to `endpoint` (an OTLP
+ * receiver's), in batches every 100 ms, with `env` added to each.
+ */
+export function startTracedE2eTopology(
+  endpoint: string,
+  env: Readonly<Record<string, string>> = {},
+): Promise<E2eTopology> {
+  const otel = {
+    OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
+    OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+    OTEL_BSP_SCHEDULE_DELAY: '100',
+    ...env,
+  };
+  return startE2eTopology({
+    env: Object.fromEntries(REFERENCE_SERVICES.map((service) => [service, otel])),
+  });
 }

@@ -1,6 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { render } from './charts.mts';
 import { ofKind, workloads } from './objects.mts';
 import { repoPath } from './repo.mts';
@@ -65,19 +64,7 @@ export function runTool(
 }
 
 /** A TCP port on 127.0.0.1 that was free a moment ago. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => {
-        resolve(port);
-      });
-    });
-  });
-}
+export { freePort } from '@junction/testkit';
 
 /** A long-running program under test; `stop()` ends it and waits for its exit. */
 export interface Running {

@@ -1,0 +1,50 @@
+// @junction/testkit: the clients the bench, chaos, the fuzzer and the e2e tests drive Junction
+// with from outside, and the constants they share. The checkout client (./checkout) uses Node
+// built-ins only; the rest needs amqplib, ioredis and the topology.
+export {
+  listConsumerPrefetch,
+  listQueues,
+  type QueueDepth,
+  rabbitmqctl,
+  recreateVhost,
+  deleteVhost,
+} from './amqp/admin.mts';
+export { AmqpClient, type DrainedMessage, type TappedMessage } from './amqp/client.mts';
+export * from './checkout/index.mts';
+export {
+  allServiceQueues,
+  BROKER_HOST,
+  CONSUMER_PREFETCH,
+  CONSUMING_SERVICES,
+  DIRECT_REPLY_TO,
+  EVENTS_EXCHANGE,
+  queuesOf,
+  rabbitmqUrl,
+  REDIS_KEYS,
+  SAGA_QUEUES,
+  type ServiceQueues,
+} from './constants.mts';
+export {
+  type Infrastructure,
+  removeInfrastructureAt,
+  resetInfrastructureAt,
+} from './infrastructure.mts';
+export { freePort } from './net/free-port.mts';
+export {
+  type OtlpHandler,
+  type OtlpSink,
+  type OtlpSinkOptions,
+  startOtlpSink,
+} from './otlp/sink.mts';
+export {
+  flushRedis,
+  orderStatuses,
+  ordersByStatus,
+  readHashes,
+  redisRunId,
+  redisVersion,
+  scanKeys,
+  setStock,
+  stockOf,
+} from './redis/inspection.mts';
+export { mulberry32 } from './random.mts';

@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { status } from '@grpc/grpc-js';
-import { Catch, Logger, type RpcExceptionFilter } from '@nestjs/common';
+import { Logger, type RpcExceptionFilter } from '@nestjs/common';
 import { type Observable, throwError } from 'rxjs';
 import { isDomainError, isInfrastructureUnavailable } from './domain-error';
 import { grpcStatusOf } from './grpc-status';
 
 /**
  * Maps every error leaving a gRPC handler to a gRPC status. Domain errors keep their message;
- * anything else becomes INTERNAL with a correlation id, the details going to the log.
+ * anything else becomes INTERNAL with a correlation id, the details going to the log. Not
+ * registered by itself: ErrorFilter, the one global filter, hands it the errors of gRPC handlers.
  */
-@Catch()
 export class GrpcErrorFilter implements RpcExceptionFilter {
   private readonly logger = new Logger('GrpcErrorFilter');
 

@@ -1,10 +1,4 @@
-import {
-  type ArgumentsHost,
-  Catch,
-  type ExceptionFilter,
-  HttpException,
-  Logger,
-} from '@nestjs/common';
+import { type ArgumentsHost, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { type FastifyReply, type FastifyRequest } from 'fastify';
 import { isDomainError, isInfrastructureUnavailable } from './domain-error';
 import { httpStatusOf } from './http-status';
@@ -20,9 +14,9 @@ interface ErrorBody {
 /**
  * Maps every error reaching an HTTP route to a JSON body. Domain errors keep their message;
  * framework 4xx errors (unknown route, unparsable JSON, body too large) keep theirs; anything
- * else is a 500 that shows only a correlation id, the details going to the log.
+ * else is a 500 that shows only a correlation id, the details going to the log. Not registered
+ * by itself: ErrorFilter, the one global filter, hands it the errors of HTTP routes.
  */
-@Catch()
 export class HttpErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('HttpErrorFilter');
 

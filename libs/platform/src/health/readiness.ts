@@ -34,10 +34,6 @@ export class Readiness {
     this.shuttingDown = true;
   }
 
-  get isShuttingDown(): boolean {
-    return this.shuttingDown;
-  }
-
   async report(): Promise<ReadinessReport> {
     const entries = await Promise.all(
       [...this.checks.values()].map(async (dependency) => {

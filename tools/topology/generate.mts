@@ -1,7 +1,8 @@
 // What `npm run topology:generate [-- --check]` (cli.mts) writes: what is derived from
 // topology.yaml and committed: the `services` block of the Helm values, the service-name enum of
 // the values schema, skaffold's `app` config (artifacts, image values, per-service profile patches
-// and port-forwards), the gRPC method table of the contracts lib and README's ports table.
+// and port-forwards), the contracts lib's gRPC services and retryable methods, and README's ports
+// table.
 // --check writes nothing and fails, naming the files, when any of them would change.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -301,8 +302,32 @@ function skaffoldWithApp(text: string, topology: Topology): string {
   return docs.join('---\n');
 }
 
-/** The gRPC methods of every service's API and whether each is idempotent, for the clients. */
-function contractsModule(topology: Topology): string {
+const camelCase = (name: string): string =>
+  name.replace(/-([a-z0-9])/g, (_, letter: string) => letter.toUpperCase());
+
+/**
+ * Each gRPC API as proto-loader loads it: `junction.user.v1.UserService` is the service
+ * UserService of package junction.user.v1 in proto/junction/user/v1/user.proto (the layout buf
+ * lints); a missing .proto fails here rather than at boot.
+ */
+function grpcServices(topology: Topology, read: ReadFile): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.values(topology.services).flatMap((s) => {
+      if (!s.grpc) return [];
+      const segments = s.grpc.service.split('.');
+      const service = segments.pop() ?? '';
+      const protoFile = `${segments.join('/')}/${segments[segments.length - 2] ?? ''}.proto`;
+      read(`proto/${protoFile}`);
+      return [[camelCase(s.name), { package: segments.join('.'), service, protoFile }]];
+    }),
+  );
+}
+
+/**
+ * The contracts' view of the topology: each gRPC API's proto (for the servers) and the methods a
+ * client may retry.
+ */
+function contractsModule(topology: Topology, read: ReadFile): string {
   const apis = Object.fromEntries(
     Object.values(topology.services).flatMap((s) =>
       s.grpc
@@ -318,6 +343,10 @@ function contractsModule(topology: Topology): string {
     ),
   );
   return `// DO NOT EDIT: generated from topology.yaml by \`npm run topology:generate\`.
+
+/** The gRPC service definitions, as proto-loader (and so Nest and reflection) loads them. */
+export const GRPC_SERVICES = ${JSON.stringify(grpcServices(topology, read))} as const;
+
 /** Per gRPC service, the methods a client may retry: a repeated call has one effect. */
 export const IDEMPOTENT_GRPC_METHODS: Readonly<Record<string, readonly string[]>> = ${JSON.stringify(apis)};
 `;
@@ -345,7 +374,7 @@ export async function generatedFiles(
   );
   files.set(SCHEMA_FILE, schemaWithServiceNames(read(SCHEMA_FILE), topology));
   files.set(SKAFFOLD_FILE, skaffoldWithApp(read(SKAFFOLD_FILE), topology));
-  files.set(CONTRACTS_FILE, contractsModule(topology));
+  files.set(CONTRACTS_FILE, contractsModule(topology, read));
   files.set(
     README_FILE,
     replaceBetweenMarkers(read(README_FILE), readmePorts(topology), README_FILE, [

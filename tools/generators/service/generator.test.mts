@@ -50,7 +50,6 @@ const EXPECTED = [
   'CREATE libs/contracts/src/generated/junction/parcel_tracking/v1/events.pb.ts',
   'CREATE libs/contracts/src/generated/junction/parcel_tracking/v1/parcel_tracking.pb.ts',
   'UPDATE libs/contracts/src/index.ts',
-  'UPDATE libs/contracts/src/proto-files.ts',
   'UPDATE libs/contracts/src/events.ts',
   'UPDATE libs/contracts/src/event-examples.ts',
   'UPDATE topology.yaml',
@@ -171,6 +170,11 @@ describe('@junction/tools:service', () => {
       assert.match(
         tree.read('libs/contracts/src/topology.ts', 'utf8') ?? '',
         /'junction\.parcel_tracking\.v1\.ParcelTrackingService': \['getReceivedEvent', 'listReceivedEvents'\]/,
+      );
+      assert.match(
+        tree.read('libs/contracts/src/topology.ts', 'utf8') ?? '',
+        /parcelTracking: \{\s+package: 'junction\.parcel_tracking\.v1',\s+service: 'ParcelTrackingService',\s+protoFile: 'junction\/parcel_tracking\/v1\/parcel_tracking\.proto',\s+\}/,
+        'its gRPC service for the server, generated from topology.yaml too',
       );
     });
 

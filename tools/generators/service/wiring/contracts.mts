@@ -1,6 +1,6 @@
 // libs/contracts and proto/: the service's .proto files (its gRPC API, its events), the code
-// generated from them, its namespace (`shippingV1`), its gRPC service in GRPC_SERVICES, and per
-// published event a routing key, a zod schema, a type and an example.
+// generated from them, its namespace (`shippingV1`), and per published event a routing key, a
+// zod schema, a type and an example. (Its entry in GRPC_SERVICES is generated from topology.yaml.)
 import { join } from 'node:path';
 import { generateFiles, type Tree } from '@nx/devkit';
 import { camelCase, type EventNames } from '../names.mts';
@@ -21,7 +21,6 @@ import { regenerateContracts } from './codegen.mts';
 
 const CONTRACTS = 'libs/contracts/src';
 const INDEX_FILE = `${CONTRACTS}/index.ts`;
-const PROTO_FILES = `${CONTRACTS}/proto-files.ts`;
 
 const protoDir = (protoName: string): string => `proto/junction/${protoName}/v1`;
 
@@ -67,19 +66,6 @@ export function addToContracts(tree: Tree, plan: ServicePlan, templates: string)
   if (!plan.grpc && plan.publishes.length === 0) return;
   generateFiles(tree, join(templates, 'contracts'), CONTRACTS, substitutions);
   addNamespaceExport(tree, INDEX_FILE, plan.namespace, `./${plan.name}`);
-  if (plan.grpc) {
-    const service = `${plan.className}Service`;
-    addProperty(
-      tree,
-      PROTO_FILES,
-      'GRPC_SERVICES',
-      `${plan.propertyName}: {
-    package: 'junction.${plan.protoName}.v1',
-    service: '${service}',
-    protoFile: 'junction/${plan.protoName}/v1/${plan.protoName}.proto',
-  }`,
-    );
-  }
   addEvents(tree, plan);
   regenerateContracts(tree);
 }
@@ -95,7 +81,7 @@ function publishedBy(tree: Tree, protoName: string): { property: string; message
 
 export function removeFromContracts(
   tree: Tree,
-  names: { name: string; protoName: string; namespace: string; propertyName: string },
+  names: { name: string; protoName: string; namespace: string },
 ): void {
   for (const event of publishedBy(tree, names.protoName)) {
     const type = `${event.message}Event`;
@@ -105,7 +91,6 @@ export function removeFromContracts(
     if (!declares(tree, EVENTS_FILE, type))
       removeNamedImport(tree, EXAMPLES_FILE, './events', type);
   }
-  removeProperty(tree, PROTO_FILES, 'GRPC_SERVICES', names.propertyName);
   removeNamespaceExport(tree, INDEX_FILE, names.namespace);
   const touched = [`proto/junction/${names.protoName}`, `${CONTRACTS}/${names.name}.ts`].filter(
     (path) => tree.exists(path),

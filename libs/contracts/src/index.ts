@@ -13,3 +13,4 @@ export {
 export * from './events';
 export { EVENT_EXAMPLES } from './event-examples';
 export { IDEMPOTENT_GRPC_METHODS } from './topology';
+export { SPAN_BAGGAGE, type SpanBaggageKey } from './baggage';

@@ -1,17 +1,10 @@
+import { SPAN_BAGGAGE, type SpanBaggageKey } from '@junction/contracts';
 import { context, propagation, ROOT_CONTEXT } from '@opentelemetry/api';
 
-/**
- * The baggage entries that become span attributes (SpanAttributesFromBaggage copies them onto
- * every span of the request, in every service the request reaches). Only these keys are copied,
- * and only these values: baggage arrives from callers, so nothing else is trusted or recorded.
- * Never put personal data, tokens or card data here: baggage travels in plain headers.
- */
-export const SPAN_BAGGAGE = {
-  'checkout.path': /^(blocking|queued)$/,
-  'order.id': /^[A-Za-z0-9_.:-]{1,64}$/,
-} as const satisfies Record<string, RegExp>;
-
-export type SpanBaggageKey = keyof typeof SPAN_BAGGAGE;
+// Which baggage keys become span attributes is a contract between services (orders sets them,
+// every service's spans carry them): it lives in @junction/contracts, re-exported here for the
+// platform's index.
+export { SPAN_BAGGAGE, type SpanBaggageKey };
 
 /** W3C trace context (traceparent, tracestate, baggage) as plain string headers. */
 export type TraceCarrier = Record<string, string>;

@@ -5,8 +5,8 @@ import {
   propagation,
   trace,
 } from '@opentelemetry/api';
+import { SPAN_BAGGAGE, type SpanBaggageKey } from '@junction/contracts';
 import { type ReadableSpan, type Span, type SpanProcessor } from '@opentelemetry/sdk-trace';
-import { SPAN_BAGGAGE, type SpanBaggageKey } from './context-propagation';
 
 /**
  * Copies the allow-listed baggage entries (SPAN_BAGGAGE: `checkout.path`, `order.id`) onto every

@@ -1,32 +1,26 @@
-import { AppLogger } from '@junction/platform';
-import { mockOf, TestRedis } from '@junction/platform/testing';
-import pino from 'pino';
+import { type AppLogger } from '@junction/platform';
+import { FixedClock, mockOf } from '@junction/platform/testing';
 import { OrdersConfig } from '../config';
-import { OrdersRepository } from '../store/orders.repository';
 import { AbandonedCheckouts } from './abandoned-checkouts';
 import { type CheckoutCompensation } from './checkout-compensation';
 import { type Order } from './order';
 import { pendingOrder } from './order.fixture';
+import { InMemoryOrderStore } from './order-store.fixture';
 
 function blockingOrder(startedAt: Date, overrides: Partial<Order> = {}): Order {
   return pendingOrder({ mode: 'blocking', ...overrides }, startedAt);
 }
 
 describe(AbandonedCheckouts.name, () => {
-  let store: TestRedis;
   const config = new OrdersConfig(OrdersConfig.env.parse({ CHECKOUT_BUDGET_MS: '5000' }));
-  const logger = new AppLogger(pino({ level: 'silent' }));
-
-  beforeAll(async () => {
-    store = await TestRedis.connect({ label: 'abandoned-checkouts' });
-  });
-
-  afterAll(async () => {
-    await store.close();
-  });
+  const logger = mockOf<AppLogger>();
+  const log = mockOf<ReturnType<AppLogger['child']>>();
+  log.warn.mockReturnValue(undefined);
+  logger.child.mockReturnValue(log);
 
   function sweeper(undo: (orderId: string) => Promise<boolean>) {
-    const repository = new OrdersRepository(store.redis);
+    const clock = new FixedClock();
+    const repository = new InMemoryOrderStore(clock);
     const compensation = mockOf<CheckoutCompensation>();
     const undone: string[] = [];
     compensation.undo.mockImplementation(async (orderId) => {
@@ -37,14 +31,15 @@ describe(AbandonedCheckouts.name, () => {
     return {
       repository,
       undone,
-      sweeper: new AbandonedCheckouts(repository, compensation, config, logger),
+      now: clock.now(),
+      sweeper: new AbandonedCheckouts(repository, compensation, clock, config, logger),
     };
   }
 
   describe('sweep', () => {
     it('undoes and rejects a blocking checkout older than twice the budget, as interrupted', async () => {
-      const now = new Date();
       const world = sweeper(() => Promise.resolve(true));
+      const now = world.now;
       const old = blockingOrder(new Date(now.getTime() - 11_000));
       await world.repository.create(old);
 
@@ -59,8 +54,8 @@ describe(AbandonedCheckouts.name, () => {
     });
 
     it('leaves a checkout that may still be running alone', async () => {
-      const now = new Date();
       const world = sweeper(() => Promise.resolve(true));
+      const now = world.now;
       const recent = blockingOrder(new Date(now.getTime() - 3_000));
       await world.repository.create(recent);
 
@@ -71,9 +66,9 @@ describe(AbandonedCheckouts.name, () => {
     });
 
     it('keeps an order in flight while a peer cannot be reached, and closes it on a later sweep', async () => {
-      const now = new Date();
       let peerUp = false;
       const world = sweeper(() => Promise.resolve(peerUp));
+      const now = world.now;
       const old = blockingOrder(new Date(now.getTime() - 60_000));
       await world.repository.create(old);
 
@@ -89,8 +84,8 @@ describe(AbandonedCheckouts.name, () => {
     });
 
     it('never touches a blocking checkout that finished', async () => {
-      const now = new Date();
       const world = sweeper(() => Promise.resolve(true));
+      const now = world.now;
       const finished = blockingOrder(new Date(now.getTime() - 60_000));
       await world.repository.create(finished);
       await world.repository.transition(finished.id, 'confirmed', '', 1200);

@@ -1,13 +1,12 @@
-import { AppLogger } from '@junction/platform';
+import { AppLogger, Clock } from '@junction/platform';
 import {
   Injectable,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { type Logger } from 'pino';
 import { OrdersConfig } from '../config';
-import { OrdersRepository } from '../store/orders.repository';
 import { CheckoutCompensation } from './checkout-compensation';
+import { OrderStore } from './ports';
 
 const SWEEP_EVERY_MS = 5_000;
 
@@ -20,11 +19,12 @@ const SWEEP_EVERY_MS = 5_000;
 @Injectable()
 export class AbandonedCheckouts implements OnApplicationBootstrap, OnApplicationShutdown {
   private timer: NodeJS.Timeout | undefined;
-  private readonly logger: Logger;
+  private readonly logger: ReturnType<AppLogger['child']>;
 
   constructor(
-    private readonly repository: OrdersRepository,
+    private readonly store: OrderStore,
     private readonly compensation: CheckoutCompensation,
+    private readonly clock: Clock,
     private readonly config: OrdersConfig,
     logger: AppLogger,
   ) {
@@ -48,13 +48,13 @@ export class AbandonedCheckouts implements OnApplicationBootstrap, OnApplication
   }
 
   /** Rejects every abandoned blocking checkout; returns how many it closed. */
-  async sweep(now = new Date()): Promise<number> {
+  async sweep(now = this.clock.now()): Promise<number> {
     // Twice the longest a blocking checkout can take (its whole gRPC budget).
     const cutoff = new Date(now.getTime() - 2 * this.config.checkoutBudgetMs);
     let closed = 0;
-    for (const orderId of await this.repository.abandonedBlocking(cutoff)) {
+    for (const orderId of await this.store.abandonedBlocking(cutoff)) {
       if (!(await this.compensation.undo(orderId))) continue; // a peer is down: next sweep
-      if (await this.repository.transition(orderId, 'rejected', 'interrupted')) closed += 1;
+      if (await this.store.transition(orderId, 'rejected', 'interrupted')) closed += 1;
     }
     if (closed > 0) this.logger.warn({ closed }, 'rejected interrupted blocking checkouts');
     return closed;

@@ -1,7 +1,6 @@
 import { isDomainError } from '@junction/platform';
 import { Injectable } from '@nestjs/common';
-import { InventoryClient } from '../clients/inventory.client';
-import { PaymentClient } from '../clients/payment.client';
+import { PaymentGateway, StockReserver } from './ports';
 
 /**
  * Undoes whatever part of a blocking checkout may have happened: returns the stock and refunds
@@ -11,15 +10,18 @@ import { PaymentClient } from '../clients/payment.client';
 @Injectable()
 export class CheckoutCompensation {
   constructor(
-    private readonly inventory: InventoryClient,
-    private readonly payment: PaymentClient,
+    private readonly inventory: StockReserver,
+    private readonly payment: PaymentGateway,
   ) {}
 
-  /** true when everything is undone; false when a peer could not be reached (try again later). */
-  async undo(orderId: string): Promise<boolean> {
+  /**
+   * true when everything is undone; false when a peer could not be reached (try again later).
+   * `deadline`: the end of the checkout's time budget, when undoing inside a checkout.
+   */
+  async undo(orderId: string, deadline?: Date): Promise<boolean> {
     const [release, refund] = await Promise.allSettled([
-      this.inventory.release(orderId),
-      this.payment.refund(orderId),
+      this.inventory.release(orderId, deadline),
+      this.payment.refund(orderId, deadline),
     ]);
     return (
       release.status === 'fulfilled' &&

@@ -1,16 +1,19 @@
-import { randomUUID } from 'node:crypto';
-import { orderPlacedSchema, ROUTING_KEYS } from '@junction/contracts';
 import { DomainError } from '@junction/platform';
-import { mockOf } from '@junction/platform/testing';
-import { type InventoryClient, type ReservationOutcome } from '../clients/inventory.client';
-import { type ChargeOutcome, type PaymentClient } from '../clients/payment.client';
-import { type OutboxRelay } from '../outbox/outbox-relay';
-import { type OrderStatusStream } from '../store/order-status-stream';
-import { type OrdersRepository } from '../store/orders.repository';
+import { FixedClock, mockOf, SequentialIds } from '@junction/platform/testing';
 import { OrdersConfig } from '../config';
 import { CheckoutCompensation } from './checkout-compensation';
 import { CheckoutService } from './checkout.service';
-import { type Order, type OrderStatus, type PlaceOrder } from './order';
+import { type PlaceOrder } from './order';
+import { InMemoryOrderStore } from './order-store.fixture';
+import {
+  type ChargeOutcome,
+  type CheckoutEvents,
+  type OrderStatusFeed,
+  type PaymentGateway,
+  type RequestFingerprint,
+  type ReservationOutcome,
+  type StockReserver,
+} from './ports';
 
 function placeOrder(overrides: Partial<PlaceOrder> = {}): PlaceOrder {
   return {
@@ -19,13 +22,6 @@ function placeOrder(overrides: Partial<PlaceOrder> = {}): PlaceOrder {
     mode: 'blocking',
     ...overrides,
   };
-}
-
-interface Transition {
-  readonly orderId: string;
-  readonly status: OrderStatus;
-  readonly reason: string;
-  readonly totalCents?: number;
 }
 
 interface PeerBehaviour {
@@ -41,66 +37,35 @@ const peerUnavailable = (peer: string) =>
   Promise.reject(new DomainError('unavailable', `${peer} unavailable: connect ECONNREFUSED`));
 
 /**
- * CheckoutService over automocked adapters. The repository mock keeps orders in a map and
- * records every transition, so tests read the order's fate from it; the peers record what
- * they were asked to do (charges, releases, refunds).
+ * CheckoutService over an in-memory order store and automocked peers. The store keeps orders in
+ * a map and records every transition and outbox entry, so tests read the order's fate from it;
+ * the peers record what they were asked to do (charges, releases, refunds).
  */
 function checkout(peers: PeerBehaviour = {}) {
-  const orders = new Map<string, Order>();
-  const transitions: Transition[] = [];
-  const outbox: string[] = [];
-  const keys = new Map<string, { fingerprint: string; orderId: string }>();
+  const clock = new FixedClock();
+  const ids = new SequentialIds('order');
+  const store = new InMemoryOrderStore(clock);
   const charges: { orderId: string; amountCents: number }[] = [];
   const released: string[] = [];
   const refunded: string[] = [];
   let kicks = 0;
 
-  const repository = mockOf<OrdersRepository>();
-  repository.create.mockImplementation((order, outboxEntry) => {
-    orders.set(order.id, order);
-    if (outboxEntry !== undefined) outbox.push(outboxEntry);
-    return Promise.resolve();
+  const inventory = mockOf<StockReserver>();
+  const deadlines: (Date | undefined)[] = [];
+  inventory.reserve.mockImplementation((_orderId, _lines, deadline) => {
+    deadlines.push(deadline);
+    return peers.reserve ? peers.reserve() : Promise.resolve({ reserved: true, totalCents: 3700 });
   });
-  repository.find.mockImplementation((id) => Promise.resolve(orders.get(id)));
-  repository.transition.mockImplementation((orderId, status, reason, totalCents) => {
-    const order = orders.get(orderId);
-    if (order?.status !== 'pending') return Promise.resolve(false);
-    transitions.push({
-      orderId,
-      status,
-      reason,
-      ...(totalCents === undefined ? {} : { totalCents }),
-    });
-    const at = new Date().toISOString();
-    orders.set(orderId, {
-      ...order,
-      status,
-      reason,
-      totalCents: totalCents ?? order.totalCents,
-      updatedAt: at,
-      history: [...order.history, { status, reason, at }],
-    });
-    return Promise.resolve(true);
-  });
-  repository.claimIdempotencyKey.mockImplementation((userId, key, fingerprint, orderId) => {
-    const existing = keys.get(`${userId}:${key}`);
-    if (existing) return Promise.resolve({ ...existing, claimed: false });
-    keys.set(`${userId}:${key}`, { fingerprint, orderId });
-    return Promise.resolve({ fingerprint, orderId, claimed: true });
-  });
-
-  const inventory = mockOf<InventoryClient>();
-  inventory.reserve.mockImplementation(
-    peers.reserve ?? (() => Promise.resolve({ reserved: true, totalCents: 3700 })),
-  );
-  inventory.release.mockImplementation((orderId) => {
+  inventory.release.mockImplementation((orderId, deadline) => {
+    deadlines.push(deadline);
     if (peers.compensationFails) return peerUnavailable('inventory');
     released.push(orderId);
     return Promise.resolve();
   });
 
-  const payment = mockOf<PaymentClient>();
-  payment.charge.mockImplementation((orderId, _userId, amountCents) => {
+  const payment = mockOf<PaymentGateway>();
+  payment.charge.mockImplementation((orderId, _userId, amountCents, _method, deadline) => {
+    deadlines.push(deadline);
     charges.push({ orderId, amountCents });
     return peers.charge ? peers.charge() : Promise.resolve({ captured: true });
   });
@@ -110,33 +75,43 @@ function checkout(peers: PeerBehaviour = {}) {
     return Promise.resolve();
   });
 
-  const relay = mockOf<OutboxRelay>();
-  relay.kick.mockImplementation(() => {
+  const events = mockOf<CheckoutEvents>();
+  events.orderPlaced.mockImplementation((order) => `order.placed of ${order.id}`);
+  events.flush.mockImplementation(() => {
     kicks += 1;
   });
-  const statuses = mockOf<OrderStatusStream>();
+  const statuses = mockOf<OrderStatusFeed>();
   statuses.watch.mockImplementation(() => () => undefined);
+  const fingerprint = mockOf<RequestFingerprint>();
+  fingerprint.of.mockImplementation((request) => JSON.stringify(request));
 
   const config = new OrdersConfig(OrdersConfig.env.parse({}));
   const compensation = new CheckoutCompensation(inventory, payment);
   const service = new CheckoutService(
-    repository,
+    store,
     inventory,
     payment,
-    relay,
+    events,
     statuses,
+    fingerprint,
     compensation,
+    clock,
     config,
   );
   return {
     service,
-    orders,
-    transitions,
-    outbox,
+    /** Places an order as the controller does: under a new id, for `userId`. */
+    place: (userId: string, request: PlaceOrder, idempotencyKey?: string) =>
+      service.place({ orderId: ids.newId(), userId, request, idempotencyKey }),
+    orders: store.orders,
+    transitions: store.transitions,
+    outbox: store.outbox,
     charges,
     released,
     refunded,
     kicks: () => kicks,
+    /** The deadline each call to a peer was given, in call order. */
+    deadlines: () => deadlines,
   };
 }
 
@@ -155,18 +130,28 @@ describe(CheckoutService.name, () => {
   describe('place (blocking)', () => {
     it('confirms the order once the stock is reserved and the payment captured', async () => {
       const world = checkout();
-      const { order, created } = await world.service.place('user-1', placeOrder());
+      const { order, created } = await world.place('user-1', placeOrder());
       expect(created).toBe(true);
       expect(order).toMatchObject({ status: 'confirmed', reason: '', totalCents: 3700 });
       expect(order.history.map((change) => change.status)).toEqual(['pending', 'confirmed']);
       expect(world.charges).toEqual([{ orderId: order.id, amountCents: 3700 }]);
     });
 
+    it('gives every peer call of the checkout the end of one budget as its deadline', async () => {
+      const world = checkout({
+        charge: () => Promise.resolve({ captured: false, reason: 'card_declined' }),
+      });
+      await world.place('user-1', placeOrder());
+      // FixedClock: 2026-01-01T00:00:00Z, plus CHECKOUT_BUDGET_MS (5 s by default).
+      const deadline = new Date('2026-01-01T00:00:05.000Z');
+      expect(world.deadlines()).toEqual([deadline, deadline, deadline]);
+    });
+
     it('rejects the order with the reason of a rejected reservation, charging nothing', async () => {
       const world = checkout({
         reserve: () => Promise.resolve({ reserved: false, reason: 'out_of_stock' }),
       });
-      const { order } = await world.service.place('user-1', placeOrder());
+      const { order } = await world.place('user-1', placeOrder());
       expect(world.transitions).toEqual([
         { orderId: order.id, status: 'rejected', reason: 'out_of_stock' },
       ]);
@@ -178,7 +163,7 @@ describe(CheckoutService.name, () => {
       const world = checkout({
         charge: () => Promise.resolve({ captured: false, reason: 'card_declined' }),
       });
-      const { order } = await world.service.place(
+      const { order } = await world.place(
         'user-1',
         placeOrder({ paymentMethod: 'pm_card_declined' }),
       );
@@ -191,7 +176,7 @@ describe(CheckoutService.name, () => {
 
     it('answers unavailable and rejects the order with payment_unavailable when payment is down', async () => {
       const world = checkout({ charge: () => peerUnavailable('payment') });
-      const error = await failure(world.service.place('user-1', placeOrder()));
+      const error = await failure(world.place('user-1', placeOrder()));
 
       expect(error).toMatchObject({
         code: 'unavailable',
@@ -211,7 +196,7 @@ describe(CheckoutService.name, () => {
 
     it('answers unavailable and rejects with inventory_unavailable when inventory is down', async () => {
       const world = checkout({ reserve: () => peerUnavailable('inventory') });
-      const error = await failure(world.service.place('user-1', placeOrder()));
+      const error = await failure(world.place('user-1', placeOrder()));
       expect(error.code).toBe('unavailable');
       expect(world.transitions.map((t) => t.reason)).toEqual(['inventory_unavailable']);
       expect(world.charges).toEqual([]);
@@ -222,7 +207,7 @@ describe(CheckoutService.name, () => {
         charge: () => peerUnavailable('payment'),
         compensationFails: true,
       });
-      const error = await failure(world.service.place('user-1', placeOrder()));
+      const error = await failure(world.place('user-1', placeOrder()));
       expect(error.code).toBe('unavailable');
       // Rejecting now would hide stock that may still be reserved; the sweeper undoes it later.
       expect([...world.orders.values()].map((o) => o.status)).toEqual(['pending']);
@@ -232,7 +217,7 @@ describe(CheckoutService.name, () => {
     it('passes a peer error other than unavailable through unchanged', async () => {
       const invalid = new DomainError('invalid_argument', 'lines.0.sku: must be a SKU');
       const world = checkout({ reserve: () => Promise.reject(invalid) });
-      await expect(world.service.place('user-1', placeOrder())).rejects.toBe(invalid);
+      await expect(world.place('user-1', placeOrder())).rejects.toBe(invalid);
       expect(world.transitions.map((t) => t.reason)).toEqual(['inventory_failed']);
     });
   });
@@ -240,26 +225,14 @@ describe(CheckoutService.name, () => {
   describe('place (queued)', () => {
     it('stores a pending order with its order.placed event in the outbox and wakes the relay', async () => {
       const world = checkout();
-      const userId = randomUUID();
+      const userId = 'user-7';
       const input = placeOrder({ mode: 'queued' });
-      const { order, created } = await world.service.place(userId, input);
+      const { order, created } = await world.place(userId, input);
 
       expect(created).toBe(true);
       expect(order).toMatchObject({ status: 'pending', mode: 'queued', userId });
-      expect(world.outbox).toHaveLength(1);
-      const event = JSON.parse(world.outbox[0]!) as {
-        routingKey: string;
-        messageId: string;
-        body: unknown;
-      };
-      expect(event.routingKey).toBe(ROUTING_KEYS.orderPlaced);
-      expect(event.messageId).toBe(`order.placed:${order.id}`);
-      expect(orderPlacedSchema.parse(event.body)).toMatchObject({
-        orderId: order.id,
-        userId,
-        lines: input.lines,
-        paymentMethod: input.paymentMethod,
-      });
+      // What the event holds is CheckoutEventsPublisher's (its spec); stored with the order.
+      expect(world.outbox).toEqual([`order.placed of ${order.id}`]);
       expect(world.kicks()).toBe(1);
       expect(world.charges).toEqual([]);
     });
@@ -268,8 +241,8 @@ describe(CheckoutService.name, () => {
   describe('place (Idempotency-Key)', () => {
     it('answers a repeated request with the same order, charging once', async () => {
       const world = checkout();
-      const first = await world.service.place('user-1', placeOrder(), 'key-1');
-      const again = await world.service.place('user-1', placeOrder(), 'key-1');
+      const first = await world.place('user-1', placeOrder(), 'key-1');
+      const again = await world.place('user-1', placeOrder(), 'key-1');
       expect(again).toEqual({ order: first.order, created: false });
       expect(world.orders.size).toBe(1);
       expect(world.charges).toHaveLength(1);
@@ -277,13 +250,9 @@ describe(CheckoutService.name, () => {
 
     it('refuses the key with another body as a conflict, placing nothing', async () => {
       const world = checkout();
-      await world.service.place('user-1', placeOrder(), 'key-2');
+      await world.place('user-1', placeOrder(), 'key-2');
       const error = await failure(
-        world.service.place(
-          'user-1',
-          placeOrder({ lines: [{ sku: 'JNC-CAP', quantity: 1 }] }),
-          'key-2',
-        ),
+        world.place('user-1', placeOrder({ lines: [{ sku: 'JNC-CAP', quantity: 1 }] }), 'key-2'),
       );
       expect(error).toMatchObject({
         code: 'conflict',
@@ -295,8 +264,8 @@ describe(CheckoutService.name, () => {
 
     it("keeps one user's key apart from another user's", async () => {
       const world = checkout();
-      const alice = await world.service.place('alice', placeOrder(), 'same-key');
-      const bob = await world.service.place('bob', placeOrder(), 'same-key');
+      const alice = await world.place('alice', placeOrder(), 'same-key');
+      const bob = await world.place('bob', placeOrder(), 'same-key');
       expect(bob.created).toBe(true);
       expect(bob.order.id).not.toBe(alice.order.id);
     });
@@ -304,8 +273,8 @@ describe(CheckoutService.name, () => {
     it('answers a repeated queued request with the pending order at once', async () => {
       const world = checkout();
       const input = placeOrder({ mode: 'queued' });
-      const first = await world.service.place('user-1', input, 'key-3');
-      const again = await world.service.place('user-1', input, 'key-3');
+      const first = await world.place('user-1', input, 'key-3');
+      const again = await world.place('user-1', input, 'key-3');
       expect(again).toEqual({ order: first.order, created: false });
       expect(world.outbox).toHaveLength(1);
     });

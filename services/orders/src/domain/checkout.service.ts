@@ -1,22 +1,17 @@
-import { createHash, randomUUID } from 'node:crypto';
-import { ordersV1, ROUTING_KEYS } from '@junction/contracts';
-import {
-  currentTraceContext,
-  isDomainError,
-  withCallBudget,
-  withSpanBaggage,
-} from '@junction/platform';
+import { Clock, isDomainError } from '@junction/platform';
 import { Injectable } from '@nestjs/common';
-import { InventoryClient } from '../clients/inventory.client';
-import { PaymentClient } from '../clients/payment.client';
 import { OrdersConfig } from '../config';
-import { OutboxRelay } from '../outbox/outbox-relay';
-import { OrdersRepository } from '../store/orders.repository';
-import { type OutboxEntry } from '../store/outbox';
-import { OrderStatusStream } from '../store/order-status-stream';
 import { CheckoutCompensation } from './checkout-compensation';
-import { isTerminal, type Order, type PlaceOrder } from './order';
-import { DependencyUnavailable, IdempotencyKeyReused, OrderNotFound } from './orders.errors';
+import { isTerminal, type Order, type PlaceOrder, type PlaceOrderCommand } from './order';
+import { DependencyUnavailable, IdempotencyKeyReused, OrderNotFound } from './order.errors';
+import {
+  CheckoutEvents,
+  OrderStatusFeed,
+  OrderStore,
+  PaymentGateway,
+  RequestFingerprint,
+  StockReserver,
+} from './ports';
 
 export interface PlacedOrder {
   readonly order: Order;
@@ -30,20 +25,22 @@ const REPLAY_WAIT_MS = 10_000;
 @Injectable()
 export class CheckoutService {
   constructor(
-    private readonly repository: OrdersRepository,
-    private readonly inventory: InventoryClient,
-    private readonly payment: PaymentClient,
-    private readonly relay: OutboxRelay,
-    private readonly statuses: OrderStatusStream,
+    private readonly store: OrderStore,
+    private readonly inventory: StockReserver,
+    private readonly payment: PaymentGateway,
+    private readonly events: CheckoutEvents,
+    private readonly statuses: OrderStatusFeed,
+    private readonly fingerprint: RequestFingerprint,
     private readonly compensation: CheckoutCompensation,
+    private readonly clock: Clock,
     private readonly config: OrdersConfig,
   ) {}
 
-  async place(userId: string, input: PlaceOrder, idempotencyKey?: string): Promise<PlacedOrder> {
-    const orderId = randomUUID();
+  async place(command: PlaceOrderCommand): Promise<PlacedOrder> {
+    const { orderId, userId, request, idempotencyKey } = command;
     if (idempotencyKey !== undefined) {
-      const fingerprint = createHash('sha256').update(JSON.stringify(input)).digest('hex');
-      const binding = await this.repository.claimIdempotencyKey(
+      const fingerprint = this.fingerprint.of(request);
+      const binding = await this.store.claimIdempotencyKey(
         userId,
         idempotencyKey,
         fingerprint,
@@ -51,41 +48,43 @@ export class CheckoutService {
       );
       if (!binding.claimed) {
         if (binding.fingerprint !== fingerprint) throw new IdempotencyKeyReused();
-        return { order: await this.replay(binding.orderId, userId, input.mode), created: false };
+        return { order: await this.replay(binding.orderId, userId, request.mode), created: false };
       }
     }
-    const order = newOrder(orderId, userId, input);
-    // Every span of this checkout, in every service, carries the path and the order id.
-    return withSpanBaggage({ 'checkout.path': order.mode, 'order.id': order.id }, () =>
-      this.start(order),
-    );
+    return this.start(newOrder(orderId, userId, request, this.clock.now()));
   }
 
   private async start(order: Order): Promise<PlacedOrder> {
     if (order.mode === 'queued') {
-      await this.repository.create(order, outboxEntry(order));
-      this.relay.kick();
+      await this.store.create(order, this.events.orderPlaced(order));
+      this.events.flush();
       return { order, created: true };
     }
-    await this.repository.create(order);
+    await this.store.create(order);
     // One budget for the whole checkout: each gRPC call gets at most what is left of it.
-    const final = await withCallBudget(this.config.checkoutBudgetMs, () =>
-      this.checkoutBlocking(order),
-    );
-    return { order: final, created: true };
+    const deadline = new Date(this.clock.now().getTime() + this.config.checkoutBudgetMs);
+    return { order: await this.checkoutBlocking(order, deadline), created: true };
   }
 
   /** Reserve, then charge, over gRPC; a decline releases the stock. The caller waits. */
-  private async checkoutBlocking(order: Order): Promise<Order> {
-    const reservation = await this.compensateOnFailure(order, 'inventory', () =>
-      this.inventory.reserve(order.id, order.lines),
+  private async checkoutBlocking(order: Order, deadline: Date): Promise<Order> {
+    const reservation = await this.compensateOnFailure(order, 'inventory', deadline, () =>
+      this.inventory.reserve(order.id, order.lines, deadline),
     );
     if (!reservation.reserved) return this.finish(order.id, 'rejected', reservation.reason);
-    const charge = await this.compensateOnFailure(order, 'payment', () =>
-      this.payment.charge(order.id, order.userId, reservation.totalCents, order.paymentMethod),
+    const charge = await this.compensateOnFailure(order, 'payment', deadline, () =>
+      this.payment.charge(
+        order.id,
+        order.userId,
+        reservation.totalCents,
+        order.paymentMethod,
+        deadline,
+      ),
     );
     if (!charge.captured) {
-      await this.compensateOnFailure(order, 'inventory', () => this.inventory.release(order.id));
+      await this.compensateOnFailure(order, 'inventory', deadline, () =>
+        this.inventory.release(order.id, deadline),
+      );
       return this.finish(order.id, 'rejected', 'payment_declined', reservation.totalCents);
     }
     return this.finish(order.id, 'confirmed', '', reservation.totalCents);
@@ -100,14 +99,15 @@ export class CheckoutService {
   private async compensateOnFailure<T>(
     order: Order,
     peer: string,
+    deadline: Date,
     call: () => Promise<T>,
   ): Promise<T> {
     try {
       return await call();
     } catch (error) {
       const unavailable = isDomainError(error) && error.code === 'unavailable';
-      if (await this.compensation.undo(order.id)) {
-        await this.repository.transition(
+      if (await this.compensation.undo(order.id, deadline)) {
+        await this.store.transition(
           order.id,
           'rejected',
           `${peer}_${unavailable ? 'unavailable' : 'failed'}`,
@@ -125,39 +125,44 @@ export class CheckoutService {
     reason: string,
     totalCents?: number,
   ) {
-    await this.repository.transition(orderId, status, reason, totalCents);
-    const order = await this.repository.find(orderId);
+    await this.store.transition(orderId, status, reason, totalCents);
+    const order = await this.store.find(orderId);
     if (!order) throw new OrderNotFound(orderId);
     return order;
   }
 
   /** The order an earlier request with the same key placed; a blocking one is awaited to its end. */
   private async replay(orderId: string, userId: string, mode: PlaceOrder['mode']): Promise<Order> {
-    const deadline = Date.now() + REPLAY_WAIT_MS;
+    const deadline = this.clock.now().getTime() + REPLAY_WAIT_MS;
     for (;;) {
-      const order = await this.repository.find(orderId);
+      const order = await this.store.find(orderId);
       const settled = order !== undefined && (mode === 'queued' || isTerminal(order.status));
       if (settled && order.userId === userId) return order;
-      if (Date.now() > deadline) {
+      if (this.clock.now().getTime() > deadline) {
         if (order?.userId === userId) return order;
         throw new OrderNotFound(orderId);
       }
-      await new Promise<void>((resolve) => {
-        const stop = this.statuses.watch(orderId, () => {
-          stop();
-          resolve();
-        });
-        setTimeout(() => {
-          stop();
-          resolve();
-        }, 100);
-      });
+      await this.nextChange(orderId, 100);
     }
+  }
+
+  /** Resolves at the order's next status change, or after `ms` at the latest. */
+  private nextChange(orderId: string, ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const stop = this.statuses.watch(orderId, () => {
+        stop();
+        resolve();
+      });
+      setTimeout(() => {
+        stop();
+        resolve();
+      }, ms);
+    });
   }
 }
 
-function newOrder(id: string, userId: string, input: PlaceOrder): Order {
-  const now = new Date().toISOString();
+function newOrder(id: string, userId: string, input: PlaceOrder, at: Date): Order {
+  const now = at.toISOString();
   return {
     id,
     userId,
@@ -171,30 +176,4 @@ function newOrder(id: string, userId: string, input: PlaceOrder): Order {
     updatedAt: now,
     history: [{ status: 'pending', reason: '', at: now }],
   };
-}
-
-/** The order.placed event, with the trace context it was created in (the relay resumes it). */
-function outboxEntry(order: Order): string {
-  const entry: OutboxEntry = { ...orderPlacedEvent(order), traceContext: currentTraceContext() };
-  return JSON.stringify(entry);
-}
-
-function orderPlacedEvent(order: Order): {
-  routingKey: string;
-  messageId: string;
-  type: string;
-  body: unknown;
-} {
-  const type = ROUTING_KEYS.orderPlaced;
-  const messageId = `${type}:${order.id}`;
-  const body = ordersV1.OrderPlaced.toJSON({
-    messageId,
-    type,
-    occurredAt: order.createdAt,
-    orderId: order.id,
-    userId: order.userId,
-    lines: [...order.lines],
-    paymentMethod: order.paymentMethod,
-  });
-  return { routingKey: type, messageId, type, body };
 }

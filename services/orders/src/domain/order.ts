@@ -39,3 +39,20 @@ export interface PlaceOrder {
 export function isTerminal(status: OrderStatus): boolean {
   return status !== 'pending';
 }
+
+/** The command to place an order: the request of a user, under the id chosen for its order. */
+export interface PlaceOrderCommand {
+  /**
+   * The id the new order gets (from IdGenerator, chosen by the caller so that everything the
+   * checkout does can be labelled with it from the start); unused when an Idempotency-Key
+   * replays an earlier order.
+   */
+  readonly orderId: string;
+  readonly userId: string;
+  readonly request: PlaceOrder;
+  /** Same key + same request = the same order, never a second one. */
+  readonly idempotencyKey?: string | undefined;
+}
+
+/** The outcome of a checkout: confirmed, or rejected with a reason code. */
+export type OrderOutcome = Exclude<OrderStatus, 'pending'>;

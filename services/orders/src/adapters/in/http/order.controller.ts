@@ -1,23 +1,27 @@
-import { type AccessTokenClaims, BearerAuthGuard, parseInput, Principal } from '@junction/platform';
+import {
+  type AccessTokenClaims,
+  BearerAuthGuard,
+  IdGenerator,
+  parseInput,
+  Principal,
+  withSpanBaggage,
+} from '@junction/platform';
 import { Body, Controller, Get, Headers, Param, Post, Res, UseGuards } from '@nestjs/common';
 import { type FastifyReply } from 'fastify';
-import { CheckoutService } from '../domain/checkout.service';
-import { type Order } from '../domain/order';
-import {
-  idempotencyKeySchema,
-  orderParamsSchema,
-  placeOrderSchema,
-} from '../domain/orders.schemas';
-import { OrdersService } from '../domain/orders.service';
+import { CheckoutService } from '../../../domain/checkout.service';
+import { type Order } from '../../../domain/order';
+import { OrderService } from '../../../domain/order.service';
 import { OrderEventsStreamer } from './order-events.streamer';
+import { idempotencyKeySchema, orderParamsSchema, placeOrderSchema } from './order.schemas';
 
 @Controller('orders')
 @UseGuards(BearerAuthGuard)
-export class OrdersController {
+export class OrderController {
   constructor(
     private readonly checkout: CheckoutService,
-    private readonly orders: OrdersService,
+    private readonly orders: OrderService,
     private readonly streamer: OrderEventsStreamer,
+    private readonly ids: IdGenerator,
   ) {}
 
   /** blocking → 201 with the final order; queued → 202 + Location with the pending order. */
@@ -28,9 +32,14 @@ export class OrdersController {
     @Principal() principal: AccessTokenClaims,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Order> {
-    const input = parseInput(placeOrderSchema, body, 'body');
-    const key = parseInput(idempotencyKeySchema, rawKey, 'Idempotency-Key header');
-    const { order, created } = await this.checkout.place(principal.sub, input, key);
+    const request = parseInput(placeOrderSchema, body, 'body');
+    const idempotencyKey = parseInput(idempotencyKeySchema, rawKey, 'Idempotency-Key header');
+    const orderId = this.ids.newId();
+    // Every span of this checkout, in every service, carries the path and the order id.
+    const { order, created } = await withSpanBaggage(
+      { 'checkout.path': request.mode, 'order.id': orderId },
+      () => this.checkout.place({ orderId, userId: principal.sub, request, idempotencyKey }),
+    );
     void reply.status(order.mode === 'queued' ? 202 : 201);
     void reply.header('location', `/orders/${order.id}`);
     if (!created) void reply.header('idempotent-replayed', 'true');

@@ -1,19 +1,18 @@
 import { inventoryV1 } from '@junction/contracts';
 import { GrpcClient, ObservedDependencies } from '@junction/platform';
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { OrdersConfig } from '../config';
-import { type OrderLine } from '../domain/order';
-
-export type ReservationOutcome =
-  | { readonly reserved: true; readonly totalCents: number }
-  | { readonly reserved: false; readonly reason: string };
+import { OrdersConfig } from '../../../config';
+import { type OrderLine } from '../../../domain/order';
+import { type ReservationOutcome, StockReserver } from '../../../domain/ports';
+import { withinDeadline } from './deadline';
 
 /** Orders' gRPC client of inventory (blocking path), with a deadline on every call. */
 @Injectable()
-export class InventoryClient implements OnApplicationShutdown {
+export class InventoryClient extends StockReserver implements OnApplicationShutdown {
   private readonly client: GrpcClient<typeof inventoryV1.InventoryServiceService>;
 
   constructor(config: OrdersConfig, observed: ObservedDependencies) {
+    super();
     const target = config.inventoryGrpcTarget;
     this.client = new GrpcClient('inventory', inventoryV1.InventoryServiceService, target, {
       deadlineMs: config.grpcDeadlineMs,
@@ -22,16 +21,22 @@ export class InventoryClient implements OnApplicationShutdown {
     });
   }
 
-  async reserve(orderId: string, lines: readonly OrderLine[]): Promise<ReservationOutcome> {
-    const { reservation } = await this.client.call.reserve({ orderId, lines: [...lines] });
+  async reserve(
+    orderId: string,
+    lines: readonly OrderLine[],
+    deadline?: Date,
+  ): Promise<ReservationOutcome> {
+    const { reservation } = await withinDeadline(deadline, () =>
+      this.client.call.reserve({ orderId, lines: [...lines] }),
+    );
     if (reservation?.status === inventoryV1.ReservationStatus.RESERVATION_STATUS_RESERVED) {
       return { reserved: true, totalCents: reservation.totalCents };
     }
     return { reserved: false, reason: reservation?.reason || 'released' };
   }
 
-  async release(orderId: string): Promise<void> {
-    await this.client.call.release({ orderId });
+  async release(orderId: string, deadline?: Date): Promise<void> {
+    await withinDeadline(deadline, () => this.client.call.release({ orderId }));
   }
 
   onApplicationShutdown(): void {

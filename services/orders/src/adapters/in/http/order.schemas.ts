@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CHECKOUT_MODES } from './order';
+import { CHECKOUT_MODES } from '../../../domain/order';
 
 export const placeOrderSchema = z.object({
   lines: z

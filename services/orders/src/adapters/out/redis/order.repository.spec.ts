@@ -1,9 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { TestRedis } from '@junction/platform/testing';
 import { type Redis } from 'ioredis';
-import { type Order } from '../domain/order';
-import { pendingOrder } from '../domain/order.fixture';
-import { OrdersRepository, STATUS_CHANNEL } from './orders.repository';
+import { type Order } from '../../../domain/order';
+import { pendingOrder } from '../../../domain/order.fixture';
+import { OrderRepository, STATUS_CHANNEL } from './order.repository';
+
+/** A pending order with ids no other test run uses (the status channel is not key-prefixed). */
+function storedOrder(overrides: Partial<Order> = {}, at?: Date): Order {
+  return pendingOrder({ id: randomUUID(), userId: randomUUID(), ...overrides }, at);
+}
 
 /** Resolves with the first status message for `orderId` on the status channel. */
 async function nextStatusMessage(
@@ -20,7 +25,7 @@ async function nextStatusMessage(
   return () => message;
 }
 
-describe(OrdersRepository.name, () => {
+describe(OrderRepository.name, () => {
   let store: TestRedis;
 
   beforeAll(async () => {
@@ -31,8 +36,8 @@ describe(OrdersRepository.name, () => {
     await store.close();
   });
 
-  async function created(order: Order = pendingOrder()) {
-    const repository = new OrdersRepository(store.redis);
+  async function created(order: Order = storedOrder()) {
+    const repository = new OrderRepository(store.redis);
     await repository.create(order);
     return { repository, order };
   }
@@ -44,12 +49,12 @@ describe(OrdersRepository.name, () => {
     });
 
     it('puts the event into the outbox in the same step', async () => {
-      const order = pendingOrder();
+      const order = storedOrder();
       const entry = JSON.stringify({
         routingKey: 'order.placed',
         messageId: `order.placed:${order.id}`,
       });
-      const repository = new OrdersRepository(store.redis);
+      const repository = new OrderRepository(store.redis);
       await repository.create(order, entry);
       const outbox = await store.redis.lrange('outbox', 0, -1);
       expect(outbox).toContain(entry);
@@ -82,7 +87,7 @@ describe(OrdersRepository.name, () => {
       const connections = Array.from({ length: 3 }, () => store.anotherConnection());
       const results = await Promise.all(
         Array.from({ length: 9 }, (_, i) =>
-          new OrdersRepository(connections[i % 3]!).transition(
+          new OrderRepository(connections[i % 3]!).transition(
             order.id,
             i % 2 === 0 ? 'confirmed' : 'rejected',
             i % 2 === 0 ? '' : 'payment_declined',
@@ -90,12 +95,12 @@ describe(OrdersRepository.name, () => {
         ),
       );
       expect(results.filter(Boolean)).toHaveLength(1);
-      const found = await new OrdersRepository(store.redis).find(order.id);
+      const found = await new OrderRepository(store.redis).find(order.id);
       expect(found?.history).toHaveLength(2);
     });
 
     it('does not bring an order into being', async () => {
-      const repository = new OrdersRepository(store.redis);
+      const repository = new OrderRepository(store.redis);
       const id = randomUUID();
       await expect(repository.transition(id, 'confirmed', '')).resolves.toBe(false);
       await expect(repository.find(id)).resolves.toBeUndefined();
@@ -110,22 +115,45 @@ describe(OrdersRepository.name, () => {
     });
   });
 
+  describe('abandonedBlocking', () => {
+    it('lists a blocking checkout started before the cutoff until it finishes', async () => {
+      const startedAt = new Date('2030-01-01T00:00:00.000Z');
+      const { repository, order } = await created(storedOrder({ mode: 'blocking' }, startedAt));
+      const cutoff = new Date(startedAt.getTime() + 1_000);
+      await expect(repository.abandonedBlocking(cutoff)).resolves.toContain(order.id);
+      await expect(
+        repository.abandonedBlocking(new Date(startedAt.getTime() - 1)),
+      ).resolves.not.toContain(order.id);
+
+      await repository.transition(order.id, 'rejected', 'interrupted');
+      await expect(repository.abandonedBlocking(cutoff)).resolves.not.toContain(order.id);
+    });
+
+    it('never lists a queued order (the saga finishes it)', async () => {
+      const startedAt = new Date('2030-01-01T00:00:00.000Z');
+      const { repository, order } = await created(storedOrder({ mode: 'queued' }, startedAt));
+      await expect(
+        repository.abandonedBlocking(new Date('2031-01-01T00:00:00.000Z')),
+      ).resolves.not.toContain(order.id);
+    });
+  });
+
   describe('listIdsForUser', () => {
     it("lists the user's orders newest first", async () => {
       const userId = randomUUID();
-      const older = pendingOrder({ userId, createdAt: '2030-01-01T00:00:00.000Z' });
-      const newer = pendingOrder({ userId, createdAt: '2030-01-02T00:00:00.000Z' });
-      const repository = new OrdersRepository(store.redis);
+      const older = storedOrder({ userId, createdAt: '2030-01-01T00:00:00.000Z' });
+      const newer = storedOrder({ userId, createdAt: '2030-01-02T00:00:00.000Z' });
+      const repository = new OrderRepository(store.redis);
       await repository.create(older);
       await repository.create(newer);
-      await repository.create(pendingOrder());
+      await repository.create(storedOrder());
       await expect(repository.listIdsForUser(userId, 10)).resolves.toEqual([newer.id, older.id]);
     });
   });
 
   describe('claimIdempotencyKey', () => {
     it('binds the key to the first order; later claims get that binding back', async () => {
-      const repository = new OrdersRepository(store.redis);
+      const repository = new OrderRepository(store.redis);
       const key = randomUUID();
       const first = await repository.claimIdempotencyKey('alice', key, 'fp-1', 'order-1');
       const second = await repository.claimIdempotencyKey('alice', key, 'fp-2', 'order-2');
@@ -138,7 +166,7 @@ describe(OrdersRepository.name, () => {
       const connections = Array.from({ length: 3 }, () => store.anotherConnection());
       const claims = await Promise.all(
         Array.from({ length: 6 }, (_, i) =>
-          new OrdersRepository(connections[i % 3]!).claimIdempotencyKey(
+          new OrderRepository(connections[i % 3]!).claimIdempotencyKey(
             'alice',
             key,
             `fp-${i}`,
@@ -152,7 +180,7 @@ describe(OrdersRepository.name, () => {
     });
 
     it("keeps one user's key apart from another's", async () => {
-      const repository = new OrdersRepository(store.redis);
+      const repository = new OrderRepository(store.redis);
       const key = randomUUID();
       await repository.claimIdempotencyKey('alice', key, 'fp-a', 'order-a');
       await expect(repository.claimIdempotencyKey('bob', key, 'fp-b', 'order-b')).resolves.toEqual({
@@ -163,7 +191,7 @@ describe(OrdersRepository.name, () => {
     });
 
     it('keeps the binding for a day', async () => {
-      const repository = new OrdersRepository(store.redis);
+      const repository = new OrderRepository(store.redis);
       const key = randomUUID();
       await repository.claimIdempotencyKey('alice', key, 'fp', 'order');
       const ttl = await store.redis.ttl(`idempotency:alice:${key}`);

@@ -1,18 +1,23 @@
 import { EventEmitter } from 'node:events';
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { Redis } from 'ioredis';
-import { STATUS_CHANNEL } from './orders.repository';
+import { OrderStatusFeed } from '../../../domain/ports';
+import { STATUS_CHANNEL } from './order.repository';
 
 /**
  * Status changes of orders, from any orders replica, through Redis pub/sub: one subscriber
  * connection per process, fanned out in memory to the SSE streams watching an order.
  */
 @Injectable()
-export class OrderStatusStream implements OnModuleInit, OnApplicationShutdown {
+export class OrderStatusStream
+  extends OrderStatusFeed
+  implements OnModuleInit, OnApplicationShutdown
+{
   private readonly emitter = new EventEmitter();
   private subscriber: Redis | undefined;
 
   constructor(@Inject(Redis) private readonly redis: Redis) {
+    super();
     this.emitter.setMaxListeners(0);
   }
 
@@ -26,7 +31,6 @@ export class OrderStatusStream implements OnModuleInit, OnApplicationShutdown {
     await this.subscriber.subscribe(STATUS_CHANNEL).catch(() => undefined);
   }
 
-  /** Calls `listener` whenever the order changes; returns the function that stops watching. */
   watch(orderId: string, listener: () => void): () => void {
     this.emitter.on(orderId, listener);
     return () => this.emitter.off(orderId, listener);

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { type FastifyReply } from 'fastify';
-import { isTerminal, type OrderStatus } from '../domain/order';
-import { OrdersService } from '../domain/orders.service';
-import { OrderStatusStream } from '../store/order-status-stream';
+import { isTerminal, type OrderStatus } from '../../../domain/order';
+import { OrderService } from '../../../domain/order.service';
+import { OrderStatusFeed } from '../../../domain/ports';
 
 const KEEPALIVE_MS = 15_000;
 
@@ -14,8 +14,8 @@ const KEEPALIVE_MS = 15_000;
 @Injectable()
 export class OrderEventsStreamer {
   constructor(
-    private readonly orders: OrdersService,
-    private readonly statuses: OrderStatusStream,
+    private readonly orders: OrderService,
+    private readonly statuses: OrderStatusFeed,
   ) {}
 
   async stream(orderId: string, userId: string, reply: FastifyReply): Promise<void> {

@@ -1,19 +1,19 @@
 import { mockOf } from '@junction/platform/testing';
-import { type OrdersRepository } from '../store/orders.repository';
 import { type Order } from './order';
 import { pendingOrder as order } from './order.fixture';
-import { OrdersService } from './orders.service';
+import { OrderService } from './order.service';
+import { type OrderStore } from './ports';
 
 function ordersOf(...stored: Order[]) {
-  const repository = mockOf<OrdersRepository>();
-  repository.find.mockImplementation((id) => Promise.resolve(stored.find((o) => o.id === id)));
-  repository.listIdsForUser.mockImplementation((userId) =>
+  const store = mockOf<OrderStore>();
+  store.find.mockImplementation((id) => Promise.resolve(stored.find((o) => o.id === id)));
+  store.listIdsForUser.mockImplementation((userId) =>
     Promise.resolve(stored.filter((o) => o.userId === userId).map((o) => o.id)),
   );
-  return new OrdersService(repository);
+  return new OrderService(store);
 }
 
-describe(OrdersService.name, () => {
+describe(OrderService.name, () => {
   describe('getForUser', () => {
     it("returns the user's own order", async () => {
       const mine = order({ userId: 'alice' });

@@ -6,7 +6,7 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { type Logger } from 'pino';
-import { Outbox, type OutboxEntry } from '../store/outbox';
+import { Outbox, type OutboxEntry } from '../redis/outbox';
 
 const IDLE_POLL_MS = 500;
 const RETRY_MS = 1_000;

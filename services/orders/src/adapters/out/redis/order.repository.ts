@@ -1,6 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Redis } from 'ioredis';
-import { type Order, type OrderLine, type OrderStatus, type StatusChange } from '../domain/order';
+import {
+  type CheckoutMode,
+  type Order,
+  type OrderLine,
+  type OrderStatus,
+  type StatusChange,
+} from '../../../domain/order';
+import { type IdempotencyClaim, OrderStore, type SerializedEvent } from '../../../domain/ports';
+import { CheckoutMetrics } from './checkout-metrics';
 
 /** Blocking checkouts not finished yet, by start time: what a crash of orders leaves behind. */
 const IN_FLIGHT_BLOCKING = 'blocking-in-flight';
@@ -12,7 +20,7 @@ export const STATUS_CHANNEL = 'orders:status';
  * Moves a pending order to a terminal status, once: a second outcome for the same order (a
  * duplicate or late event) changes nothing. KEYS: order:<id>, order:<id>:history, the
  * in-flight blocking checkouts. ARGV: status, reason, at, change JSON, channel, totalCents
- * ('' keeps it), order id.
+ * ('' keeps it), order id. Returns the order's mode (checkout path) when it changed it, else 0.
  */
 const TRANSITION = `
 redis.call('ZREM', KEYS[3], ARGV[7])
@@ -21,16 +29,23 @@ redis.call('HSET', KEYS[1], 'status', ARGV[1], 'reason', ARGV[2], 'updatedAt', A
 if ARGV[6] ~= '' then redis.call('HSET', KEYS[1], 'totalCents', ARGV[6]) end
 redis.call('RPUSH', KEYS[2], ARGV[4])
 redis.call('PUBLISH', ARGV[5], cjson.encode({orderId = redis.call('HGET', KEYS[1], 'id'), status = ARGV[1]}))
-return 1
+return redis.call('HGET', KEYS[1], 'mode') or 'unknown'
 `;
 
-/** Orders' keys in Redis (under `orders:`): order:<id>, its history, user:<id>:orders, outbox. */
+/**
+ * Orders' keys in Redis (under `orders:`): order:<id>, its history, user:<id>:orders, outbox.
+ * Counts orders placed and completed (CheckoutMetrics) where those changes really happen.
+ */
 @Injectable()
-export class OrdersRepository {
-  constructor(@Inject(Redis) private readonly redis: Redis) {}
+export class OrderRepository extends OrderStore {
+  private readonly metrics = new CheckoutMetrics();
+
+  constructor(@Inject(Redis) private readonly redis: Redis) {
+    super();
+  }
 
   /** Writes a new order; with `outboxEntry`, its event goes into the outbox in the same MULTI. */
-  async create(order: Order, outboxEntry?: string): Promise<void> {
+  async create(order: Order, outboxEntry?: SerializedEvent): Promise<void> {
     const multi = this.redis.multi();
     multi.hset(`order:${order.id}`, {
       id: order.id,
@@ -51,6 +66,7 @@ export class OrdersRepository {
     if (order.mode === 'blocking')
       multi.zadd(IN_FLIGHT_BLOCKING, Date.parse(order.createdAt), order.id);
     await multi.exec();
+    this.metrics.orderPlaced(order.mode);
   }
 
   async transition(
@@ -61,7 +77,7 @@ export class OrdersRepository {
   ): Promise<boolean> {
     const at = new Date().toISOString();
     const change: StatusChange = { status, reason, at };
-    const changed = await this.redis.eval(
+    const changed = (await this.redis.eval(
       TRANSITION,
       3,
       `order:${orderId}`,
@@ -74,8 +90,10 @@ export class OrdersRepository {
       STATUS_CHANNEL,
       totalCents === undefined ? '' : String(totalCents),
       orderId,
-    );
-    return changed === 1;
+    )) as string | number | null;
+    if (typeof changed !== 'string') return false;
+    if (status !== 'pending') this.metrics.orderCompleted(changed as CheckoutMode, status, reason);
+    return true;
   }
 
   async find(orderId: string): Promise<Order | undefined> {
@@ -108,16 +126,13 @@ export class OrdersRepository {
     return this.redis.zrevrange(`user:${userId}:orders`, 0, limit - 1);
   }
 
-  /**
-   * Binds an Idempotency-Key to an order id (first caller wins, kept 24 h). Returns the binding
-   * that holds after the call: ours, or the earlier one with its request fingerprint.
-   */
+  /** Kept 24 h under idempotency:<user>:<key>, as `<fingerprint>|<order id>`. */
   async claimIdempotencyKey(
     userId: string,
     key: string,
     fingerprint: string,
     orderId: string,
-  ): Promise<{ orderId: string; fingerprint: string; claimed: boolean }> {
+  ): Promise<IdempotencyClaim> {
     const redisKey = `idempotency:${userId}:${key}`;
     const claimed = await this.redis.set(
       redisKey,

@@ -1,17 +1,17 @@
 import { paymentV1 } from '@junction/contracts';
 import { GrpcClient, ObservedDependencies } from '@junction/platform';
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { OrdersConfig } from '../config';
-
-export type ChargeOutcome =
-  { readonly captured: true } | { readonly captured: false; readonly reason: string };
+import { OrdersConfig } from '../../../config';
+import { type ChargeOutcome, PaymentGateway } from '../../../domain/ports';
+import { withinDeadline } from './deadline';
 
 /** Orders' gRPC client of payment (blocking path), with a deadline on every call. */
 @Injectable()
-export class PaymentClient implements OnApplicationShutdown {
+export class PaymentClient extends PaymentGateway implements OnApplicationShutdown {
   private readonly client: GrpcClient<typeof paymentV1.PaymentServiceService>;
 
   constructor(config: OrdersConfig, observed: ObservedDependencies) {
+    super();
     const target = config.paymentGrpcTarget;
     this.client = new GrpcClient('payment', paymentV1.PaymentServiceService, target, {
       deadlineMs: config.grpcDeadlineMs,
@@ -25,20 +25,18 @@ export class PaymentClient implements OnApplicationShutdown {
     userId: string,
     amountCents: number,
     paymentMethod: string,
+    deadline?: Date,
   ): Promise<ChargeOutcome> {
-    const { payment } = await this.client.call.charge({
-      orderId,
-      userId,
-      amountCents,
-      paymentMethod,
-    });
+    const { payment } = await withinDeadline(deadline, () =>
+      this.client.call.charge({ orderId, userId, amountCents, paymentMethod }),
+    );
     if (payment?.status === paymentV1.PaymentStatus.PAYMENT_STATUS_CAPTURED)
       return { captured: true };
     return { captured: false, reason: payment?.declineReason || 'payment_declined' };
   }
 
-  async refund(orderId: string): Promise<void> {
-    await this.client.call.refund({ orderId });
+  async refund(orderId: string, deadline?: Date): Promise<void> {
+    await withinDeadline(deadline, () => this.client.call.refund({ orderId }));
   }
 
   onApplicationShutdown(): void {

@@ -1,6 +1,5 @@
 export {
   env,
-  type FaultDefaults,
   jwtVerifierEnv,
   jwtVerifierSettings,
   platformEnv,
@@ -20,8 +19,8 @@ export { httpStatusOf } from './errors/http-status';
 export { errorCodeOfGrpc, grpcStatusOf } from './errors/grpc-status';
 export { parseInput } from './errors/parse-input';
 export { FaultInjector } from './faults/fault-injector';
-export { faultInjectorProvider, SharedFaultInjector } from './faults/shared-fault-injector';
-export { FAULT_KEY, faultFor, type Fault } from './faults/fault-settings';
+export { InjectFault } from './faults/inject-fault.decorator';
+export { SharedFaultInjector } from './faults/shared-fault-injector';
 export { currentBudgetDeadline, withCallBudget } from './grpc/call-budget';
 export { GrpcClient, type GrpcClientOptions } from './grpc/grpc-client';
 export { GrpcServerHandle, PROTO_LOADER_OPTIONS } from './grpc/grpc-server';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { type Fault } from '../faults/fault-settings';
 
 /** Reusable env-variable schemas, so every service reads the same names the same way. */
 export const env = {
@@ -50,12 +51,6 @@ export const platformEnv = z.object({
 
 export type PlatformEnv = z.output<typeof platformEnv>;
 
-export interface FaultDefaults {
-  readonly latencyMs: number;
-  /** 0..1: the share of calls that fail with `unavailable`. */
-  readonly errorRate: number;
-}
-
 /**
  * The settings the shared platform needs. A service's config class extends it and adds its own;
  * the bootstrap provides the instance under both classes, so platform code injects this one.
@@ -67,8 +62,8 @@ export abstract class PlatformConfig {
   readonly rabbitmqUrl: string;
   /** Client IPs (rate limits) come from X-Forwarded-For through this many proxies. */
   readonly trustProxyHops: number;
-  /** Injected faults when none are set at runtime (used by services with a FaultInjector). */
-  readonly faults: FaultDefaults;
+  /** Injected faults when none are set at runtime (used where `@InjectFault` is, see faults/). */
+  readonly faults: Fault;
   readonly messagingSpanLinks: boolean;
   abstract readonly httpPort: number;
 

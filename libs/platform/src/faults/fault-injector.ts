@@ -1,12 +1,10 @@
 /**
  * Injected latency and errors, to show what a slow or failing dependency does to each checkout
- * path. Domain services call `await this.faults.inject('charge')` first thing in an operation.
- * This class injects nothing: it is what a domain service gets when constructed without one (unit
- * tests). Services that take faults provide `faultInjectorProvider`, i.e. SharedFaultInjector.
+ * path: a lab feature, never called from domain code. Adapter methods ask for it with
+ * `@InjectFault('<operation>')` (inject-fault.decorator.ts); a service that has such methods binds
+ * this token in its module: `{ provide: FaultInjector, useClass: SharedFaultInjector }`.
  */
-export class FaultInjector {
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- this one injects nothing
-  inject(operation: string): Promise<void> {
-    return Promise.resolve();
-  }
+export abstract class FaultInjector {
+  /** Waits the operation's configured latency, then fails with its configured error rate. */
+  abstract inject(operation: string): Promise<void>;
 }

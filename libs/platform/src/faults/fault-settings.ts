@@ -1,5 +1,3 @@
-import { type FaultDefaults } from '../config/env';
-
 /**
  * Where the runtime fault settings live: one hash in the service's own keyspace (`<service>:fault`
  * with the platform's key prefix), written by `npm run fault` (tools/fault/fault.mts) and read
@@ -8,9 +6,10 @@ import { type FaultDefaults } from '../config/env';
  */
 export const FAULT_KEY = 'fault';
 
+/** Injected latency and error rate: the env defaults (PlatformConfig.faults) and each operation's. */
 export interface Fault {
   readonly latencyMs: number;
-  /** 0..1 */
+  /** 0..1: the share of calls that fail with `unavailable`. */
   readonly errorRate: number;
 }
 
@@ -18,7 +17,7 @@ export interface Fault {
 export function faultFor(
   operation: string,
   stored: Readonly<Record<string, string>>,
-  defaults: FaultDefaults,
+  defaults: Fault,
 ): Fault {
   return {
     latencyMs: pick(stored, operation, 'latency_ms', defaults.latencyMs, 600_000),

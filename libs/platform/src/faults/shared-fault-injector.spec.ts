@@ -4,7 +4,6 @@ import { DomainError } from '../errors/domain-error';
 import { ServiceIdentity } from '../lifecycle/service-identity';
 import { AppLogger } from '../logging/app-logger';
 import { TestRedis } from '../testing';
-import { FaultInjector } from './fault-injector';
 import { SharedFaultInjector } from './shared-fault-injector';
 import { FAULT_KEY } from './fault-settings';
 
@@ -20,14 +19,6 @@ class ExampleConfig extends PlatformConfig {
 function config(env: Record<string, string> = {}): PlatformConfig {
   return new ExampleConfig(platformEnv.parse(env));
 }
-
-describe(FaultInjector.name, () => {
-  describe('inject', () => {
-    it('injects nothing (what a domain service gets without a shared injector)', async () => {
-      await expect(new FaultInjector().inject('charge')).resolves.toBeUndefined();
-    });
-  });
-});
 
 describe(SharedFaultInjector.name, () => {
   let store: TestRedis;

@@ -3,7 +3,6 @@ import {
   Inject,
   Injectable,
   type OnModuleInit,
-  type Provider,
 } from '@nestjs/common';
 import { trace } from '@opentelemetry/api';
 import { Redis } from 'ioredis';
@@ -19,10 +18,12 @@ import { FAULT_KEY, faultFor } from './fault-settings';
 const REFRESH_MS = 1_000;
 
 /**
- * Faults from FAULT_LATENCY_MS / FAULT_ERROR_RATE and, at runtime, from the service's Redis hash
- * (fault-settings.ts) that `npm run fault` writes, re-read every second by every replica. An
- * injected error is DomainError `unavailable`, as a real outage would be. Faults are recorded on
- * the active span: `fault.latency_ms`, `fault.injected_error` and the event `fault.injected`.
+ * The FaultInjector of payment and inventory: faults from FAULT_LATENCY_MS / FAULT_ERROR_RATE and,
+ * at runtime, from the service's Redis hash (fault-settings.ts) that `npm run fault` writes,
+ * re-read every second by every replica. With neither set it does nothing. An injected error is
+ * DomainError `unavailable`, as a real outage would be. Faults are recorded on the active span
+ * (the adapter's server or consumer span): `fault.latency_ms`, `fault.injected_error` and the
+ * event `fault.injected`.
  */
 @Injectable()
 export class SharedFaultInjector
@@ -85,9 +86,3 @@ export class SharedFaultInjector
     }
   }
 }
-
-/** List in a service module's providers to make its FaultInjector the shared, runtime one. */
-export const faultInjectorProvider: Provider = {
-  provide: FaultInjector,
-  useClass: SharedFaultInjector,
-};

@@ -1,22 +1,26 @@
 import { MessagingModule } from '@junction/messaging';
-import { bearerAuthProviders, faultInjectorProvider } from '@junction/platform';
+import { bearerAuthProviders, FaultInjector, SharedFaultInjector } from '@junction/platform';
 import { Module } from '@nestjs/common';
+import { InventoryReservedConsumer } from './adapters/in/amqp/inventory-reserved.consumer';
+import { PaymentGrpcController } from './adapters/in/grpc/payment.grpc-controller';
+import { PaymentController } from './adapters/in/http/payment.controller';
+import { PaymentEventsPublisher } from './adapters/out/amqp/payment-events.publisher';
+import { PaymentRepository } from './adapters/out/redis/payment.repository';
 import { PaymentConfig } from './config';
-import { InventoryReservedConsumer } from './consumers/inventory-reserved.consumer';
 import { PaymentMethods } from './domain/payment-methods';
 import { PaymentService } from './domain/payment.service';
-import { PaymentGrpcController } from './grpc/payment.grpc-controller';
-import { PaymentsController } from './http/payments.controller';
-import { PaymentRepository } from './store/payment.repository';
+import { PaymentEvents, PaymentStore } from './domain/ports';
 
 @Module({
   imports: [MessagingModule.forService({ consumers: [InventoryReservedConsumer] })],
-  controllers: [PaymentsController, PaymentGrpcController],
+  controllers: [PaymentController, PaymentGrpcController],
   providers: [
     PaymentService,
-    PaymentRepository,
     PaymentMethods,
-    faultInjectorProvider,
+    { provide: PaymentStore, useClass: PaymentRepository },
+    { provide: PaymentEvents, useClass: PaymentEventsPublisher },
+    // Lab feature: the faults of the @InjectFault adapter methods (charge, refund).
+    { provide: FaultInjector, useClass: SharedFaultInjector },
     InventoryReservedConsumer,
     ...bearerAuthProviders(PaymentConfig),
   ],

@@ -1,8 +1,8 @@
 import { mockOf } from '@junction/platform/testing';
-import { type PaymentRepository } from '../store/payment.repository';
 import { type ChargeCommand, type Payment } from './payment';
 import { PaymentMethods } from './payment-methods';
 import { PaymentService } from './payment.service';
+import { type PaymentStore } from './ports';
 
 let orderCount = 0;
 function chargeCommand(overrides: Partial<ChargeCommand> = {}): ChargeCommand {
@@ -17,12 +17,12 @@ function chargeCommand(overrides: Partial<ChargeCommand> = {}): ChargeCommand {
 }
 
 /**
- * An automocked repository backed by a map, so the test can look at what was stored. createOnce
- * keeps the first payment of an order, like the Lua script it stands for.
+ * An automocked PaymentStore backed by a map, so the test can look at what was stored. createOnce
+ * keeps the first payment of an order, like the repository's Lua script it stands for.
  */
 function paymentStore(...existing: Payment[]) {
   const stored = new Map(existing.map((p) => [p.orderId, p]));
-  const repository = mockOf<PaymentRepository>();
+  const repository = mockOf<PaymentStore>();
   repository.find.mockImplementation((orderId) => Promise.resolve(stored.get(orderId)));
   repository.createOnce.mockImplementation((payment) => {
     if (stored.has(payment.orderId)) return Promise.resolve(false);

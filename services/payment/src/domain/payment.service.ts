@@ -1,9 +1,8 @@
-import { FaultInjector } from '@junction/platform';
 import { Injectable } from '@nestjs/common';
-import { PaymentRepository } from '../store/payment.repository';
 import { type ChargeCommand, type Payment } from './payment';
 import { PaymentNotFound, PaymentNotRefundable } from './payment.errors';
 import { PaymentMethods } from './payment-methods';
+import { PaymentStore } from './ports';
 
 /**
  * Payment's domain operations. The blocking gRPC handler and the queued inventory.reserved
@@ -12,15 +11,13 @@ import { PaymentMethods } from './payment-methods';
 @Injectable()
 export class PaymentService {
   constructor(
-    private readonly repository: PaymentRepository,
+    private readonly store: PaymentStore,
     private readonly methods: PaymentMethods,
-    private readonly faults: FaultInjector = new FaultInjector(),
   ) {}
 
   /** Charges an order once; a retry or redelivery returns the first outcome unchanged. */
   async charge(command: ChargeCommand): Promise<Payment> {
-    await this.faults.inject('charge');
-    const existing = await this.repository.find(command.orderId);
+    const existing = await this.store.find(command.orderId);
     if (existing) return existing;
     const declineReason = this.methods.decide(command.paymentMethod);
     const payment: Payment = {
@@ -30,28 +27,27 @@ export class PaymentService {
       status: declineReason === undefined ? 'captured' : 'declined',
       declineReason: declineReason ?? '',
     };
-    await this.repository.createOnce(payment);
+    await this.store.createOnce(payment);
     return this.get(command.orderId);
   }
 
   async refund(orderId: string): Promise<Payment> {
-    await this.faults.inject('refund');
     const payment = await this.get(orderId);
     if (payment.status === 'refunded') return payment;
-    if (!(await this.repository.markRefunded(orderId)))
+    if (!(await this.store.markRefunded(orderId)))
       throw new PaymentNotRefundable(orderId, payment.status);
     return this.get(orderId);
   }
 
   /** A user sees only their own payments: another user's is "not found", not "forbidden". */
   async getForUser(orderId: string, userId: string): Promise<Payment> {
-    const payment = await this.repository.find(orderId);
+    const payment = await this.store.find(orderId);
     if (payment?.userId !== userId) throw new PaymentNotFound(orderId);
     return payment;
   }
 
   private async get(orderId: string): Promise<Payment> {
-    const payment = await this.repository.find(orderId);
+    const payment = await this.store.find(orderId);
     if (!payment) throw new PaymentNotFound(orderId);
     return payment;
   }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { TestRedis } from '@junction/platform/testing';
-import { type Payment } from '../domain/payment';
+import { type Payment } from '../../../domain/payment';
 import { PaymentRepository } from './payment.repository';
 
 function payment(overrides: Partial<Payment> = {}): Payment {

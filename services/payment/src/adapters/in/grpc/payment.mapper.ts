@@ -1,5 +1,5 @@
 import { paymentV1 } from '@junction/contracts';
-import { type Payment } from '../domain/payment';
+import { type Payment } from '../../../domain/payment';
 
 const STATUS: Record<Payment['status'], paymentV1.PaymentStatus> = {
   captured: paymentV1.PaymentStatus.PAYMENT_STATUS_CAPTURED,

@@ -1,11 +1,7 @@
 import { z } from 'zod';
+import { orderIdSchema } from '../fields.schemas';
 
-export const orderIdSchema = z
-  .string()
-  .min(1)
-  .max(64)
-  .regex(/^[A-Za-z0-9_.:-]+$/, 'must be an order id');
-
+/** Charge: `{ orderId, userId, amountCents, paymentMethod }`. */
 export const chargeSchema = z.object({
   orderId: orderIdSchema,
   userId: z.string().min(1).max(64),
@@ -15,4 +11,5 @@ export const chargeSchema = z.object({
     .regex(/^pm_[a-z0-9_]{1,60}$/, 'must be a payment method token such as pm_card_ok'),
 });
 
+/** Refund: `{ orderId }`. */
 export const refundSchema = z.object({ orderId: orderIdSchema });

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Redis } from 'ioredis';
-import { type Payment, type PaymentStatus } from '../domain/payment';
+import { type Payment, type PaymentStatus } from '../../../domain/payment';
+import { PaymentStore } from '../../../domain/ports';
 
 /** Creates the payment of an order only if there is none: one charge per order, ever. */
 const CREATE_ONCE = `
@@ -20,11 +21,13 @@ return 1
 
 /** Payment's keys in Redis (under `payment:`): payment:<order>, and the set of captured orders. */
 @Injectable()
-export class PaymentRepository {
-  constructor(@Inject(Redis) private readonly redis: Redis) {}
+export class PaymentRepository extends PaymentStore {
+  constructor(@Inject(Redis) private readonly redis: Redis) {
+    super();
+  }
 
   /** Returns true if this call created the payment, false if one already existed. */
-  async createOnce(payment: Payment): Promise<boolean> {
+  override async createOnce(payment: Payment): Promise<boolean> {
     const created = await this.redis.eval(
       CREATE_ONCE,
       2,
@@ -39,11 +42,11 @@ export class PaymentRepository {
     return created === 1;
   }
 
-  async markRefunded(orderId: string): Promise<boolean> {
+  override async markRefunded(orderId: string): Promise<boolean> {
     return (await this.redis.eval(REFUND, 2, `payment:${orderId}`, 'captured', orderId)) === 1;
   }
 
-  async find(orderId: string): Promise<Payment | undefined> {
+  override async find(orderId: string): Promise<Payment | undefined> {
     const hash = await this.redis.hgetall(`payment:${orderId}`);
     if (!hash.status) return undefined;
     return {

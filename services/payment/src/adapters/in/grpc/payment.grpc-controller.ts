@@ -1,9 +1,9 @@
 import { paymentV1 } from '@junction/contracts';
-import { parseInput } from '@junction/platform';
+import { InjectFault, parseInput } from '@junction/platform';
 import { Controller } from '@nestjs/common';
-import { PaymentService } from '../domain/payment.service';
-import { chargeSchema, refundSchema } from '../domain/payment.schemas';
+import { PaymentService } from '../../../domain/payment.service';
 import { toPaymentMessage } from './payment.mapper';
+import { chargeSchema, refundSchema } from './payment.schemas';
 
 /** gRPC adapter for the blocking checkout: parse, call one domain method, map. */
 @Controller()
@@ -11,13 +11,15 @@ import { toPaymentMessage } from './payment.mapper';
 export class PaymentGrpcController implements paymentV1.PaymentServiceController {
   constructor(private readonly payments: PaymentService) {}
 
-  async charge(request: paymentV1.ChargeRequest): Promise<paymentV1.ChargeResponse> {
+  @InjectFault('charge')
+  async charge(request: unknown): Promise<paymentV1.ChargeResponse> {
     return {
       payment: toPaymentMessage(await this.payments.charge(parseInput(chargeSchema, request))),
     };
   }
 
-  async refund(request: paymentV1.RefundRequest): Promise<paymentV1.RefundResponse> {
+  @InjectFault('refund')
+  async refund(request: unknown): Promise<paymentV1.RefundResponse> {
     const { orderId } = parseInput(refundSchema, request);
     return { payment: toPaymentMessage(await this.payments.refund(orderId)) };
   }

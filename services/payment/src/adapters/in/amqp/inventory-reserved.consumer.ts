@@ -1,0 +1,33 @@
+import {
+  inventoryReservedSchema,
+  type InventoryReservedEvent,
+  ROUTING_KEYS,
+} from '@junction/contracts';
+import { type EventHandler } from '@junction/messaging';
+import { InjectFault } from '@junction/platform';
+import { Injectable } from '@nestjs/common';
+import { PaymentService } from '../../../domain/payment.service';
+import { PaymentEvents } from '../../../domain/ports';
+
+/** Queued checkout, step 2: charge a reserved order and say how it went. */
+@Injectable()
+export class InventoryReservedConsumer implements EventHandler<typeof inventoryReservedSchema> {
+  readonly routingKey = ROUTING_KEYS.inventoryReserved;
+  readonly schema = inventoryReservedSchema;
+
+  constructor(
+    private readonly payments: PaymentService,
+    private readonly events: PaymentEvents,
+  ) {}
+
+  @InjectFault('charge')
+  async handle(event: InventoryReservedEvent): Promise<void> {
+    const payment = await this.payments.charge({
+      orderId: event.orderId,
+      userId: event.userId,
+      amountCents: event.totalCents,
+      paymentMethod: event.paymentMethod,
+    });
+    await this.events.chargeDecided(payment);
+  }
+}

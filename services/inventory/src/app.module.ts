@@ -1,14 +1,16 @@
 import { MessagingModule } from '@junction/messaging';
-import { faultInjectorProvider } from '@junction/platform';
+import { FaultInjector, SharedFaultInjector } from '@junction/platform';
 import { Module } from '@nestjs/common';
-import { OrderPlacedConsumer } from './consumers/order-placed.consumer';
-import { PaymentDeclinedConsumer } from './consumers/payment-declined.consumer';
-import { CatalogSeeder } from './domain/catalog.seeder';
+import { GetItemRpcHandler } from './adapters/in/amqp/get-item.rpc-handler';
+import { OrderPlacedConsumer } from './adapters/in/amqp/order-placed.consumer';
+import { PaymentDeclinedConsumer } from './adapters/in/amqp/payment-declined.consumer';
+import { InventoryGrpcController } from './adapters/in/grpc/inventory.grpc-controller';
+import { InventoryController } from './adapters/in/http/inventory.controller';
+import { InventoryEventsPublisher } from './adapters/out/amqp/inventory-events.publisher';
+import { CatalogSeeder } from './adapters/out/redis/catalog.seeder';
+import { InventoryRepository } from './adapters/out/redis/inventory.repository';
 import { InventoryService } from './domain/inventory.service';
-import { InventoryGrpcController } from './grpc/inventory.grpc-controller';
-import { InventoryController } from './http/inventory.controller';
-import { GetItemRpcHandler } from './rpc/get-item.rpc-handler';
-import { InventoryRepository } from './store/inventory.repository';
+import { InventoryEvents, StockStore } from './domain/ports';
 
 @Module({
   imports: [
@@ -21,8 +23,11 @@ import { InventoryRepository } from './store/inventory.repository';
   providers: [
     InventoryService,
     InventoryRepository,
+    { provide: StockStore, useExisting: InventoryRepository },
+    { provide: InventoryEvents, useClass: InventoryEventsPublisher },
+    // Lab feature: the faults of the @InjectFault adapter methods (getItem, reserve, release).
+    { provide: FaultInjector, useClass: SharedFaultInjector },
     CatalogSeeder,
-    faultInjectorProvider,
     OrderPlacedConsumer,
     PaymentDeclinedConsumer,
     GetItemRpcHandler,

@@ -5,6 +5,11 @@ export interface CatalogItem {
   readonly priceCents: number;
 }
 
+/** An item with the stock still available to reserve. */
+export interface StockedItem extends CatalogItem {
+  readonly available: number;
+}
+
 /** The seeded catalog: a handful of SKUs, each with finite stock. */
 export const SEED_CATALOG: readonly (CatalogItem & { readonly stock: number })[] = [
   { sku: 'JNC-MUG', name: 'Junction mug', priceCents: 1200, stock: 100 },

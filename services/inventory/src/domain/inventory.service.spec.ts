@@ -1,30 +1,31 @@
 import { mockOf } from '@junction/platform/testing';
-import { type InventoryRepository, type StockedItem } from '../store/inventory.repository';
+import { type StockedItem } from './catalog';
 import { InventoryService, mergeLines } from './inventory.service';
+import { type StockStore } from './ports';
 import { type Reservation, type ReservationLine } from './reservation';
 
 function item(overrides: Partial<StockedItem> = {}): StockedItem {
   return { sku: 'JNC-MUG', name: 'Junction mug', priceCents: 1200, available: 10, ...overrides };
 }
 
-/** A repository whose catalog holds `items` and whose reserve always succeeds. */
-function repositoryWith(items: readonly StockedItem[]) {
-  const repository = mockOf<InventoryRepository>();
-  repository.findItem.mockImplementation((sku) =>
+/** A StockStore whose catalog holds `items` and whose reserve always succeeds. */
+function stockWith(items: readonly StockedItem[]) {
+  const stock = mockOf<StockStore>();
+  stock.findItem.mockImplementation((sku) =>
     Promise.resolve(items.find((candidate) => candidate.sku === sku)),
   );
-  repository.reserve.mockImplementation(
+  stock.reserve.mockImplementation(
     (orderId: string, lines: readonly ReservationLine[], totalCents: number) =>
       Promise.resolve<Reservation>({ orderId, status: 'reserved', lines, totalCents }),
   );
-  return repository;
+  return stock;
 }
 
 describe(InventoryService.name, () => {
   describe('reserve', () => {
     it('reserves one line per SKU, adding up duplicate lines', async () => {
       const service = new InventoryService(
-        repositoryWith([item({ sku: 'JNC-MUG' }), item({ sku: 'JNC-CAP' })]),
+        stockWith([item({ sku: 'JNC-MUG' }), item({ sku: 'JNC-CAP' })]),
       );
       const reservation = await service.reserve('order-1', [
         { sku: 'JNC-MUG', quantity: 1 },
@@ -39,7 +40,7 @@ describe(InventoryService.name, () => {
 
     it('prices the order from the catalog, in cents', async () => {
       const service = new InventoryService(
-        repositoryWith([
+        stockWith([
           item({ sku: 'JNC-MUG', priceCents: 1200 }),
           item({ sku: 'JNC-TEE', priceCents: 2500 }),
         ]),
@@ -53,15 +54,15 @@ describe(InventoryService.name, () => {
     });
 
     it('passes the rejection of the store through unchanged', async () => {
-      const repository = repositoryWith([item()]);
-      repository.reserve.mockResolvedValue({
+      const stock = stockWith([item()]);
+      stock.reserve.mockResolvedValue({
         orderId: 'order-3',
         status: 'rejected',
         reason: 'out_of_stock',
         lines: [{ sku: 'JNC-MUG', quantity: 99 }],
         totalCents: 0,
       });
-      const reservation = await new InventoryService(repository).reserve('order-3', [
+      const reservation = await new InventoryService(stock).reserve('order-3', [
         { sku: 'JNC-MUG', quantity: 99 },
       ]);
       expect(reservation).toMatchObject({ status: 'rejected', reason: 'out_of_stock' });
@@ -69,24 +70,16 @@ describe(InventoryService.name, () => {
   });
 
   describe('getItem', () => {
-    it('returns the stocked item, unpadded', async () => {
+    it('returns the stocked item', async () => {
       const mug = item({ available: 7 });
-      const lookup = await new InventoryService(repositoryWith([mug])).getItem(mug.sku);
-      expect(lookup.item).toEqual(mug);
-      expect(lookup.padding).toHaveLength(0);
-    });
-
-    it('pads the reply with exactly the bytes asked for', async () => {
-      const service = new InventoryService(repositoryWith([item()]));
-      for (const bytes of [64, 4096, 262_144]) {
-        expect((await service.getItem('JNC-MUG', bytes)).padding).toHaveLength(bytes);
-      }
+      await expect(new InventoryService(stockWith([mug])).getItem(mug.sku)).resolves.toEqual(mug);
     });
 
     it('answers not_found for a SKU outside the catalog', async () => {
-      await expect(
-        new InventoryService(repositoryWith([])).getItem('JNC-NOPE'),
-      ).rejects.toMatchObject({ code: 'not_found', message: 'no item with SKU JNC-NOPE' });
+      await expect(new InventoryService(stockWith([])).getItem('JNC-NOPE')).rejects.toMatchObject({
+        code: 'not_found',
+        message: 'no item with SKU JNC-NOPE',
+      });
     });
   });
 });

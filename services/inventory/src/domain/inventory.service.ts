@@ -1,15 +1,8 @@
-import { FaultInjector } from '@junction/platform';
 import { Injectable } from '@nestjs/common';
-import { type StockedItem, InventoryRepository } from '../store/inventory.repository';
+import { type StockedItem } from './catalog';
 import { UnknownSku } from './inventory.errors';
-import { paddingOf } from './item-padding';
+import { StockStore } from './ports';
 import { type Reservation, type ReservationLine } from './reservation';
-
-/** One item, and the filler bytes its reader asked for (benchmarks; empty otherwise). */
-export interface ItemLookup {
-  readonly item: StockedItem;
-  readonly padding: Buffer;
-}
 
 /**
  * Inventory's domain operations, the same for every transport: the gRPC adapter (blocking
@@ -17,39 +10,33 @@ export interface ItemLookup {
  */
 @Injectable()
 export class InventoryService {
-  constructor(
-    private readonly repository: InventoryRepository,
-    private readonly faults: FaultInjector = new FaultInjector(),
-  ) {}
+  constructor(private readonly stock: StockStore) {}
 
   listItems(): Promise<StockedItem[]> {
-    return this.repository.listItems();
+    return this.stock.listItems();
   }
 
   /** One item; REST, gRPC and AMQP request-reply all read it here. */
-  async getItem(sku: string, paddingBytes = 0): Promise<ItemLookup> {
-    await this.faults.inject('getItem');
-    const item = await this.repository.findItem(sku);
+  async getItem(sku: string): Promise<StockedItem> {
+    const item = await this.stock.findItem(sku);
     if (!item) throw new UnknownSku(sku);
-    return { item, padding: paddingOf(paddingBytes) };
+    return item;
   }
 
   /** Reserves every line or none; rejects with out_of_stock or unknown_sku. Idempotent per order. */
   async reserve(orderId: string, lines: readonly ReservationLine[]): Promise<Reservation> {
-    await this.faults.inject('reserve');
     const merged = mergeLines(lines);
-    const items = await Promise.all(merged.map((line) => this.repository.findItem(line.sku)));
+    const items = await Promise.all(merged.map((line) => this.stock.findItem(line.sku)));
     const totalCents = merged.reduce(
       (sum, line, i) => sum + (items[i]?.priceCents ?? 0) * line.quantity,
       0,
     );
-    return this.repository.reserve(orderId, merged, totalCents);
+    return this.stock.reserve(orderId, merged, totalCents);
   }
 
   /** Returns the order's stock exactly once, however often it is called. */
-  async release(orderId: string): Promise<Reservation> {
-    await this.faults.inject('release');
-    return this.repository.release(orderId);
+  release(orderId: string): Promise<Reservation> {
+    return this.stock.release(orderId);
   }
 }
 

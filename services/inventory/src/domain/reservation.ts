@@ -20,3 +20,10 @@ export type Reservation =
       readonly lines: readonly ReservationLine[];
       readonly totalCents: 0;
     };
+
+/** The placed order a reservation is for: what its outcome event tells payment. */
+export interface PlacedOrder {
+  readonly orderId: string;
+  readonly userId: string;
+  readonly paymentMethod: string;
+}

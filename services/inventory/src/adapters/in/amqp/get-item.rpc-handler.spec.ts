@@ -1,5 +1,6 @@
 import { mockOf } from '@junction/platform/testing';
-import { type InventoryService } from '../domain/inventory.service';
+import { type InventoryService } from '../../../domain/inventory.service';
+import { paddingOf } from '../reply-padding';
 import { GetItemRpcHandler } from './get-item.rpc-handler';
 
 const mug = { sku: 'JNC-MUG', name: 'Junction mug', priceCents: 1200, available: 7 };
@@ -8,18 +9,18 @@ describe(GetItemRpcHandler.name, () => {
   describe('handle', () => {
     it('answers proto3 JSON of GetItemResponse, padding in base64', async () => {
       const inventory = mockOf<InventoryService>();
-      inventory.getItem.mockResolvedValue({ item: mug, padding: Buffer.from('pad') });
+      inventory.getItem.mockResolvedValue(mug);
       const reply = await new GetItemRpcHandler(inventory).handle({
         sku: 'JNC-MUG',
         paddingBytes: 3,
       });
-      expect(reply).toEqual({ item: mug, padding: Buffer.from('pad').toString('base64') });
-      expect(inventory.getItem).toHaveBeenCalledWith('JNC-MUG', 3);
+      expect(reply).toEqual({ item: mug, padding: paddingOf(3).toString('base64') });
+      expect(inventory.getItem).toHaveBeenCalledWith('JNC-MUG');
     });
 
     it('leaves an empty padding out, as proto3 JSON does', async () => {
       const inventory = mockOf<InventoryService>();
-      inventory.getItem.mockResolvedValue({ item: mug, padding: Buffer.alloc(0) });
+      inventory.getItem.mockResolvedValue(mug);
       const reply = await new GetItemRpcHandler(inventory).handle({
         sku: 'JNC-MUG',
         paddingBytes: 0,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { TestRedis } from '@junction/platform/testing';
-import { type CatalogItem } from '../domain/catalog';
+import { type CatalogItem } from '../../../domain/catalog';
 import { InventoryRepository } from './inventory.repository';
 
 type SeedItem = CatalogItem & { readonly stock: number };

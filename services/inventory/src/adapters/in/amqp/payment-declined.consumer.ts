@@ -4,8 +4,9 @@ import {
   ROUTING_KEYS,
 } from '@junction/contracts';
 import { type EventHandler } from '@junction/messaging';
+import { InjectFault } from '@junction/platform';
 import { Injectable } from '@nestjs/common';
-import { InventoryService } from '../domain/inventory.service';
+import { InventoryService } from '../../../domain/inventory.service';
 
 /** Queued checkout, compensation: a declined payment returns the order's stock. */
 @Injectable()
@@ -15,6 +16,7 @@ export class PaymentDeclinedConsumer implements EventHandler<typeof paymentDecli
 
   constructor(private readonly inventory: InventoryService) {}
 
+  @InjectFault('release')
   async handle(event: PaymentDeclinedEvent): Promise<void> {
     await this.inventory.release(event.orderId);
   }

@@ -1,4 +1,5 @@
-import { getItemSchema, itemQuerySchema, MAX_PADDING_BYTES } from './inventory.schemas';
+import { MAX_PADDING_BYTES } from '../reply-padding';
+import { getItemSchema } from './inventory.schemas';
 
 describe('getItemSchema', () => {
   it('defaults the padding to none', () => {
@@ -14,19 +15,6 @@ describe('getItemSchema', () => {
   it('rejects negative, fractional and oversized padding', () => {
     for (const paddingBytes of [-1, 1.5, MAX_PADDING_BYTES + 1]) {
       expect(getItemSchema.safeParse({ sku: 'JNC-MUG', paddingBytes }).success).toBe(false);
-    }
-  });
-});
-
-describe('itemQuerySchema', () => {
-  it('reads ?padding=N from the query string', () => {
-    expect(itemQuerySchema.parse({ padding: '4096' })).toEqual({ padding: 4096 });
-    expect(itemQuerySchema.parse({})).toEqual({ padding: 0 });
-  });
-
-  it('rejects a padding that is not a whole number in range', () => {
-    for (const padding of ['lots', '-5', '2.5', String(MAX_PADDING_BYTES + 1)]) {
-      expect(itemQuerySchema.safeParse({ padding }).success).toBe(false);
     }
   });
 });

@@ -1,6 +1,6 @@
 import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import { InventoryRepository } from '../store/inventory.repository';
-import { SEED_CATALOG } from './catalog';
+import { SEED_CATALOG } from '../../../domain/catalog';
+import { InventoryRepository } from './inventory.repository';
 
 /** Seeds the catalog at start; existing stock is kept (NX), so restarts do not refill it. */
 @Injectable()

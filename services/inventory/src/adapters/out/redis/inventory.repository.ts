@@ -1,15 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Redis } from 'ioredis';
-import { type CatalogItem } from '../domain/catalog';
+import { type CatalogItem, type StockedItem } from '../../../domain/catalog';
+import { StockStore } from '../../../domain/ports';
 import {
   type Reservation,
   type ReservationLine,
   type RejectionReason,
-} from '../domain/reservation';
-
-export interface StockedItem extends CatalogItem {
-  readonly available: number;
-}
+} from '../../../domain/reservation';
 
 /**
  * All-or-nothing reservation, atomic in Redis, so no interleaving of concurrent orders can
@@ -56,8 +53,10 @@ return 'released'
 
 /** Inventory's keys in Redis (all under the `inventory:` prefix). Nothing else touches them. */
 @Injectable()
-export class InventoryRepository {
-  constructor(@Inject(Redis) private readonly redis: Redis) {}
+export class InventoryRepository extends StockStore {
+  constructor(@Inject(Redis) private readonly redis: Redis) {
+    super();
+  }
 
   /** Writes the catalog and its stock once; later starts keep the current stock. */
   async seed(items: readonly (CatalogItem & { readonly stock: number })[]): Promise<void> {
@@ -70,13 +69,13 @@ export class InventoryRepository {
     }
   }
 
-  async listItems(): Promise<StockedItem[]> {
+  override async listItems(): Promise<StockedItem[]> {
     const skus = (await this.redis.smembers('catalog')).sort();
     const items = await Promise.all(skus.map((sku) => this.findItem(sku)));
     return items.filter((item): item is StockedItem => item !== undefined);
   }
 
-  async findItem(sku: string): Promise<StockedItem | undefined> {
+  override async findItem(sku: string): Promise<StockedItem | undefined> {
     const [item, stock] = await Promise.all([
       this.redis.hgetall(`item:${sku}`),
       this.redis.get(`stock:${sku}`),
@@ -85,7 +84,7 @@ export class InventoryRepository {
     return { sku, name: item.name, priceCents: Number(item.priceCents), available: Number(stock) };
   }
 
-  async reserve(
+  override async reserve(
     orderId: string,
     lines: readonly ReservationLine[],
     totalCents: number,
@@ -100,7 +99,7 @@ export class InventoryRepository {
     return this.requireReservation(orderId);
   }
 
-  async release(orderId: string): Promise<Reservation> {
+  override async release(orderId: string): Promise<Reservation> {
     const prefix = `${this.redis.options.keyPrefix ?? ''}stock:`;
     await this.redis.eval(RELEASE, 1, `reservation:${orderId}`, prefix);
     return this.requireReservation(orderId);

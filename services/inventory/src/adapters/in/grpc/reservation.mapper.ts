@@ -1,5 +1,5 @@
 import { inventoryV1 } from '@junction/contracts';
-import { type Reservation } from '../domain/reservation';
+import { type Reservation } from '../../../domain/reservation';
 
 const STATUS: Record<Reservation['status'], inventoryV1.ReservationStatus> = {
   reserved: inventoryV1.ReservationStatus.RESERVATION_STATUS_RESERVED,

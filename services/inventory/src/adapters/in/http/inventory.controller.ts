@@ -1,8 +1,9 @@
-import { parseInput } from '@junction/platform';
+import { InjectFault, parseInput } from '@junction/platform';
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { InventoryService } from '../domain/inventory.service';
-import { itemPathSchema, itemQuerySchema } from '../domain/inventory.schemas';
-import { type StockedItem } from '../store/inventory.repository';
+import { type StockedItem } from '../../../domain/catalog';
+import { InventoryService } from '../../../domain/inventory.service';
+import { paddingOf } from '../reply-padding';
+import { itemPathSchema, itemQuerySchema } from './inventory.schemas';
 
 /** Public catalog, readable without a token. */
 @Controller('inventory/items')
@@ -16,13 +17,14 @@ export class InventoryController {
 
   /** `?padding=N` (benchmarks) adds N filler bytes as `padding`, base64 as in proto3 JSON. */
   @Get(':sku')
+  @InjectFault('getItem')
   async get(
     @Param() params: unknown,
     @Query() query: unknown,
   ): Promise<StockedItem & { padding?: string }> {
     const { sku } = parseInput(itemPathSchema, params, 'path');
-    const { padding: paddingBytes } = parseInput(itemQuerySchema, query, 'query');
-    const { item, padding } = await this.inventory.getItem(sku, paddingBytes);
-    return padding.length > 0 ? { ...item, padding: padding.toString('base64') } : item;
+    const { padding } = parseInput(itemQuerySchema, query, 'query');
+    const item = await this.inventory.getItem(sku);
+    return padding > 0 ? { ...item, padding: paddingOf(padding).toString('base64') } : item;
   }
 }

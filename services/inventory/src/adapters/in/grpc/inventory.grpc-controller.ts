@@ -1,8 +1,9 @@
 import { inventoryV1 } from '@junction/contracts';
-import { parseInput } from '@junction/platform';
+import { InjectFault, parseInput } from '@junction/platform';
 import { Controller } from '@nestjs/common';
-import { InventoryService } from '../domain/inventory.service';
-import { getItemSchema, releaseSchema, reserveSchema } from '../domain/inventory.schemas';
+import { InventoryService } from '../../../domain/inventory.service';
+import { paddingOf } from '../reply-padding';
+import { getItemSchema, releaseSchema, reserveSchema } from './inventory.schemas';
 import { toReservationMessage } from './reservation.mapper';
 
 /** gRPC adapter: parse, call one domain method, map. */
@@ -11,17 +12,21 @@ import { toReservationMessage } from './reservation.mapper';
 export class InventoryGrpcController implements inventoryV1.InventoryServiceController {
   constructor(private readonly inventory: InventoryService) {}
 
-  async getItem(request: inventoryV1.GetItemRequest): Promise<inventoryV1.GetItemResponse> {
+  /** `paddingBytes` (benchmarks) adds that many filler bytes to the reply as `padding`. */
+  @InjectFault('getItem')
+  async getItem(request: unknown): Promise<inventoryV1.GetItemResponse> {
     const { sku, paddingBytes } = parseInput(getItemSchema, request);
-    return this.inventory.getItem(sku, paddingBytes);
+    return { item: await this.inventory.getItem(sku), padding: paddingOf(paddingBytes) };
   }
 
-  async reserve(request: inventoryV1.ReserveRequest): Promise<inventoryV1.ReserveResponse> {
+  @InjectFault('reserve')
+  async reserve(request: unknown): Promise<inventoryV1.ReserveResponse> {
     const { orderId, lines } = parseInput(reserveSchema, request);
     return { reservation: toReservationMessage(await this.inventory.reserve(orderId, lines)) };
   }
 
-  async release(request: inventoryV1.ReleaseRequest): Promise<inventoryV1.ReleaseResponse> {
+  @InjectFault('release')
+  async release(request: unknown): Promise<inventoryV1.ReleaseResponse> {
     const { orderId } = parseInput(releaseSchema, request);
     return { reservation: toReservationMessage(await this.inventory.release(orderId)) };
   }

@@ -60,7 +60,10 @@ export async function freeCollectorPorts(): Promise<CollectorPorts> {
   };
 }
 
-/** The env the chart's Deployment gives the collector, on loopback, exporting to `jaeger`. */
+/**
+ * The env the chart's Deployment gives the collector (prometheus.enabled=false), on loopback,
+ * exporting traces to `jaeger` and dropping metrics (no local Prometheus).
+ */
 export function collectorEnv(
   ports: CollectorPorts,
   jaegerOtlpGrpc: string,
@@ -78,6 +81,9 @@ export function collectorEnv(
     OTELCOL_MEMORY_LIMIT_MIB: String(values.memoryLimitMiB),
     OTELCOL_MEMORY_SPIKE_LIMIT_MIB: String(values.memorySpikeLimitMiB),
     OTELCOL_JAEGER_OTLP_ENDPOINT: jaegerOtlpGrpc,
+    // As the chart without its optional Prometheus: the metrics pipeline drops what it gets.
+    OTELCOL_METRICS_EXPORTERS: '[nop]',
+    OTELCOL_PROMETHEUS_OTLP_ENDPOINT: 'http://127.0.0.1:9090/api/v1/otlp',
   };
 }
 

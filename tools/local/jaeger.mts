@@ -141,7 +141,12 @@ export interface LocalTracing {
 export async function startLocalTracing(services: readonly string[]): Promise<LocalTracing> {
   for (const name of ['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', 'OTEL_EXPORTER_OTLP_ENDPOINT']) {
     const own = process.env[name];
-    if (own) return { env: {}, summary: `  traces: to ${own} (your ${name}); no local Jaeger` };
+    if (own) {
+      return {
+        env: {},
+        summary: `  ${name === 'OTEL_EXPORTER_OTLP_ENDPOINT' ? 'traces and metrics' : 'traces'}: to ${own} (your ${name}); no local Jaeger`,
+      };
+    }
   }
   let jaeger: RunningJaeger;
   try {
@@ -155,9 +160,12 @@ export async function startLocalTracing(services: readonly string[]): Promise<Lo
         : `Jaeger did not start: ${whyNotStarted(error)}`;
     return { env: {}, summary: `  traces: off — ${reason}` };
   }
+  // Jaeger takes traces only (its OTLP receiver answers /v1/metrics 404): with no collector in
+  // front of it locally, the services export no metrics (docs/metrics.md, "Locally").
   const otel = {
     OTEL_EXPORTER_OTLP_ENDPOINT: jaeger.otlpEndpoint,
     OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+    OTEL_METRICS_EXPORTER: 'none',
   };
   return {
     jaeger,
@@ -165,7 +173,8 @@ export async function startLocalTracing(services: readonly string[]): Promise<Lo
     summary: `  ${jaeger.queryUrl}   Jaeger (the chart's files/jaeger.yaml): every service's traces
       its API works: curl ${jaeger.queryUrl}/api/v3/services   (docs/tracing.md has the searches)
       the UI's pages are only in the cluster's Jaeger image, not in a build from its Go module
-      npm run trace -- <orderId> draws an order's trace in the terminal`,
+      npm run trace -- <orderId> draws an order's trace in the terminal
+  metrics: off (Jaeger takes none); docs/metrics.md says how to see them`,
   };
 }
 

@@ -1,9 +1,14 @@
 import { spawn, spawnSync } from 'node:child_process';
 
 /** Runs a command to completion with its output passed through; rejects on a non-zero exit. */
-export function run(command: string, args: readonly string[], cwd: string): Promise<void> {
+export function run(
+  command: string,
+  args: readonly string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, stdio: 'inherit' });
+    const child = spawn(command, args, { cwd, env, stdio: 'inherit' });
     child.on('error', reject);
     child.on('exit', (code, signal) => {
       if (code === 0) resolve();
@@ -12,9 +17,13 @@ export function run(command: string, args: readonly string[], cwd: string): Prom
   });
 }
 
-/** Builds run at low priority: the machines that build these are small and shared. */
+/**
+ * Builds run at low priority: the machines that build these are small and shared. A module is
+ * built as the main module of its own folder, so a go.work shipped in it is ignored (GOWORK=off),
+ * as `go install module@version` would: Prometheus's names folders its module zip lacks.
+ */
 export function niceGo(args: readonly string[], cwd: string): Promise<void> {
-  return run('nice', ['-n', '10', 'go', ...args], cwd);
+  return run('nice', ['-n', '10', 'go', ...args], cwd, { ...process.env, GOWORK: 'off' });
 }
 
 interface DownloadedModule {

@@ -1,3 +1,6 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+
 /**
  * The Go programs the checks run on our artifacts, pinned. Each is built from its Go module with
  * the ordinary Go toolchain (`node tools/toolchain/build.mts [names…]`), never downloaded as a
@@ -24,6 +27,20 @@ export interface GoTool {
 /** The collector release the otelcol distribution (and the chart's collector image) is pinned to. */
 export const COLLECTOR_RELEASE = '0.165.0';
 
+const COLLECTOR_MANIFEST = 'otelcol/manifest.yaml';
+
+/**
+ * The otelcol build's version: the release and a short hash of the manifest, so that a manifest
+ * with another component set is another build (the cache is keyed by name and version).
+ */
+function collectorBuildVersion(): string {
+  const manifest = readFileSync(new URL(COLLECTOR_MANIFEST, import.meta.url));
+  return `${COLLECTOR_RELEASE}-${createHash('sha256').update(manifest).digest('hex').slice(0, 8)}`;
+}
+
+/** The Prometheus release promtool checks the chart's Prometheus config for (its image too). */
+export const PROMETHEUS_RELEASE = '3.16.0';
+
 export const TOOLS = [
   {
     // Jaeger v2 releases are tagged twice, v2.x and v1.x; the module path has no /v2, so Go
@@ -42,11 +59,25 @@ export const TOOLS = [
   },
   {
     name: 'otelcol',
-    version: COLLECTOR_RELEASE,
+    version: collectorBuildVersion(),
     module: 'go.opentelemetry.io/collector/cmd/builder',
     moduleVersion: `v${COLLECTOR_RELEASE}`,
     package: '.',
-    collectorManifest: 'otelcol/manifest.yaml',
+    collectorManifest: COLLECTOR_MANIFEST,
+  },
+  {
+    // Prometheus 3.x is tagged v0.3xx.y for Go (v0.316.0 is the 3.16.0 release). promtool checks
+    // the chart's files/prometheus.yaml (`promtool check config`). The module has a go.work
+    // naming folders its module zip lacks; builds run with GOWORK=off (go.mts).
+    name: 'promtool',
+    version: PROMETHEUS_RELEASE,
+    module: 'github.com/prometheus/prometheus',
+    moduleVersion: 'v0.316.0',
+    package: 'cmd/promtool',
+    versionFlags: {
+      'github.com/prometheus/common/version.Version': PROMETHEUS_RELEASE,
+      'github.com/prometheus/common/version.Branch': 'HEAD',
+    },
   },
   {
     // The newest istio.io/istio the module proxy serves: the master commit of 2026-08-27

@@ -1,0 +1,8 @@
+import { z } from 'zod';
+
+/** Fields the gRPC requests and the REST path share: one definition each. */
+export const orderIdSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_.:-]+$/, 'must be an order id');

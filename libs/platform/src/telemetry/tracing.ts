@@ -19,6 +19,9 @@ import { exportingSpanProcessors } from './span-export';
 /** Probes (the kubelet's, the local topology's and the e2e tests' polls) and the diagnostics. */
 const UNTRACED_HTTP_PATHS = new Set(['/healthz', '/readyz', '/statusz']);
 
+/** OTLP/HTTP export paths (traces, metrics, logs), at the end of whatever base the endpoint has. */
+const OTLP_EXPORT_PATH = /\/v1\/(traces|metrics|logs)$/;
+
 /**
  * gRPC methods that are infrastructure, not work: grpc.health.v1.Health/{Check,Watch} and
  * grpc.reflection.v1(alpha).ServerReflection/ServerReflectionInfo. The instrumentation matches
@@ -78,6 +81,8 @@ export function createTracing(): Tracing {
       new HttpInstrumentation({
         ignoreIncomingRequestHook: (request) =>
           untracedHttp.has((request.url ?? '').split('?')[0] ?? ''),
+        // The SDK's own OTLP exports: no spans already (suppressed), and no client duration.
+        ignoreOutgoingRequestHook: (request) => OTLP_EXPORT_PATH.test(request.path ?? ''),
       }),
       new GrpcInstrumentation({
         ignoreGrpcMethods: [(name: string) => untracedGrpc.has(name.toLowerCase())],

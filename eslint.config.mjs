@@ -10,12 +10,6 @@ import tseslint from 'typescript-eslint';
 
 const TYPESCRIPT = ['**/*.ts', '**/*.mts'];
 
-/** Projects reach each other by package name; only e2e reaches into tools/ by path (below). */
-const RELATIVE_ACROSS_PROJECTS = {
-  group: ['../../*', '**/libs/*', '**/services/*'],
-  message: 'Import other projects by package name (@junction/...), never by relative path.',
-};
-
 const ASK_A_PORT = 'The domain asks a port (domain/ports.ts) instead';
 
 /**
@@ -100,6 +94,9 @@ export default tseslint.config(
     },
     plugins: { '@nx': nx },
     rules: {
+      // Also fails a relative import into another project (it knows where each project ends), so
+      // that projects reach each other by package name, while a deep relative import inside a
+      // project (adapters/in/http/x.ts -> ../../../domain/ports) is fine.
       '@nx/enforce-module-boundaries': ['error', moduleBoundaries()],
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/switch-exhaustiveness-check': [
@@ -115,7 +112,6 @@ export default tseslint.config(
       '@typescript-eslint/no-extraneous-class': 'off',
       // Nest declares plain option bags as classes (NestApplicationContextOptions, ...).
       '@typescript-eslint/no-unsafe-class-instance-assignment': 'off',
-      'no-restricted-imports': ['error', { patterns: [RELATIVE_ACROSS_PROJECTS] }],
     },
   },
   {
@@ -170,10 +166,7 @@ export default tseslint.config(
     // The domain of every service, and of every service the generator emits, stays pure.
     files: ['services/*/src/domain/**/*.ts'],
     rules: {
-      'no-restricted-imports': [
-        'error',
-        { patterns: [RELATIVE_ACROSS_PROJECTS, ...DOMAIN_BANNED_IMPORTS] },
-      ],
+      'no-restricted-imports': ['error', { patterns: DOMAIN_BANNED_IMPORTS }],
       'no-restricted-syntax': ['error', ...DOMAIN_BANNED_CALLS],
     },
   },

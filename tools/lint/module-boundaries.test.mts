@@ -56,6 +56,15 @@ describe('the module boundaries (eslint.config.mjs)', () => {
       await assertFails('services/orders/src/x.ts', '@junction/topology', /^@nx\//);
     });
 
+    it('cannot import another project by relative path', async () => {
+      await assertFails('services/orders/src/x.ts', '../../../libs/platform/src/index', /relative/);
+    });
+
+    it('import their own files by any relative path', async () => {
+      const adapter = 'services/orders/src/adapters/in/http/order.controller.ts';
+      assert.deepEqual(await errorsOf(adapter, '../../../domain/order'), []);
+    });
+
     it('import the product libraries', async () => {
       assert.deepEqual(await errorsOf('services/orders/src/x.ts', '@junction/messaging'), []);
     });

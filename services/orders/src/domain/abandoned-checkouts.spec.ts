@@ -53,6 +53,15 @@ describe(AbandonedCheckouts.name, () => {
       await expect(world.sweeper.sweep(now)).resolves.toBe(0);
     });
 
+    it("sweeps at the Clock's time when not given one", async () => {
+      const world = sweeper(() => Promise.resolve(true));
+      const old = blockingOrder(new Date(world.now.getTime() - 11_000));
+      await world.repository.create(old);
+
+      await expect(world.sweeper.sweep()).resolves.toBe(1);
+      expect(world.undone).toEqual([old.id]);
+    });
+
     it('leaves a checkout that may still be running alone', async () => {
       const world = sweeper(() => Promise.resolve(true));
       const now = world.now;

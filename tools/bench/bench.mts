@@ -7,6 +7,7 @@
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { BROKER_HOST } from '@junction/testkit';
 import { reachable, ROOT } from '../local/topology.mts';
 import { BenchTopology, type BenchTopologyOptions } from './bench-topology.mts';
 import { type CheckoutRig, openCheckoutRig } from './checkout/checkout-rig.mts';
@@ -59,7 +60,7 @@ async function preflight(): Promise<void> {
   if (!(await reachable(BENCH_REDIS_URL)))
     throw new Error(`Redis is not reachable at ${BENCH_REDIS_URL}`);
   if (!(await reachable(BENCH_RABBITMQ_URL)))
-    throw new Error('RabbitMQ is not reachable at 127.0.0.1:5672');
+    throw new Error(`RabbitMQ is not reachable at ${BROKER_HOST}`);
 }
 
 async function bench(quick: boolean, out: string | undefined, runId: string): Promise<string> {

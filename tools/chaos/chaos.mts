@@ -4,6 +4,7 @@
 // scenario at a time, then checks the books in Redis and on the broker (never the services'
 // own counters) and prints a Markdown results table. See docs/reliability.md.
 import { parseArgs } from 'node:util';
+import { BROKER_HOST } from '@junction/testkit';
 import { reachable } from '../local/topology.mts';
 import { type FailedRun, resultsTable } from './report.mts';
 import { ensureBrokerRunning } from './rabbitmq.mts';
@@ -40,9 +41,9 @@ function selectedScenarios(only: string | undefined): Scenario[] {
 }
 
 async function preflight(): Promise<void> {
-  if (!(await reachable('amqp://127.0.0.1:5672')))
+  if (!(await reachable(`amqp://${BROKER_HOST}`)))
     throw new Error(
-      'RabbitMQ is not reachable on 127.0.0.1:5672 (start it: rabbitmq-server -detached)',
+      `RabbitMQ is not reachable on ${BROKER_HOST} (start it: rabbitmq-server -detached)`,
     );
   if (!(await reachable(CHAOS_REDIS_URL)))
     throw new Error(

@@ -1,6 +1,6 @@
 // Test data for the chaos books audit: a small, consistent set of books (one confirmed queued
 // order, one declined blocking order, empty queues) that a test then breaks in one place.
-import { allServiceQueues, DEFAULT_SKU, type QueueDepth } from '@junction/testkit';
+import { allServiceQueues, CARDS, DEFAULT_SKU, type QueueDepth } from '@junction/testkit';
 import { type BooksInput } from '../../../tools/chaos/books.mts';
 import {
   type LedgerOrder,
@@ -48,7 +48,7 @@ export function consistentBooks(): MutableBooks {
     mode,
     sku: SKU,
     quantity: 1,
-    paymentMethod: 'pm_card_ok',
+    paymentMethod: CARDS.approved,
     userId: 'user-1',
     sentAtMs: index * 50,
     httpStatus,

@@ -1,5 +1,6 @@
 // What the checkout parts of the bench share: the load generator and its users, the order ledger,
 // the queue sampler, and the plan every run starts from.
+import { CARDS } from '@junction/testkit';
 import { type OrderLedger } from './order-ledger.mts';
 import {
   type CheckoutMode,
@@ -34,7 +35,7 @@ export function planFor(
     durationMs,
     mix: only(mode),
     sku: BENCH_SKU,
-    paymentMethod: 'pm_card_ok',
+    paymentMethod: CARDS.approved,
     maxInFlight: 4_000,
     requestTimeoutMs: 30_000,
     watchTimeoutMs: 180_000,

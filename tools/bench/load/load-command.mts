@@ -1,7 +1,13 @@
 // The load CLI's options: each from its flag, else its environment variable (for containers),
 // else its default.
 import { parseArgs } from 'node:util';
-import { type CheckoutTargets, type Mix, type OpenLoopPlan } from './open-loop.mts';
+import {
+  CARDS,
+  type CheckoutTargets,
+  DEFAULT_SKU,
+  type Mix,
+  type OpenLoopPlan,
+} from './open-loop.mts';
 
 export class UsageError extends Error {}
 
@@ -70,8 +76,8 @@ function planOf(read: Read): OpenLoopPlan {
     ratePerSecond: positive(read('rate') ?? '10', '--rate', 100_000),
     durationMs: positive(read('duration') ?? '30', '--duration', 86_400) * 1000,
     mix: mixOf(read('mix') ?? '1:1'),
-    sku: read('sku') ?? 'JNC-MUG',
-    paymentMethod: read('payment-method') ?? 'pm_card_ok',
+    sku: read('sku') ?? DEFAULT_SKU,
+    paymentMethod: read('payment-method') ?? CARDS.approved,
     maxInFlight: Math.round(positive(read('max-in-flight') ?? '2000', '--max-in-flight', 1e6)),
     requestTimeoutMs: 30_000,
     watchTimeoutMs: 120_000,

@@ -6,10 +6,10 @@
 import { performance } from 'node:perf_hooks';
 // The load image (the Dockerfile's `load` stage) has no node_modules: it runs this folder and
 // testkit's checkout client (Node built-ins only) by path, so they are imported by path here, once.
-/* eslint-disable no-restricted-imports, @nx/enforce-module-boundaries */
+/* eslint-disable @nx/enforce-module-boundaries */
 import * as checkout from '../../testkit/checkout/index.mts';
 export * from '../../testkit/checkout/index.mts';
-/* eslint-enable no-restricted-imports, @nx/enforce-module-boundaries */
+/* eslint-enable @nx/enforce-module-boundaries */
 
 /** Relative shares of the two paths, e.g. 1:1 or 0:1 (queued only). */
 export type Mix = Readonly<Record<checkout.CheckoutMode, number>>;

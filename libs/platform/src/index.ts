@@ -63,3 +63,22 @@ export {
   grpcServiceEnv,
   type GrpcServiceEnv,
 } from './config/grpc-service-config';
+export { collectControllers } from './openapi/collect-controllers';
+export { errorBodySchema, type ErrorBody } from './openapi/error-body';
+export {
+  API_VERSION,
+  buildOpenApiDocument,
+  contractedRoutes,
+  type ContractedRoute,
+  type OpenApiDocument,
+} from './openapi/openapi-document';
+export {
+  defineRoute,
+  type RouteContract,
+  type RouteInputOf,
+  type RouteReplyOf,
+  type RouteResponse,
+  type SuccessStatus,
+} from './openapi/route-contract';
+export { parseRouteInput, RouteInput } from './openapi/route-input.decorator';
+export { Route, type RouteHandler } from './openapi/route.decorator';

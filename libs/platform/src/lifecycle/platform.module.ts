@@ -15,6 +15,7 @@ import { observeRedis } from '../health/observe-redis';
 import { ObservedDependencies } from '../health/observed-dependencies';
 import { Readiness } from '../health/readiness';
 import { AppLogger } from '../logging/app-logger';
+import { OpenApiController } from '../openapi/openapi.controller';
 import { Clock, SystemClock } from '../ports/clock';
 import { IdGenerator, RandomIdGenerator } from '../ports/id-generator';
 import { redisProvider } from '../redis/redis.provider';
@@ -74,7 +75,7 @@ export class PlatformModule {
     ];
     return {
       module: PlatformModule,
-      controllers: [HealthController],
+      controllers: [HealthController, OpenApiController],
       providers: [
         ...values,
         redisProvider,

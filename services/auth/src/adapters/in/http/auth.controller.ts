@@ -1,39 +1,46 @@
-import { parseInput } from '@junction/platform';
-import { Body, Controller, Get, HttpCode, Ip, Post } from '@nestjs/common';
+import { Route, RouteInput, type RouteInputOf } from '@junction/platform';
+import { Controller, Get, Ip, Post } from '@nestjs/common';
 import { type Account } from '../../../domain/account';
 import { AuthService } from '../../../domain/auth.service';
 import { type PublicKeySet, type TokenPair } from '../../../domain/session';
-import { loginSchema, refreshSchema, registerSchema } from './auth.schemas';
+import { jwks, login, logout, refresh, register } from './auth.routes';
 
 @Controller()
 export class AuthController {
   constructor(private readonly auth: AuthService) {}
 
   @Post('auth/register')
-  async register(@Body() body: unknown, @Ip() clientIp: string): Promise<{ user: Account }> {
-    return { user: await this.auth.register(parseInput(registerSchema, body, 'body'), clientIp) };
+  @Route(register)
+  async register(
+    @RouteInput() { body }: RouteInputOf<typeof register>,
+    @Ip() clientIp: string,
+  ): Promise<{ user: Account }> {
+    return { user: await this.auth.register(body, clientIp) };
   }
 
   @Post('auth/login')
-  @HttpCode(200)
-  login(@Body() body: unknown, @Ip() clientIp: string): Promise<TokenPair> {
-    const { email, password } = parseInput(loginSchema, body, 'body');
-    return this.auth.login(email, password, clientIp);
+  @Route(login)
+  login(
+    @RouteInput() { body }: RouteInputOf<typeof login>,
+    @Ip() clientIp: string,
+  ): Promise<TokenPair> {
+    return this.auth.login(body.email, body.password, clientIp);
   }
 
   @Post('auth/refresh')
-  @HttpCode(200)
-  refresh(@Body() body: unknown): Promise<TokenPair> {
-    return this.auth.refresh(parseInput(refreshSchema, body, 'body').refreshToken);
+  @Route(refresh)
+  refresh(@RouteInput() { body }: RouteInputOf<typeof refresh>): Promise<TokenPair> {
+    return this.auth.refresh(body.refreshToken);
   }
 
   @Post('auth/logout')
-  @HttpCode(204)
-  async logout(@Body() body: unknown): Promise<void> {
-    await this.auth.logout(parseInput(refreshSchema, body, 'body').refreshToken);
+  @Route(logout)
+  async logout(@RouteInput() { body }: RouteInputOf<typeof logout>): Promise<void> {
+    await this.auth.logout(body.refreshToken);
   }
 
   @Get('.well-known/jwks.json')
+  @Route(jwks)
   jwks(): PublicKeySet {
     return this.auth.keySet();
   }

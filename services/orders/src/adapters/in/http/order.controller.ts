@@ -2,17 +2,19 @@ import {
   type AccessTokenClaims,
   BearerAuthGuard,
   IdGenerator,
-  parseInput,
   Principal,
+  Route,
+  RouteInput,
+  type RouteInputOf,
   withSpanBaggage,
 } from '@junction/platform';
-import { Body, Controller, Get, Headers, Param, Post, Res, UseGuards } from '@nestjs/common';
+import { Controller, Get, Post, Res, UseGuards } from '@nestjs/common';
 import { type FastifyReply } from 'fastify';
 import { CheckoutService } from '../../../domain/checkout.service';
 import { type Order } from '../../../domain/order';
 import { OrderService } from '../../../domain/order.service';
 import { OrderEventsStreamer } from './order-events.streamer';
-import { idempotencyKeySchema, orderParamsSchema, placeOrderSchema } from './order.schemas';
+import { getOrder, listOrders, placeOrder, streamOrderEvents } from './order.routes';
 
 @Controller('orders')
 @UseGuards(BearerAuthGuard)
@@ -26,14 +28,13 @@ export class OrderController {
 
   /** blocking → 201 with the final order; queued → 202 + Location with the pending order. */
   @Post()
+  @Route(placeOrder)
   async place(
-    @Body() body: unknown,
-    @Headers('idempotency-key') rawKey: unknown,
+    @RouteInput() { body: request, headers }: RouteInputOf<typeof placeOrder>,
     @Principal() principal: AccessTokenClaims,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Order> {
-    const request = parseInput(placeOrderSchema, body, 'body');
-    const idempotencyKey = parseInput(idempotencyKeySchema, rawKey, 'Idempotency-Key header');
+    const idempotencyKey = headers['Idempotency-Key'];
     const orderId = this.ids.newId();
     // Every span of this checkout, in every service, carries the path and the order id.
     const { order, created } = await withSpanBaggage(
@@ -47,24 +48,30 @@ export class OrderController {
   }
 
   @Get()
+  @Route(listOrders)
   async list(@Principal() principal: AccessTokenClaims): Promise<{ orders: Order[] }> {
     return { orders: await this.orders.listForUser(principal.sub) };
   }
 
   @Get(':id')
-  get(@Param() params: unknown, @Principal() principal: AccessTokenClaims): Promise<Order> {
-    const { id } = parseInput(orderParamsSchema, params, 'path');
+  @Route(getOrder)
+  get(
+    @RouteInput() { params }: RouteInputOf<typeof getOrder>,
+    @Principal() principal: AccessTokenClaims,
+  ): Promise<Order> {
+    const { id } = params;
     return this.orders.getForUser(id, principal.sub);
   }
 
   /** Server-Sent Events: the current state first, then each change, closed at a terminal state. */
   @Get(':id/events')
+  @Route(streamOrderEvents)
   async events(
-    @Param() params: unknown,
+    @RouteInput() { params }: RouteInputOf<typeof streamOrderEvents>,
     @Principal() principal: AccessTokenClaims,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const { id } = parseInput(orderParamsSchema, params, 'path');
+    const { id } = params;
     await this.orders.getForUser(id, principal.sub);
     await this.streamer.stream(id, principal.sub, reply);
   }

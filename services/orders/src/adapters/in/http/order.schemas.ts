@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CHECKOUT_MODES } from '../../../domain/order';
+import { CHECKOUT_MODES, ORDER_STATUSES } from '../../../domain/order';
 
 export const placeOrderSchema = z.object({
   lines: z
@@ -23,3 +23,26 @@ export const idempotencyKeySchema = z
   .optional();
 
 export const orderParamsSchema = z.object({ id: z.uuid('must be an order id') });
+
+const orderLineSchema = z.object({ sku: z.string(), quantity: z.number().int() });
+
+export const orderSchema = z
+  .object({
+    id: z.uuid(),
+    userId: z.string(),
+    mode: z.enum(CHECKOUT_MODES),
+    status: z.enum(ORDER_STATUSES),
+    reason: z.string().meta({
+      description:
+        'Why the order was rejected (out_of_stock, unknown_sku, payment_declined, ...); empty otherwise',
+    }),
+    lines: z.array(orderLineSchema),
+    paymentMethod: z.string(),
+    totalCents: z.number().int(),
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+    history: z.array(
+      z.object({ status: z.enum(ORDER_STATUSES), reason: z.string(), at: z.iso.datetime() }),
+    ),
+  })
+  .meta({ id: 'Order' });

@@ -1,8 +1,15 @@
-import { type AccessTokenClaims, BearerAuthGuard, parseInput, Principal } from '@junction/platform';
-import { Controller, Get, Param, UseGuards } from '@nestjs/common';
+import {
+  type AccessTokenClaims,
+  BearerAuthGuard,
+  Principal,
+  Route,
+  RouteInput,
+  type RouteInputOf,
+} from '@junction/platform';
+import { Controller, Get, UseGuards } from '@nestjs/common';
 import { type Payment } from '../../../domain/payment';
 import { PaymentService } from '../../../domain/payment.service';
-import { paymentPathSchema } from './payment.schemas';
+import { getPayment } from './payment.routes';
 
 @Controller('payments')
 @UseGuards(BearerAuthGuard)
@@ -10,8 +17,11 @@ export class PaymentController {
   constructor(private readonly payments: PaymentService) {}
 
   @Get(':orderId')
-  get(@Param() params: unknown, @Principal() principal: AccessTokenClaims): Promise<Payment> {
-    const { orderId } = parseInput(paymentPathSchema, params, 'path');
-    return this.payments.getForUser(orderId, principal.sub);
+  @Route(getPayment)
+  get(
+    @RouteInput() { params }: RouteInputOf<typeof getPayment>,
+    @Principal() principal: AccessTokenClaims,
+  ): Promise<Payment> {
+    return this.payments.getForUser(params.orderId, principal.sub);
   }
 }

@@ -1,8 +1,8 @@
 // `npx nx g @junction/tools:service <name> [--rest] [--grpc] [--consumes <keys>] [--publishes <keys>]`
 // A new service in the house style: its folder, its proto and contracts, its npm workspace and
-// e2e spec, and ONE entry in topology.yaml — from which the Helm values, mesh policy, skaffold
-// and local run follow (regenerated here). docs/extending.md describes what it writes;
-// `@junction/tools:remove-service` takes all of it back out.
+// e2e spec, and ONE entry in topology.yaml — from which the Helm values, mesh policy, skaffold,
+// the contracts' gRPC tables, README's ports table and the local run follow (regenerated here).
+// docs/extending.md describes what it writes; `@junction/tools:remove-service` takes it all out.
 import { existsSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { formatFiles, generateFiles, type GeneratorCallback, type Tree } from '@nx/devkit';

@@ -6,24 +6,19 @@ export {
   PlatformConfig,
   type PlatformEnv,
 } from './config/env';
-export { ConfigError, loadConfig, type ConfigClass } from './config/load-config';
 export {
   DomainError,
   ERROR_CODES,
   isDomainError,
-  isInfrastructureUnavailable,
   type ErrorCode,
   type FieldViolation,
 } from './errors/domain-error';
-export { httpStatusOf } from './errors/http-status';
-export { errorCodeOfGrpc, grpcStatusOf } from './errors/grpc-status';
 export { parseInput } from './errors/parse-input';
 export { FaultInjector } from './faults/fault-injector';
 export { InjectFault } from './faults/inject-fault.decorator';
 export { SharedFaultInjector } from './faults/shared-fault-injector';
-export { currentBudgetDeadline, withCallBudget } from './grpc/call-budget';
+export { withCallBudget } from './grpc/call-budget';
 export { GrpcClient, type GrpcClientOptions } from './grpc/grpc-client';
-export { GrpcServerHandle, PROTO_LOADER_OPTIONS } from './grpc/grpc-server';
 export {
   DependencyStatus,
   type DependencyKind,
@@ -31,12 +26,10 @@ export {
   type DependencyState,
   type ObservationDetail,
 } from './health/dependency-status';
-export { type StatusReport } from './health/health.controller';
 export { ObservedDependencies, type TrackOptions } from './health/observed-dependencies';
-export { Readiness, type DependencyCheck, type ReadinessReport } from './health/readiness';
 export { runService, type ServiceDefinition } from './lifecycle/bootstrap';
-export { Clock, SystemClock } from './ports/clock';
-export { IdGenerator, RandomIdGenerator } from './ports/id-generator';
+export { Clock } from './ports/clock';
+export { IdGenerator } from './ports/id-generator';
 export { ServiceIdentity } from './lifecycle/service-identity';
 export { AppLogger } from './logging/app-logger';
 export {
@@ -48,14 +41,8 @@ export {
   withSpanBaggage,
   withTraceContext,
 } from './telemetry/context-propagation';
-export { createLogger } from './logging/logger';
 export { BearerAuthGuard, Principal } from './auth/bearer-auth.guard';
-export {
-  ACCESS_TOKEN_ALGORITHM,
-  JwtVerifier,
-  type AccessTokenClaims,
-  type JwtVerifierOptions,
-} from './auth/jwt-verifier';
+export { ACCESS_TOKEN_ALGORITHM, type AccessTokenClaims } from './auth/jwt-verifier';
 export { bearerAuthProviders } from './auth/auth.providers';
 export { RateLimiter, type RateLimit } from './rate-limit/rate-limiter';
 export {

@@ -1,9 +1,11 @@
 // Junction as a template (issue #7), end to end. In a COPY of this workspace (its files as they
 // are now, dependencies shared, workspace packages linked into the copy) the service generator
-// adds `shipping --grpc --consumes payment.captured --publishes shipment.created`; then the
-// copy builds, lints, type-checks and tests it, runs its own e2e spec, starts all six services
-// and follows a queued order into shipping (its consumer span in the checkout's trace), renders
-// the charts and runs the same Kubernetes checks as for the five originals, and finally
+// adds `shipping --rest --grpc --consumes payment.captured --publishes shipment.created`; then the
+// copy builds, lints, type-checks and tests it, writes and checks its OpenAPI document
+// (docs/openapi/shipping.json, from its route contracts), runs its own e2e spec, starts all six
+// services and follows a queued order into shipping (its consumer span in the checkout's trace;
+// its GET /openapi.json), renders the charts and runs the same Kubernetes checks as for the five
+// originals (once the pinned tools a fresh machine builds in the background are there), and finally
 // remove-service leaves the copy exactly as it was. The generator adds ONE entry to the copy's
 // topology.yaml and regenerates what derives from it (values, schema, skaffold, contracts table,
 // README's ports table); `npm run topology:generate -- --check` holds the copy to it. shipping
@@ -15,6 +17,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { awaitTool, TOOLS } from '@junction/toolchain';
 import { ROOT } from '../../tools/local/topology.mts';
 import type * as TopologyModule from '../../tools/local/topology.mts';
 import type * as TopologyDeclaration from '../../tools/topology/topology.mts';
@@ -35,6 +38,7 @@ const GENERATE = [
   'g',
   '@junction/tools:service',
   NAME,
+  '--rest',
   '--grpc',
   '--consumes',
   'payment.captured',
@@ -97,6 +101,8 @@ describe('the service generator, in a copy of the workspace', () => {
       'CREATE services/shipping/src/app.module.ts',
       'CREATE services/shipping/src/domain/ports.ts',
       'CREATE services/shipping/src/domain/shipping.service.ts',
+      'CREATE services/shipping/src/adapters/in/http/shipping.controller.ts',
+      'CREATE services/shipping/src/adapters/in/http/shipping.routes.ts',
       'CREATE services/shipping/src/adapters/in/grpc/shipping.grpc-controller.ts',
       'CREATE services/shipping/src/adapters/in/amqp/payment-captured.consumer.ts',
       'CREATE services/shipping/src/adapters/out/redis/shipping.repository.ts',
@@ -143,17 +149,27 @@ describe('the service generator, in a copy of the workspace', () => {
       },
       redis: true,
       rabbitmq: true,
-      tokens: 'none',
+      tokens: 'verify',
       faults: false,
-      routes: [],
+      routes: [
+        { method: 'GET', path: `/${NAME}/events`, stream: false },
+        { method: 'GET', path: `/${NAME}/events/{messageId}`, stream: false },
+      ],
       publishes: ['shipment.created'],
       consumes: ['payment.captured'],
       serves: [],
     });
     assert.deepEqual(
-      after.calls,
+      after.calls.filter((call) => call.from !== NAME),
       before.calls,
-      'no call to or from shipping until one is declared',
+      'no call to shipping until one is declared',
+    );
+    assert.deepEqual(
+      after.calls
+        .filter((call) => call.from === NAME)
+        .map((call) => [call.to, call.http.map((r) => r.path)]),
+      [['auth', ['/.well-known/jwks.json']]],
+      'its one call: the JWKS of the token signer, to verify access tokens',
     );
     const check = copy.run('npm', ['run', 'topology:generate', '--', '--check']);
     assert.equal(check.status, 0, check.output);
@@ -197,6 +213,27 @@ describe('the service generator, in a copy of the workspace', () => {
     assert.equal(spec.status, 0, tail(spec.output));
     const types = copy.run('tsc', ['-p', 'e2e/tsconfig.json', '--noEmit']);
     assert.equal(types.status, 0, tail(types.output));
+  });
+
+  it('documents its routes: npm run openapi:generate writes docs/openapi/shipping.json from its contracts, and the check passes', () => {
+    const generated = copy.run('npm', ['run', 'openapi:generate']);
+    assert.equal(generated.status, 0, tail(generated.output));
+    assert.match(generated.output, /wrote docs\/openapi\/shipping\.json/);
+    const document = JSON.parse(
+      readFileSync(copy.path('docs', 'openapi', `${NAME}.json`), 'utf8'),
+    ) as {
+      paths: Record<string, Record<string, { operationId: string }>>;
+    };
+    assert.deepEqual(
+      Object.entries(document.paths).map(([path, item]) => [path, item.get?.operationId]),
+      [
+        [`/${NAME}/events`, 'listShippingReceivedEvents'],
+        [`/${NAME}/events/{messageId}`, 'getShippingReceivedEvent'],
+      ],
+    );
+    const check = copy.run('npm', ['run', 'openapi:generate', '--', '--check']);
+    assert.equal(check.status, 0, tail(check.output));
+    assert.match(check.output, /the 6 OpenAPI documents are up to date/);
   });
 
   it('passes its own generated e2e spec (the service booted alone)', () => {
@@ -259,6 +296,13 @@ describe('the service generator, in a copy of the workspace', () => {
         return answer.code === 0 ? answer : undefined;
       }, `shipping to record ${messageId}`);
       assert.deepEqual(reply.response?.event.type, 'payment.captured');
+      const served = await fetch(url(NAME, '/openapi.json'));
+      assert.equal(served.status, 200);
+      assert.deepEqual(
+        await served.json(),
+        JSON.parse(readFileSync(copy.path('docs', 'openapi', `${NAME}.json`), 'utf8')),
+        'it serves the document openapi:generate wrote',
+      );
 
       const spans = await receiver.waitFor(
         (all) =>
@@ -323,6 +367,8 @@ describe('the service generator, in a copy of the workspace', () => {
       .config(skaffold.loadSkaffold(), 'app')
       .build?.artifacts?.find((a) => a.image === `junction-${NAME}`);
     assert.equal(artifact?.docker?.buildArgs?.SERVICE, NAME);
+    // On a fresh machine `npm test` is still building the pinned tools these checks run.
+    for (const { name } of TOOLS) await awaitTool(name, { onWait: console.log });
     // The same static checks as for the five originals: helm lint/template for every profile,
     // schema validation, workload and mesh policy, skaffold consistency; and the declaration's
     // own tests (the generated files are what the copy's topology.yaml says).

@@ -1,7 +1,7 @@
 // `npx nx g @junction/tools:remove-service <name>`: the exact reverse of @junction/tools:service —
 // the service, its proto and generated contracts, its events, its topology.yaml entry and the
 // calls naming it (the files derived from topology.yaml regenerated: Helm values, skaffold, the
-// contracts' method table, README's ports table), its npm workspace and e2e. Data it left in
+// contracts' method table, README's ports table), its npm workspace, e2e and OpenAPI document. Data it left in
 // Redis or RabbitMQ (its keys, its queues) is not touched: docs/extending.md says how to clear those.
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -40,7 +40,12 @@ export async function removeServiceGenerator(
   removeFromContracts(tree, names);
   await removeFromTopology(tree, names.name);
   removeFromWorkspace(tree, names.name, names.packageName);
-  for (const path of [`services/${names.name}`, `e2e/src/${names.name}.test.mts`]) {
+  const own = [
+    `services/${names.name}`,
+    `e2e/src/${names.name}.test.mts`,
+    `docs/openapi/${names.name}.json`,
+  ];
+  for (const path of own) {
     if (tree.exists(path)) tree.delete(path);
   }
   if (!options.skipFormat) await formatFiles(tree);

@@ -54,6 +54,16 @@ describe('@junction/tools:remove-service', () => {
     assert.deepEqual(effectiveChanges(tree), []);
   });
 
+  it('removes the OpenAPI document `npm run openapi:generate` wrote for it', async () => {
+    const tree = workspaceTree();
+    await serviceGenerator(tree, { name: 'alpha', rest: true, skipFormat: true });
+    tree.write('docs/openapi/alpha.json', '{"openapi":"3.1.0"}\n');
+    await removeServiceGenerator(tree, { name: 'alpha', skipFormat: true });
+    assert.equal(tree.exists('docs/openapi/alpha.json'), false);
+    assert.ok(tree.exists('docs/openapi/payment.json'), 'the other documents stay');
+    assert.deepEqual(effectiveChanges(tree), []);
+  });
+
   it('renumbers the skaffold dev patches of the artifacts after the removed one', async () => {
     const tree = workspaceTree();
     await serviceGenerator(tree, { name: 'alpha', skipFormat: true });

@@ -74,7 +74,7 @@ export async function serviceGenerator(
     console.log(`
 ${plan.name} is wired in. Next:
   npx nx run-many -t build lint typecheck test -p ${plan.packageName} @junction/contracts
-  npm start                                   # now starts ${plan.name} too (http ${String(plan.ports.http)}${plan.ports.grpc ? `, grpc ${String(plan.ports.grpc)}` : ''})
+${plan.rest ? `  npm run openapi:generate                    # writes docs/openapi/${plan.name}.json from its route contracts (after the build)\n` : ''}  npm start                                   # now starts ${plan.name} too (http ${String(plan.ports.http)}${plan.ports.grpc ? `, grpc ${String(plan.ports.grpc)}` : ''})
   npx node --test e2e/src/${plan.name}.test.mts   # its end-to-end spec (after the build)
 See docs/extending.md for adding RPCs, events, routes and dependencies.`);
   };

@@ -299,6 +299,38 @@ describe('@junction/tools:service', () => {
         /Messaging/,
       );
     });
+
+    it('with --rest: each route topology.yaml gets has its contract (defineRoute in <name>.routes.ts) and the controller serves it with @Route/@RouteInput', async () => {
+      const tree = workspaceTree();
+      await serviceGenerator(tree, { name: NAME, rest: true, skipFormat: true });
+      const http = `services/${NAME}/src/adapters/in/http`;
+      const routes = tree.read(`${http}/${NAME}.routes.ts`, 'utf8') ?? '';
+      const controller = tree.read(`${http}/${NAME}.controller.ts`, 'utf8') ?? '';
+      const schemas = tree.read(`${http}/${NAME}.schemas.ts`, 'utf8') ?? '';
+      const contracts = [...routes.matchAll(/export const (\w+) = defineRoute\(/g)].map(
+        (match) => match[1] ?? '',
+      );
+      assert.deepEqual(contracts, ['listReceivedEvents', 'getReceivedEvent']);
+      assert.match(routes, /query: listReceivedEventsSchema/);
+      assert.match(routes, /params: getReceivedEventSchema/);
+      assert.match(routes, /body: receivedEventSchema/);
+      assert.match(schemas, /export const receivedEventSchema = z/);
+      const served = [
+        ...controller.matchAll(
+          /@Get\(('[^']*')?\)\s+@Route\((\w+)\)\s+(?:async\s+)?\w+\(\s*@RouteInput\(\)/g,
+        ),
+      ].map((match) => [match[1] ?? '', match[2] ?? '']);
+      assert.deepEqual(served, [
+        ['', 'listReceivedEvents'],
+        ["':messageId'", 'getReceivedEvent'],
+      ]);
+      assert.match(controller, new RegExp(`@Controller\\('${NAME}/events'\\)`));
+      assert.doesNotMatch(controller, /parseInput|@Query|@Param/);
+      const declared = treeTopology(tree).services[NAME]?.routes.map(
+        (r) => `${r.method} ${r.path}`,
+      );
+      assert.deepEqual(declared, [`GET /${NAME}/events`, `GET /${NAME}/events/{messageId}`]);
+    });
   });
 
   describe('what it refuses', () => {

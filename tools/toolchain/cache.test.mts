@@ -7,27 +7,31 @@ import { spawn } from 'node:child_process';
 import { announceBuild, awaitTool, buildPending, endBuild, toolPath } from './cache.mts';
 import { tool, TOOLS } from './tools.mts';
 
-describe('toolPath', () => {
-  let cache: string;
+/** Points JUNCTION_TOOLS_CACHE at a fresh folder for the suite; the returned function gives its path. */
+function withEmptyToolsCache(): () => string {
+  let cache = '';
   const previous = process.env['JUNCTION_TOOLS_CACHE'];
-
   before(() => {
     cache = mkdtempSync(path.join(tmpdir(), 'junction-tools-'));
     process.env['JUNCTION_TOOLS_CACHE'] = cache;
   });
-
   after(() => {
     if (previous === undefined) delete process.env['JUNCTION_TOOLS_CACHE'];
     else process.env['JUNCTION_TOOLS_CACHE'] = previous;
     rmSync(cache, { recursive: true, force: true });
   });
+  return () => cache;
+}
+
+describe('toolPath', () => {
+  const cacheDir = withEmptyToolsCache();
 
   it('fails with the one command that builds a tool that is not built', () => {
     assert.throws(() => toolPath('kind'), /run `node tools\/toolchain\/build\.mts kind`/);
   });
 
   it('gives the binary under <cache>/<name>-<version>/ once it is there', () => {
-    const dir = path.join(cache, `kind-${tool('kind').version}`);
+    const dir = path.join(cacheDir(), `kind-${tool('kind').version}`);
     mkdirSync(dir);
     writeFileSync(path.join(dir, 'kind'), '');
     assert.equal(toolPath('kind'), path.join(dir, 'kind'));
@@ -35,23 +39,11 @@ describe('toolPath', () => {
 });
 
 describe('awaitTool', () => {
-  let cache: string;
-  const previous = process.env['JUNCTION_TOOLS_CACHE'];
-
-  before(() => {
-    cache = mkdtempSync(path.join(tmpdir(), 'junction-tools-'));
-    process.env['JUNCTION_TOOLS_CACHE'] = cache;
-  });
-
-  after(() => {
-    if (previous === undefined) delete process.env['JUNCTION_TOOLS_CACHE'];
-    else process.env['JUNCTION_TOOLS_CACHE'] = previous;
-    rmSync(cache, { recursive: true, force: true });
-  });
+  const cacheDir = withEmptyToolsCache();
 
   function marker(pid: number, pending: string[]): void {
     writeFileSync(
-      path.join(cache, `building-${String(pid)}.json`),
+      path.join(cacheDir(), `building-${String(pid)}.json`),
       JSON.stringify({ pid, pending }),
     );
   }
@@ -61,7 +53,7 @@ describe('awaitTool', () => {
     try {
       marker(builder.pid ?? 0, ['helm', 'kind']);
       assert.equal(buildPending('kind'), true);
-      const dir = path.join(cache, `kind-${tool('kind').version}`);
+      const dir = path.join(cacheDir(), `kind-${tool('kind').version}`);
       const waited: string[] = [];
       setTimeout(() => {
         mkdirSync(dir);

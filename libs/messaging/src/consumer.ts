@@ -6,7 +6,7 @@ import { type EventHandler } from './event-handler';
 import { PUBLISHED_AT_HEADER } from './headers';
 import { type Inbox } from './inbox';
 import { MessagingMetrics } from './messaging-metrics';
-import { Subscription } from './subscription';
+import { QueueDispatcher } from './queue-dispatcher';
 import { assertConsumerTopology, queueNames, type QueueNames } from './topology';
 
 export interface ConsumerOptions {
@@ -39,9 +39,7 @@ const PERMANENT: readonly DomainError['code'][] = [
  * after the handler has committed, retries transient failures after a delay, and parks poison
  * (malformed, unknown, invalid, exhausted) with the reason. `stop` drains in-flight work.
  */
-export class EventConsumer {
-  private readonly handlers = new Map<string, EventHandler>();
-  private readonly subscription: Subscription<ConfirmChannel>;
+export class EventConsumer extends QueueDispatcher<ConfirmChannel, EventHandler> {
   private names: QueueNames | undefined;
   /** The main queue, as the metrics name the consumer group. */
   private readonly queue: string;
@@ -53,41 +51,25 @@ export class EventConsumer {
     private readonly logger: Logger,
     private readonly metrics = new MessagingMetrics(),
   ) {
-    this.queue = queueNames(options.service).main;
-    this.subscription = new Subscription(connection, {
+    super(connection, {
       openChannel: (c) => c.createConfirmChannel(),
-      declare: async (channel) => {
-        this.names = await assertConsumerTopology(
-          channel,
-          options.service,
-          [...this.handlers.keys()],
-          { retryDelayMs: options.retryDelayMs, deliveryLimit: options.maxAttempts * 2 },
-        );
-        return this.names.main;
-      },
       prefetch: options.prefetch,
-      handle: (channel, message) => this.onMessage(channel, message),
+      keyOf: (handler) => handler.routingKey,
     });
+    this.queue = queueNames(options.service).main;
   }
 
-  register(handler: EventHandler): void {
-    this.handlers.set(handler.routingKey, handler);
+  protected async declare(channel: ConfirmChannel): Promise<string> {
+    this.names = await assertConsumerTopology(
+      channel,
+      this.options.service,
+      [...this.handlers.keys()],
+      { retryDelayMs: this.options.retryDelayMs, deliveryLimit: this.options.maxAttempts * 2 },
+    );
+    return this.names.main;
   }
 
-  get consuming(): boolean {
-    return this.subscription.consuming;
-  }
-
-  start(): void {
-    this.subscription.start();
-  }
-
-  /** Stops taking messages, waits for in-flight handlers to ack, then closes the channel. */
-  stop(): Promise<void> {
-    return this.subscription.stop();
-  }
-
-  private async onMessage(channel: ConfirmChannel, message: ConsumeMessage): Promise<void> {
+  protected async handle(channel: ConfirmChannel, message: ConsumeMessage): Promise<void> {
     const started = Date.now();
     const routingKey = routingKeyOf(message);
     this.metrics.delivered(routingKey, this.queue, queueWaitSeconds(message, started));

@@ -4,7 +4,7 @@ import { type Channel, type ConsumeMessage } from 'amqplib';
 import { type Logger } from 'pino';
 import { type AmqpConnection } from './connection';
 import { type RpcError, type RpcHandler, type RpcReply } from './rpc-handler';
-import { Subscription } from './subscription';
+import { QueueDispatcher } from './queue-dispatcher';
 import { assertRpcQueue } from './topology';
 
 export interface RpcServerOptions {
@@ -22,41 +22,24 @@ export interface RpcServerOptions {
  * `correlationId` — RabbitMQ's direct reply-to works as well as a named reply queue. A request
  * is acked once answered, so one lost with a crashed server is redelivered. `stop` drains.
  */
-export class RpcServer {
-  private readonly handlers = new Map<string, RpcHandler>();
-  private readonly subscription: Subscription<Channel>;
-
+export class RpcServer extends QueueDispatcher<Channel, RpcHandler> {
   constructor(
     connection: AmqpConnection,
     private readonly options: RpcServerOptions,
     private readonly logger: Logger,
   ) {
-    this.subscription = new Subscription(connection, {
+    super(connection, {
       openChannel: (c) => c.createChannel(),
-      declare: (channel) => assertRpcQueue(channel, options.service),
       prefetch: options.prefetch,
-      handle: (channel, message) => this.onRequest(channel, message),
+      keyOf: (handler) => handler.method,
     });
   }
 
-  register(handler: RpcHandler): void {
-    this.handlers.set(handler.method, handler);
+  protected declare(channel: Channel): Promise<string> {
+    return assertRpcQueue(channel, this.options.service);
   }
 
-  get consuming(): boolean {
-    return this.subscription.consuming;
-  }
-
-  start(): void {
-    this.subscription.start();
-  }
-
-  /** Stops taking requests, waits for the ones being answered, then closes the channel. */
-  stop(): Promise<void> {
-    return this.subscription.stop();
-  }
-
-  private async onRequest(channel: Channel, message: ConsumeMessage): Promise<void> {
+  protected async handle(channel: Channel, message: ConsumeMessage): Promise<void> {
     try {
       const reply = await this.answer(message);
       const { replyTo, correlationId } = message.properties as {

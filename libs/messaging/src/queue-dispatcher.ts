@@ -1,0 +1,56 @@
+import { type Channel, type ConsumeMessage } from 'amqplib';
+import { type AmqpConnection } from './connection';
+import { Subscription, type SubscriptionSetup } from './subscription';
+
+/** How a QueueDispatcher opens its channel, how many deliveries it takes at once, how it keys handlers. */
+export interface QueueDispatcherSetup<C extends Channel, H> extends Pick<
+  SubscriptionSetup<C>,
+  'openChannel' | 'prefetch'
+> {
+  /** The key a delivery names its handler by (routing key, RPC method). */
+  keyOf(handler: H): string;
+}
+
+/**
+ * What EventConsumer and RpcServer share: handlers registered under the key a delivery names,
+ * and the one Subscription their deliveries come from. A subclass says what its queue needs
+ * declared and what a delivery does.
+ */
+export abstract class QueueDispatcher<C extends Channel, H> {
+  protected readonly handlers = new Map<string, H>();
+  private readonly subscription: Subscription<C>;
+  private readonly keyOf: (handler: H) => string;
+
+  protected constructor(connection: AmqpConnection, setup: QueueDispatcherSetup<C, H>) {
+    this.keyOf = (handler) => setup.keyOf(handler);
+    this.subscription = new Subscription(connection, {
+      openChannel: (c) => setup.openChannel(c),
+      declare: (channel) => this.declare(channel),
+      prefetch: setup.prefetch,
+      handle: (channel, message) => this.handle(channel, message),
+    });
+  }
+
+  register(handler: H): void {
+    this.handlers.set(this.keyOf(handler), handler);
+  }
+
+  get consuming(): boolean {
+    return this.subscription.consuming;
+  }
+
+  start(): void {
+    this.subscription.start();
+  }
+
+  /** Stops taking deliveries, waits for the ones being handled to settle, then closes the channel. */
+  stop(): Promise<void> {
+    return this.subscription.stop();
+  }
+
+  /** Declares what the queue needs on a new channel; answers the queue to consume. */
+  protected abstract declare(channel: C): Promise<string>;
+
+  /** Takes one delivery to its end (see SubscriptionSetup.handle): it must not reject. */
+  protected abstract handle(channel: C, message: ConsumeMessage): Promise<void>;
+}

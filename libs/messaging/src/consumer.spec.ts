@@ -9,6 +9,7 @@ import { type EventHandler } from './event-handler';
 import { Inbox } from './inbox';
 import { EventPublisher } from './publisher';
 import { EVENTS_EXCHANGE, queueNames } from './topology';
+import { deletedAfterEach } from './spec/deleted-after-each';
 
 const AMQP_URL = 'amqp://guest:guest@127.0.0.1:5672';
 const RETRY_DELAY_MS = 200;
@@ -167,7 +168,7 @@ describe(EventConsumer.name, () => {
   let broker: ChannelModel;
   let admin: ConfirmChannel;
   let inbox: Inbox;
-  let worlds: ConsumerWorld[] = [];
+  const deletedLater = deletedAfterEach<ConsumerWorld>();
 
   beforeAll(async () => {
     store = await TestRedis.connect({ label: 'event-consumer' });
@@ -176,21 +177,13 @@ describe(EventConsumer.name, () => {
     admin = await broker.createConfirmChannel();
   });
 
-  afterEach(async () => {
-    const ending = worlds;
-    worlds = [];
-    for (const world of ending) await world.delete();
-  });
-
   afterAll(async () => {
     await broker.close();
     await store.close();
   });
 
   function consumerWorld(options: Partial<ConsumerOptions> = {}): ConsumerWorld {
-    const world = new ConsumerWorld(inbox, admin, options);
-    worlds.push(world);
-    return world;
+    return deletedLater(new ConsumerWorld(inbox, admin, options));
   }
 
   describe('consuming', () => {

@@ -7,6 +7,7 @@ import { AmqpConnection } from './connection';
 import { type RpcHandler, type RpcReply } from './rpc-handler';
 import { RpcServer } from './rpc-server';
 import { rpcQueueName } from './topology';
+import { deletedAfterEach } from './spec/deleted-after-each';
 
 const AMQP_URL = 'amqp://guest:guest@127.0.0.1:5672';
 const DIRECT_REPLY_TO = 'amq.rabbitmq.reply-to';
@@ -113,16 +114,10 @@ function errorOf(reply: RpcReply): { code: string; message: string; violations?:
 
 describe(RpcServer.name, () => {
   let broker: ChannelModel;
-  let worlds: RpcWorld[] = [];
+  const deletedLater = deletedAfterEach<RpcWorld>();
 
   beforeAll(async () => {
     broker = await connect(AMQP_URL);
-  });
-
-  afterEach(async () => {
-    const ending = worlds;
-    worlds = [];
-    for (const world of ending) await world.delete();
   });
 
   afterAll(async () => {
@@ -130,8 +125,7 @@ describe(RpcServer.name, () => {
   });
 
   async function started(...handlers: RpcHandler[]): Promise<RpcWorld> {
-    const world = new RpcWorld(broker);
-    worlds.push(world);
+    const world = deletedLater(new RpcWorld(broker));
     await world.start(...handlers);
     return world;
   }

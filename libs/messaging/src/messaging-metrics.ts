@@ -41,34 +41,31 @@ export class MessagingMetrics {
   private readonly queueWait: Histogram;
 
   constructor(meter: Meter = metrics.getMeter('@junction/messaging')) {
-    const seconds = (description: string, buckets: number[]) => ({
-      description,
-      unit: 's',
-      valueType: ValueType.DOUBLE,
-      advice: { explicitBucketBoundaries: buckets },
-    });
-    this.sent = meter.createCounter(SENT_MESSAGES, {
-      description: 'Messages the service attempted to publish to the broker.',
-      unit: '{message}',
-    });
-    this.publishDuration = meter.createHistogram(
+    const messages = (name: string, description: string) =>
+      meter.createCounter(name, { description, unit: '{message}' });
+    const seconds = (name: string, description: string, buckets: number[]) =>
+      meter.createHistogram(name, {
+        description,
+        unit: 's',
+        valueType: ValueType.DOUBLE,
+        advice: { explicitBucketBoundaries: buckets },
+      });
+    this.sent = messages(SENT_MESSAGES, 'Messages the service attempted to publish to the broker.');
+    this.publishDuration = seconds(
       OPERATION_DURATION,
-      seconds('Duration of a publish until the broker confirmed it.', DURATION_BUCKETS),
+      'Duration of a publish until the broker confirmed it.',
+      DURATION_BUCKETS,
     );
-    this.consumed = meter.createCounter(CONSUMED_MESSAGES, {
-      description: 'Messages delivered to the service by the broker.',
-      unit: '{message}',
-    });
-    this.processDuration = meter.createHistogram(
+    this.consumed = messages(CONSUMED_MESSAGES, 'Messages delivered to the service by the broker.');
+    this.processDuration = seconds(
       PROCESS_DURATION,
-      seconds('Duration of handling a delivered message, until it was settled.', DURATION_BUCKETS),
+      'Duration of handling a delivered message, until it was settled.',
+      DURATION_BUCKETS,
     );
-    this.queueWait = meter.createHistogram(
+    this.queueWait = seconds(
       QUEUE_WAIT,
-      seconds(
-        'Time a message waited between its (last) publish and the start of its processing.',
-        WAIT_BUCKETS,
-      ),
+      'Time a message waited between its (last) publish and the start of its processing.',
+      WAIT_BUCKETS,
     );
   }
 

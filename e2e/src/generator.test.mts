@@ -330,7 +330,7 @@ describe('the service generator, in a copy of the workspace', () => {
     }
   });
 
-  it('renders shipping’s Deployment, Service, ServiceAccount, deny-by-default AuthorizationPolicy and skaffold artifact, and passes the Kubernetes checks', async () => {
+  it('renders shipping’s Deployment, Service, ServiceAccount, AuthorizationPolicy (the gateway to its routes, nothing else) and skaffold artifact, and passes the Kubernetes checks', async () => {
     const charts = (await copy.import('tools/k8s/src/charts.mts')) as {
       render(profile: 'default'): { app: KubeObject[] };
     };
@@ -345,12 +345,29 @@ describe('the service generator, in a copy of the workspace', () => {
       'VirtualService',
     ])
       assert.ok(own(kind), `no ${kind} ${NAME} rendered`);
+    const { parseTopology } = (await copy.import(
+      'tools/topology/topology.mts',
+    )) as typeof TopologyDeclaration;
+    const port = String(
+      parseTopology(readFileSync(copy.path('topology.yaml'), 'utf8')).services[NAME]?.http,
+    );
+    // No gRPC caller is declared: the ingress gateway, to its two routes, is all it admits.
+    const route = (path: string) => ({
+      operation: { methods: ['GET'], paths: [path], ports: [port] },
+    });
     assert.deepEqual(own('AuthorizationPolicy')?.spec, {
       selector: {
         matchLabels: { 'app.kubernetes.io/name': NAME, 'app.kubernetes.io/instance': 'junction' },
       },
       action: 'ALLOW',
-      rules: [],
+      rules: [
+        {
+          from: [
+            { source: { principals: ['cluster.local/ns/istio-ingress/sa/istio-ingressgateway'] } },
+          ],
+          to: [route(`/${NAME}/events`), route(`/${NAME}/events/{*}`)],
+        },
+      ],
     });
     const skaffold = (await copy.import('tools/k8s/src/skaffold.mts')) as {
       loadSkaffold(): unknown[];

@@ -1,10 +1,11 @@
 import { inventoryV1 } from '@junction/contracts';
-import { GrpcClient, ObservedDependencies } from '@junction/platform';
+import { type GrpcClient, ObservedDependencies } from '@junction/platform';
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { OrdersConfig } from '../../../config';
 import { type OrderLine } from '../../../domain/order';
 import { type ReservationOutcome, StockReserver } from '../../../domain/ports';
 import { withinDeadline } from './deadline';
+import { peerClient } from './peer-client';
 
 /** Orders' gRPC client of inventory (blocking path), with a deadline on every call. */
 @Injectable()
@@ -13,12 +14,13 @@ export class InventoryClient extends StockReserver implements OnApplicationShutd
 
   constructor(config: OrdersConfig, observed: ObservedDependencies) {
     super();
-    const target = config.inventoryGrpcTarget;
-    this.client = new GrpcClient('inventory', inventoryV1.InventoryServiceService, target, {
-      deadlineMs: config.grpcDeadlineMs,
+    this.client = peerClient(
+      'inventory',
+      inventoryV1.InventoryServiceService,
+      config.inventoryGrpcTarget,
+      config,
       observed,
-      // Retries only the methods topology.yaml marks idempotent.
-    });
+    );
   }
 
   async reserve(

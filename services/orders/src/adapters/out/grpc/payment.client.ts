@@ -1,9 +1,10 @@
 import { paymentV1 } from '@junction/contracts';
-import { GrpcClient, ObservedDependencies } from '@junction/platform';
+import { type GrpcClient, ObservedDependencies } from '@junction/platform';
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { OrdersConfig } from '../../../config';
 import { type ChargeOutcome, PaymentGateway } from '../../../domain/ports';
 import { withinDeadline } from './deadline';
+import { peerClient } from './peer-client';
 
 /** Orders' gRPC client of payment (blocking path), with a deadline on every call. */
 @Injectable()
@@ -12,12 +13,13 @@ export class PaymentClient extends PaymentGateway implements OnApplicationShutdo
 
   constructor(config: OrdersConfig, observed: ObservedDependencies) {
     super();
-    const target = config.paymentGrpcTarget;
-    this.client = new GrpcClient('payment', paymentV1.PaymentServiceService, target, {
-      deadlineMs: config.grpcDeadlineMs,
+    this.client = peerClient(
+      'payment',
+      paymentV1.PaymentServiceService,
+      config.paymentGrpcTarget,
+      config,
       observed,
-      // Retries only the methods topology.yaml marks idempotent.
-    });
+    );
   }
 
   async charge(

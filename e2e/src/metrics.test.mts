@@ -14,7 +14,7 @@ import {
 import { Api, type Order, type Session } from './support/api.mts';
 import { removeInfrastructure, resetInfrastructure } from './support/environment.mts';
 import { type OtlpReceiver, startOtlpReceiver } from './support/otlp-receiver.mts';
-import { type E2eTopology, startTracedE2eTopology } from './support/topology.mts';
+import { assertCleanExits, type E2eTopology, startTracedE2eTopology } from './support/topology.mts';
 
 /** How often the services export (OTEL_METRIC_EXPORT_INTERVAL; the SDK's default is 60 s). */
 const EXPORT_INTERVAL_MS = 500;
@@ -121,10 +121,7 @@ describe('metrics', () => {
     const codes = await topology.stop();
     await receiver.close();
     await removeInfrastructure();
-    assert.ok(
-      Object.values(codes).every((code) => code === 0),
-      JSON.stringify(codes),
-    );
+    assertCleanExits(codes);
   });
 
   it('exports the HTTP server duration of POST /orders, by route, method and status', () => {

@@ -28,6 +28,7 @@ import {
   traceOf,
 } from './support/trace-shapes.mts';
 import {
+  assertCleanExits,
   type E2eTopology,
   REFERENCE_SERVICES,
   startTracedE2eTopology,
@@ -102,10 +103,7 @@ async function stopTraced(): Promise<void> {
   const codes = await topology.stop();
   await receiver.close();
   await removeInfrastructure();
-  assert.ok(
-    Object.values(codes).every((code) => code === 0),
-    JSON.stringify(codes),
-  );
+  assertCleanExits(codes);
 }
 
 describe('tracing', () => {

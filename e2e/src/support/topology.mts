@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import {
   portsOf,
   type RunningService,
@@ -48,6 +49,14 @@ export async function startE2eTopology(
     grpcTarget: (service) => `127.0.0.1:${String(portsOf(service, PORT_OFFSET).grpc)}`,
     stop: () => stopAll(services),
   };
+}
+
+/** Asserts that every service of a stopped topology exited 0, naming each one's code otherwise. */
+export function assertCleanExits(codes: Readonly<Record<string, number | null>>): void {
+  assert.ok(
+    Object.values(codes).every((code) => code === 0),
+    JSON.stringify(codes),
+  );
 }
 
 /**

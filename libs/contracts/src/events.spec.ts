@@ -1,4 +1,5 @@
 import { type z } from 'zod';
+import { EVENTS } from './event-contracts';
 import { EVENT_EXAMPLES } from './event-examples';
 import { orderPlacedSchema, ROUTING_KEYS } from './events';
 import * as contracts from './index';
@@ -47,6 +48,19 @@ describe('event schemas', () => {
     const message = event.messages[0]!;
     expect(message.toJSON(message.fromJSON(event.example) as never)).toEqual(event.example);
     expect((event.example as { type: string }).type).toBe(event.key);
+  });
+
+  it.each(events)('$key: consumers subscribe to it with its own schema (EVENTS)', (event) => {
+    const entry = Object.values(EVENTS).find((e) => e.routingKey === event.key);
+    expect(entry?.schema).toBe(event.schema);
+  });
+
+  it('subscribes to routing keys only', () => {
+    expect(
+      Object.values(EVENTS)
+        .map((e) => e.routingKey)
+        .sort(),
+    ).toEqual(Object.values(ROUTING_KEYS).sort());
   });
 
   it('has an example for routing keys only', () => {

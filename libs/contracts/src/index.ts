@@ -11,6 +11,7 @@ export {
   type GrpcServiceName,
 } from './proto-files';
 export * from './events';
+export { EVENTS } from './event-contracts';
 export { EVENT_EXAMPLES } from './event-examples';
 export { IDEMPOTENT_GRPC_METHODS } from './topology';
 export { SPAN_BAGGAGE, type SpanBaggageKey } from './baggage';

@@ -5,7 +5,7 @@ import pino from 'pino';
 import { z } from 'zod';
 import { AmqpConnection } from './connection';
 import { type ConsumerOptions, EventConsumer } from './consumer';
-import { type EventHandler } from './event-handler';
+import { type EventHandler, type SubscribedEvent } from './event-handler';
 import { Inbox } from './inbox';
 import { EventPublisher } from './publisher';
 import { EVENTS_EXCHANGE, queueNames } from './topology';
@@ -56,8 +56,8 @@ function deferred(): Deferred {
  * A handler that records every payload it committed and when it was called; `behaviour` runs
  * first (with the number of calls before this one) and may throw.
  */
-class RecordingHandler implements EventHandler<typeof widgetMadeSchema> {
-  readonly schema = widgetMadeSchema;
+class RecordingHandler implements EventHandler<SubscribedEvent<typeof widgetMadeSchema>> {
+  readonly event: SubscribedEvent<typeof widgetMadeSchema>;
   readonly attempts: WidgetMade[] = [];
   readonly handled: WidgetMade[] = [];
   readonly attemptTimes: number[] = [];
@@ -65,7 +65,9 @@ class RecordingHandler implements EventHandler<typeof widgetMadeSchema> {
   constructor(
     readonly routingKey: string,
     private readonly behaviour: (attempt: number) => Promise<void> = () => Promise.resolve(),
-  ) {}
+  ) {
+    this.event = { routingKey, schema: widgetMadeSchema };
+  }
 
   async handle(payload: WidgetMade): Promise<void> {
     this.attempts.push(payload);

@@ -54,7 +54,7 @@ export class EventConsumer extends QueueDispatcher<ConfirmChannel, EventHandler>
     super(connection, {
       openChannel: (c) => c.createConfirmChannel(),
       prefetch: options.prefetch,
-      keyOf: (handler) => handler.routingKey,
+      keyOf: (handler) => handler.event.routingKey,
     });
     this.queue = queueNames(options.service).main;
   }
@@ -104,7 +104,7 @@ export class EventConsumer extends QueueDispatcher<ConfirmChannel, EventHandler>
     if (!handler) return { kind: 'park', reason: `unknown message type: ${routingKey}` };
     const messageId = messageIdOf(message, body);
     if (!messageId) return { kind: 'park', reason: 'message has no messageId' };
-    const parsed = handler.schema.safeParse(body);
+    const parsed = handler.event.schema.safeParse(body);
     if (!parsed.success) {
       const detail = parsed.error.issues.map(
         (i) => `${i.path.join('.') || '(root)'}: ${i.message}`,

@@ -1,10 +1,10 @@
 export { AmqpConnection } from './connection';
 export { EventConsumer, type ConsumerOptions } from './consumer';
-export { type EventHandler } from './event-handler';
+export { type EventHandler, type SubscribedEvent } from './event-handler';
 export { Inbox } from './inbox';
 export { MessagingModule, type MessagingOptions } from './messaging.module';
 export { type OutgoingEvent } from './outgoing-event';
-export { EventPublisher } from './publisher';
+export { EventPublisher, type PublishOptions, UnroutableEvent } from './publisher';
 export { type RpcError, type RpcHandler, type RpcReply } from './rpc-handler';
 export { RpcServer, type RpcServerOptions } from './rpc-server';
 export {

@@ -11,7 +11,7 @@ import pino from 'pino';
 import { z } from 'zod';
 import { AmqpConnection } from './connection';
 import { EventConsumer } from './consumer';
-import { type EventHandler } from './event-handler';
+import { type EventHandler, type SubscribedEvent } from './event-handler';
 import { Inbox } from './inbox';
 import { MessagingMetrics } from './messaging-metrics';
 import { EventPublisher } from './publisher';
@@ -72,9 +72,8 @@ describe(MessagingMetrics.name, () => {
       logger,
       measured,
     );
-    const handler: EventHandler<typeof schema> = {
-      routingKey,
-      schema,
+    const handler: EventHandler<SubscribedEvent<typeof schema>> = {
+      event: { routingKey, schema },
       handle: async ({ messageId, sleepMs }) => {
         await new Promise((resolve) => setTimeout(resolve, sleepMs));
         handled.push(messageId);

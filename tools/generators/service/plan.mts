@@ -28,6 +28,7 @@ export interface ServicePlan extends ServiceNames {
 
 export const EVENTS_FILE = 'libs/contracts/src/events.ts';
 export const EXAMPLES_FILE = 'libs/contracts/src/event-examples.ts';
+export const EVENT_CONTRACTS_FILE = 'libs/contracts/src/event-contracts.ts';
 
 /** Junction's own services: the generator never creates or removes these. */
 export const REFERENCE_SERVICES = ['auth', 'user', 'orders', 'payment', 'inventory'];

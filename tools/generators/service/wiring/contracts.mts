@@ -1,10 +1,10 @@
 // libs/contracts and proto/: the service's .proto files (its gRPC API, its events), the code
 // generated from them, its namespace (`shippingV1`), and per published event a routing key, a
-// zod schema, a type and an example. (Its entry in GRPC_SERVICES is generated from topology.yaml.)
+// zod schema, a type, an example and its entry in EVENTS (what consumers subscribe to). (Its entry in GRPC_SERVICES is generated from topology.yaml.)
 import { join } from 'node:path';
 import { generateFiles, type Tree } from '@nx/devkit';
 import { camelCase, type EventNames } from '../names.mts';
-import { EVENTS_FILE, EXAMPLES_FILE, type ServicePlan } from '../plan.mts';
+import { EVENT_CONTRACTS_FILE, EVENTS_FILE, EXAMPLES_FILE, type ServicePlan } from '../plan.mts';
 import {
   addNamedImport,
   addNamespaceExport,
@@ -54,6 +54,13 @@ function addEvents(tree: Tree, plan: ServicePlan): void {
     appendStatements(tree, EVENTS_FILE, schemaStatements(plan, event));
     addNamedImport(tree, EXAMPLES_FILE, './events', event.type, { typeOnly: true });
     addProperty(tree, EXAMPLES_FILE, 'EVENT_EXAMPLES', exampleProperty(plan, event));
+    addNamedImport(tree, EVENT_CONTRACTS_FILE, './events', event.schema);
+    addProperty(
+      tree,
+      EVENT_CONTRACTS_FILE,
+      'EVENTS',
+      `${event.property}: { routingKey: ROUTING_KEYS.${event.property}, schema: ${event.schema} }`,
+    );
   }
 }
 
@@ -88,6 +95,8 @@ export function removeFromContracts(
     removeProperty(tree, EVENTS_FILE, 'ROUTING_KEYS', event.property);
     removeStatements(tree, EVENTS_FILE, [`${event.property}Schema`, type]);
     removeProperty(tree, EXAMPLES_FILE, 'EVENT_EXAMPLES', `[ROUTING_KEYS.${event.property}]`);
+    removeProperty(tree, EVENT_CONTRACTS_FILE, 'EVENTS', event.property);
+    removeNamedImport(tree, EVENT_CONTRACTS_FILE, './events', `${event.property}Schema`);
     if (!declares(tree, EVENTS_FILE, type))
       removeNamedImport(tree, EXAMPLES_FILE, './events', type);
   }

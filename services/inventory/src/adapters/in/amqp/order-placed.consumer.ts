@@ -1,4 +1,4 @@
-import { orderPlacedSchema, type OrderPlacedEvent, ROUTING_KEYS } from '@junction/contracts';
+import { EVENTS, type OrderPlacedEvent } from '@junction/contracts';
 import { type EventHandler } from '@junction/messaging';
 import { InjectFault } from '@junction/platform';
 import { Injectable } from '@nestjs/common';
@@ -7,9 +7,8 @@ import { InventoryEvents } from '../../../domain/ports';
 
 /** Queued checkout, step 1: reserve the stock of a placed order and say how it went. */
 @Injectable()
-export class OrderPlacedConsumer implements EventHandler<typeof orderPlacedSchema> {
-  readonly routingKey = ROUTING_KEYS.orderPlaced;
-  readonly schema = orderPlacedSchema;
+export class OrderPlacedConsumer implements EventHandler<typeof EVENTS.orderPlaced> {
+  readonly event = EVENTS.orderPlaced;
 
   constructor(
     private readonly inventory: InventoryService,

@@ -1,8 +1,4 @@
-import {
-  paymentDeclinedSchema,
-  type PaymentDeclinedEvent,
-  ROUTING_KEYS,
-} from '@junction/contracts';
+import { EVENTS, type PaymentDeclinedEvent } from '@junction/contracts';
 import { type EventHandler } from '@junction/messaging';
 import { InjectFault } from '@junction/platform';
 import { Injectable } from '@nestjs/common';
@@ -10,9 +6,8 @@ import { InventoryService } from '../../../domain/inventory.service';
 
 /** Queued checkout, compensation: a declined payment returns the order's stock. */
 @Injectable()
-export class PaymentDeclinedConsumer implements EventHandler<typeof paymentDeclinedSchema> {
-  readonly routingKey = ROUTING_KEYS.paymentDeclined;
-  readonly schema = paymentDeclinedSchema;
+export class PaymentDeclinedConsumer implements EventHandler<typeof EVENTS.paymentDeclined> {
+  readonly event = EVENTS.paymentDeclined;
 
   constructor(private readonly inventory: InventoryService) {}
 

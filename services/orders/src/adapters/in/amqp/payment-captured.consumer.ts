@@ -1,17 +1,12 @@
-import {
-  paymentCapturedSchema,
-  type PaymentCapturedEvent,
-  ROUTING_KEYS,
-} from '@junction/contracts';
+import { EVENTS, type PaymentCapturedEvent } from '@junction/contracts';
 import { type EventHandler } from '@junction/messaging';
 import { Injectable } from '@nestjs/common';
 import { OrderService } from '../../../domain/order.service';
 
 /** Queued checkout, the end: the payment was captured. */
 @Injectable()
-export class PaymentCapturedConsumer implements EventHandler<typeof paymentCapturedSchema> {
-  readonly routingKey = ROUTING_KEYS.paymentCaptured;
-  readonly schema = paymentCapturedSchema;
+export class PaymentCapturedConsumer implements EventHandler<typeof EVENTS.paymentCaptured> {
+  readonly event = EVENTS.paymentCaptured;
 
   constructor(private readonly orders: OrderService) {}
 

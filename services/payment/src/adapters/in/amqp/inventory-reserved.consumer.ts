@@ -1,8 +1,4 @@
-import {
-  inventoryReservedSchema,
-  type InventoryReservedEvent,
-  ROUTING_KEYS,
-} from '@junction/contracts';
+import { EVENTS, type InventoryReservedEvent } from '@junction/contracts';
 import { type EventHandler } from '@junction/messaging';
 import { InjectFault } from '@junction/platform';
 import { Injectable } from '@nestjs/common';
@@ -11,9 +7,8 @@ import { PaymentEvents } from '../../../domain/ports';
 
 /** Queued checkout, step 2: charge a reserved order and say how it went. */
 @Injectable()
-export class InventoryReservedConsumer implements EventHandler<typeof inventoryReservedSchema> {
-  readonly routingKey = ROUTING_KEYS.inventoryReserved;
-  readonly schema = inventoryReservedSchema;
+export class InventoryReservedConsumer implements EventHandler<typeof EVENTS.inventoryReserved> {
+  readonly event = EVENTS.inventoryReserved;
 
   constructor(
     private readonly payments: PaymentService,

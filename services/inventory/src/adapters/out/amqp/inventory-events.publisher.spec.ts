@@ -1,5 +1,5 @@
-import { type EventPublisher, type OutgoingEvent } from '@junction/messaging';
-import { FixedClock, mockOf } from '@junction/platform/testing';
+import { recordingPublisher } from '@junction/messaging/testing';
+import { FixedClock } from '@junction/platform/testing';
 import { type PlacedOrder, type Reservation } from '../../../domain/reservation';
 import { InventoryEventsPublisher } from './inventory-events.publisher';
 
@@ -9,12 +9,7 @@ const occurredAt = '2026-03-04T05:06:07.000Z';
 
 /** The publisher over a broker stand-in that keeps what it was given. */
 function publisher() {
-  const published: OutgoingEvent[] = [];
-  const broker = mockOf<EventPublisher>();
-  broker.publish.mockImplementation((event) => {
-    published.push(event);
-    return Promise.resolve();
-  });
+  const { publisher: broker, published } = recordingPublisher();
   return { published, events: new InventoryEventsPublisher(broker, new FixedClock(occurredAt)) };
 }
 

@@ -1,5 +1,5 @@
-import { type EventPublisher, type OutgoingEvent } from '@junction/messaging';
-import { FixedClock, mockOf } from '@junction/platform/testing';
+import { recordingPublisher } from '@junction/messaging/testing';
+import { FixedClock } from '@junction/platform/testing';
 import { type Payment } from '../../../domain/payment';
 import { PaymentEventsPublisher } from './payment-events.publisher';
 
@@ -16,12 +16,7 @@ function payment(overrides: Partial<Payment> = {}): Payment {
 
 /** The publisher over a broker stand-in that keeps what it was given. */
 function publisher() {
-  const published: OutgoingEvent[] = [];
-  const broker = mockOf<EventPublisher>();
-  broker.publish.mockImplementation((event) => {
-    published.push(event);
-    return Promise.resolve();
-  });
+  const { publisher: broker, published } = recordingPublisher();
   const clock = new FixedClock('2026-03-04T05:06:07.000Z');
   return { published, events: new PaymentEventsPublisher(broker, clock) };
 }

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import { PLENTIFUL_SKU as SKU, sleep, until } from '@junction/testkit';
 import { waitUntilReady } from '../../tools/local/topology.mts';
 import { Api, type Session } from './support/api.mts';
 import { removeInfrastructure, resetInfrastructure } from './support/environment.mts';
@@ -13,8 +14,6 @@ import {
   startE2eTopology,
   startQuietly,
 } from './support/topology.mts';
-
-const SKU = 'JNC-STICKER';
 
 interface Observed {
   kind: string;
@@ -42,21 +41,6 @@ function logged(topology: E2eTopology, service: string, pattern: RegExp): string
       }
     })
     .filter((message) => pattern.test(message));
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until(
-  condition: () => Promise<boolean>,
-  timeoutMs: number,
-  intervalMs = 200,
-): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await condition()) return true;
-    await sleep(intervalMs);
-  }
-  return condition();
 }
 
 describe('readiness never depends on peers', () => {

@@ -3,6 +3,7 @@
 // dependency is back, the interrupted checkouts are settled and both paths work again.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { PLENTIFUL_SKU as SKU, until } from '@junction/testkit';
 import { waitUntilReady } from '../../tools/local/topology.mts';
 import { Api, type Session } from './support/api.mts';
 import { removeInfrastructure, resetInfrastructure } from './support/environment.mts';
@@ -12,17 +13,6 @@ import {
   startE2eTopology,
   startQuietly,
 } from './support/topology.mts';
-
-const SKU = 'JNC-STICKER';
-
-async function until(condition: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await condition()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  return condition();
-}
 
 describe('blocking path resilience', () => {
   let topology: E2eTopology;

@@ -5,8 +5,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pollUntil, sleep } from '@junction/testkit';
 import { Redis } from 'ioredis';
-import { pollUntil, sleep } from './settings.mts';
 
 const READY_TIMEOUT_MS = 15_000;
 const STOP_TIMEOUT_MS = 15_000;

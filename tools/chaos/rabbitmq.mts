@@ -1,7 +1,6 @@
 // Restarting the machine's RabbitMQ (rabbitmqctl stop_app / start_app), and starting it again
 // if a restart was interrupted. Reading it (queues, consumers) is testkit's amqp/admin.
-import { rabbitmqctl } from '@junction/testkit';
-import { sleep } from './settings.mts';
+import { rabbitmqctl, sleep } from '@junction/testkit';
 
 let appStopped = false;
 

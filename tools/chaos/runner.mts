@@ -1,7 +1,7 @@
 // Runs one scenario end to end: a clean slate, the five services, known stock, shoppers, the
 // open-loop load while the scenario breaks something, the settle, then the books.
 import { type Redis } from 'ioredis';
-import { AmqpClient } from '@junction/testkit';
+import { AmqpClient, sleep } from '@junction/testkit';
 import { type BooksReport } from './books.mts';
 import { evidenceDirOf, writeLedger, writeLogs } from './evidence.mts';
 import { resetForScenario } from './infrastructure.mts';
@@ -13,7 +13,7 @@ import { settle } from './settle.mts';
 import { registerShoppers } from './shoppers.mts';
 import { ChaosStage } from './stage.mts';
 import { describeOutcomes } from './outcomes.mts';
-import { CHAOS_RABBITMQ_URL, CHAOS_REDIS_URL, OWN_REDIS_PORT, sleep } from './settings.mts';
+import { CHAOS_RABBITMQ_URL, CHAOS_REDIS_URL, OWN_REDIS_PORT } from './settings.mts';
 
 export interface RunOptions {
   /** CI size: a shorter, slower load. */

@@ -8,21 +8,3 @@ export const CHAOS_RABBITMQ_URL = rabbitmqUrl(CHAOS_VHOST);
 export const CHAOS_PORT_OFFSET = 400;
 /** The redis-server a Redis-restart scenario starts for itself: the machine's port + the offset. */
 export const OWN_REDIS_PORT = 6379 + CHAOS_PORT_OFFSET;
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** Polls `probe` until it returns a value other than undefined, or gives up at the deadline. */
-export async function pollUntil<T>(
-  probe: () => Promise<T | undefined>,
-  timeoutMs: number,
-  intervalMs = 200,
-): Promise<T | undefined> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined || Date.now() >= deadline) return value;
-    await sleep(intervalMs);
-  }
-}

@@ -4,8 +4,8 @@
 // wait gives up is what the books then report.
 import { type Redis } from 'ioredis';
 import { readLedger } from './ledger.mts';
-import { listQueues } from '@junction/testkit';
-import { CHAOS_VHOST, pollUntil } from './settings.mts';
+import { listQueues, pollUntil } from '@junction/testkit';
+import { CHAOS_VHOST } from './settings.mts';
 
 const ORDERS_TIMEOUT_MS = 60_000;
 const QUEUES_TIMEOUT_MS = 60_000;

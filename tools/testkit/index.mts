@@ -39,6 +39,7 @@ export {
 export {
   flushRedis,
   orderStatuses,
+  outboxLength,
   ordersByStatus,
   readHashes,
   redisRunId,
@@ -47,4 +48,5 @@ export {
   setStock,
   stockOf,
 } from './redis/inspection.mts';
+export { pollUntil, sleep, until } from './poll.mts';
 export { mulberry32 } from './random.mts';

@@ -9,5 +9,6 @@ export {
   isAcceptedStatus,
   orderBody,
   type OrderRequest,
+  PLENTIFUL_SKU,
 } from './order.mts';
 export { Shopper, type ShopperIdentity } from './shopper.mts';

@@ -10,6 +10,9 @@ export const CARDS = { approved: 'pm_card_ok', declined: 'pm_card_declined' } as
 /** The SKU the catalog always has (seeded by inventory). */
 export const DEFAULT_SKU = 'JNC-MUG';
 
+/** A seeded SKU with stock for many orders (500), for tests that place a lot of them. */
+export const PLENTIFUL_SKU = 'JNC-STICKER';
+
 export interface OrderRequest {
   readonly sku: string;
   readonly quantity?: number;

@@ -1,9 +1,11 @@
 // `npm start` as a person runs it (what it runs after the build: node tools/local/start.mts),
-// on its fixed ports, against this run's own Redis database and vhost: it prints a Jaeger URL,
-// and after one blocking and one queued checkout through the gateway both are in that Jaeger's
-// /api/v3. Ctrl-C (SIGINT) stops everything, Jaeger included. It needs the default ports
-// (the gateway's, Jaeger's, every service's): when one is taken it is skipped, and under CI=true
-// it fails naming them. Without a built Jaeger, npm start says how to build it and runs untraced.
+// on its fixed ports, against this run's own Redis database and vhost: it prints a Jaeger URL
+// and a metrics URL, and after one blocking and one queued checkout through the gateway both
+// are in that Jaeger's /api/v3 and counted at the collector's scrape endpoint. Ctrl-C (SIGINT)
+// stops everything, Jaeger and the collector included. It needs the default ports (the
+// gateway's, the collector's, Jaeger's query ports, every service's): when one is taken it is
+// skipped, and under CI=true it fails naming them. Without a built Jaeger, npm start says how to
+// build it and runs untraced; without a built collector, it says so and exports no metrics.
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -12,11 +14,9 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { awaitTool } from '@junction/toolchain';
 import { loadTopology } from '@junction/topology';
-import {
-  chartJaegerPorts,
-  JAEGER_BUILD_COMMAND,
-  startLocalTracing,
-} from '../../tools/local/jaeger.mts';
+import { chartCollectorPorts, COLLECTOR_BUILD_COMMAND } from '../../tools/local/collector.mts';
+import { chartJaegerPorts, JAEGER_BUILD_COMMAND } from '../../tools/local/jaeger.mts';
+import { startLocalTelemetry } from '../../tools/local/telemetry.mts';
 import { reachable, ROOT, SERVICES } from '../../tools/local/topology.mts';
 import { type Span } from '../../tools/trace/otlp.mts';
 import { Api, type Order } from './support/api.mts';
@@ -30,9 +30,14 @@ import { JaegerQuery } from './support/jaeger-query.mts';
 
 /** Every port npm start listens on, by what listens there. */
 function defaultPorts(): Record<string, number> {
-  const ports: Record<string, number> = { gateway: loadTopology().gateway.port };
-  for (const [name, port] of Object.entries(chartJaegerPorts()) as [string, number][]) {
-    ports[`jaeger ${name}`] = port;
+  const { queryHttp, queryGrpc } = chartJaegerPorts();
+  const ports: Record<string, number> = {
+    gateway: loadTopology().gateway.port,
+    'jaeger queryHttp': queryHttp,
+    'jaeger queryGrpc': queryGrpc,
+  };
+  for (const [name, port] of Object.entries(chartCollectorPorts()) as [string, number][]) {
+    ports[`collector ${name}`] = port;
   }
   for (const [name, { http, grpc }] of Object.entries(SERVICES)) {
     ports[`${name} http`] = http;
@@ -92,6 +97,7 @@ describe('npm start', () => {
   let skip: string | undefined;
   let run: NpmStart | undefined;
   let jaegerUrl = '';
+  let metricsUrl = '';
   let gatewayUrl = '';
 
   before(async () => {
@@ -103,12 +109,16 @@ describe('npm start', () => {
       }
       return;
     }
-    // On a fresh machine npm test builds the tools beside the tests: npm start needs Jaeger's.
+    // On a fresh machine npm test builds the tools beside the tests: npm start needs Jaeger and
+    // the collector.
     await awaitTool('jaeger', { onWait: console.log });
+    await awaitTool('otelcol', { onWait: console.log });
     await resetInfrastructure();
     run = npmStart();
     await waitForOutput(run, 'Press Ctrl-C to stop.', 180_000);
     jaegerUrl = /^ {2}(http:\/\/127\.0\.0\.1:\d+) {3}Jaeger/m.exec(run.output())?.[1] ?? '';
+    metricsUrl =
+      /^ {2}(http:\/\/127\.0\.0\.1:\d+\/metrics) {3}metrics/m.exec(run.output())?.[1] ?? '';
     gatewayUrl = /^ {2}(http:\/\/\S+) {3}the public routes/m.exec(run.output())?.[1] ?? '';
   });
 
@@ -184,7 +194,59 @@ describe('npm start', () => {
     assert.deepEqual(seen, ['inventory', 'orders', 'payment']);
   });
 
-  it('stops Jaeger with everything else on Ctrl-C', async (t) => {
+  it('counts both checkouts at the metrics URL it prints (the chart collector, scraped)', async (t) => {
+    if (skip) {
+      t.skip(skip);
+      return;
+    }
+    const output = run?.output() ?? '';
+    assert.equal(
+      metricsUrl,
+      `http://127.0.0.1:${String(chartCollectorPorts().scrape)}/metrics`,
+      output,
+    );
+    assert.ok(output.includes(`curl -s ${metricsUrl} | grep junction_orders`), output);
+    // A series with these labels and a value above 0, in the Prometheus text format.
+    const has = (text: string, name: string, labels: readonly string[]) =>
+      text.split('\n').some(
+        (line) =>
+          line.startsWith(`${name}{`) &&
+          labels.every((label) => line.includes(label)) &&
+          Number(
+            line
+              .slice(line.lastIndexOf('}') + 1)
+              .trim()
+              .split(' ')[0],
+          ) > 0,
+      );
+    const wanted: [string, string[]][] = [
+      ['junction_orders_placed_total', ['checkout_path="blocking"']],
+      ['junction_orders_placed_total', ['checkout_path="queued"']],
+      ['junction_orders_completed_total', ['checkout_path="queued"', 'order_status="confirmed"']],
+      ['http_server_request_duration_seconds_count', ['orders"', 'http_route="/orders"']],
+      ['rpc_server_call_duration_seconds_count', ['inventory"', 'InventoryService/Reserve"']],
+      ['messaging_process_duration_seconds_count', ['payment"', 'inventory.reserved"']],
+    ];
+    let text = '';
+    const missing = () => wanted.filter(([name, labels]) => !has(text, name, labels));
+    const deadline = Date.now() + 30_000;
+    do {
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      const response = await fetch(metricsUrl);
+      assert.equal(response.status, 200);
+      text = await response.text();
+    } while (missing().length > 0 && Date.now() < deadline);
+    assert.deepEqual(
+      missing(),
+      [],
+      text
+        .split('\n')
+        .filter((l) => /^(junction|http_server|rpc_server|messaging_process)/.test(l))
+        .join('\n'),
+    );
+  });
+
+  it('stops Jaeger and the collector with everything else on Ctrl-C', async (t) => {
     if (skip || !run) {
       t.skip(skip);
       return;
@@ -192,6 +254,7 @@ describe('npm start', () => {
     run.child.kill('SIGINT');
     assert.equal(await run.exited, 0, run.output());
     assert.equal(await reachable(jaegerUrl), false, 'Jaeger is gone');
+    assert.equal(await reachable(metricsUrl), false, 'the collector is gone');
   });
 
   it('without a built Jaeger, says the one command that builds it and runs untraced', async () => {
@@ -201,12 +264,14 @@ describe('npm start', () => {
     process.env.JUNCTION_TOOLS_CACHE = empty;
     delete process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
     try {
-      const tracing = await startLocalTracing(['orders']);
-      assert.deepEqual(tracing.env, {});
-      assert.equal(tracing.jaeger, undefined);
-      assert.match(tracing.summary, /traces: off — Jaeger is not built/);
-      assert.ok(tracing.summary.includes(JAEGER_BUILD_COMMAND), tracing.summary);
+      const telemetry = await startLocalTelemetry(['orders']);
+      assert.deepEqual(telemetry.env, {});
+      assert.equal(telemetry.jaeger, undefined);
+      assert.equal(telemetry.collector, undefined);
+      assert.match(telemetry.summary, /traces and metrics: off — Jaeger is not built/);
+      assert.ok(telemetry.summary.includes(JAEGER_BUILD_COMMAND), telemetry.summary);
       assert.equal(JAEGER_BUILD_COMMAND, 'node tools/toolchain/build.mts jaeger');
+      assert.equal(COLLECTOR_BUILD_COMMAND, 'node tools/toolchain/build.mts otelcol');
     } finally {
       if (saved === undefined) delete process.env.JUNCTION_TOOLS_CACHE;
       else process.env.JUNCTION_TOOLS_CACHE = saved;

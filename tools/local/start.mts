@@ -2,8 +2,10 @@
 // local gateway in front of them on the one public URL (the same as the cluster's).
 import { loadTopology } from '@junction/topology';
 import { capture, portHolder } from '../cluster/preflight.mts';
+import { chartCollectorPorts } from './collector.mts';
 import { type Gateway, GatewayPortError, startGateway } from './gateway.mts';
-import { startLocalTracing } from './jaeger.mts';
+import { chartJaegerPorts } from './jaeger.mts';
+import { startLocalTelemetry } from './telemetry.mts';
 import { reachable, SERVICES, startTopology, stopAll } from './topology.mts';
 
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -19,16 +21,21 @@ function portTaken(): string {
 }
 
 if (process.argv.includes('--help')) {
+  const collectorPorts = chartCollectorPorts();
   console.log(`usage: npm start
 
 Builds and starts every service (${Object.keys(SERVICES).join(', ')}) as separate processes
 on fixed ports, against RabbitMQ and Redis on localhost, waits until every /readyz is green,
 then starts the local gateway on http://localhost:${String(gatewayPort)}: the public routes of
 topology.yaml, as the cluster's Istio gateway serves them on the same URL (anything else is a
-404 there). Prints that URL and each service's own ports. Ctrl-C stops the gateway and the
-services (graceful shutdown).
+404 there). Before the services it starts the chart's OpenTelemetry Collector (OTLP on ${String(collectorPorts.otlpGrpc)} and
+${String(collectorPorts.otlpHttp)}) and Jaeger (http://127.0.0.1:${String(chartJaegerPorts().queryHttp)}) from their pinned builds, when built: traces go to
+Jaeger, metrics to a scrape endpoint (http://127.0.0.1:${String(collectorPorts.scrape)}/metrics). Prints those URLs and
+each service's own ports. Ctrl-C stops the gateway, the services (graceful shutdown), the
+collector and Jaeger.
 
-Environment: REDIS_URL (default ${redisUrl}), RABBITMQ_URL (default amqp://guest:guest@127.0.0.1:5672).`);
+Environment: REDIS_URL (default ${redisUrl}), RABBITMQ_URL (default amqp://guest:guest@127.0.0.1:5672),
+OTEL_EXPORTER_OTLP_ENDPOINT (set: every service exports there, and no Jaeger or collector starts).`);
   process.exit(0);
 }
 
@@ -50,9 +57,10 @@ if (missing.length > 0) {
 }
 
 console.log(`starting ${Object.keys(SERVICES).join(', ')} ...`);
-// Jaeger first, so the services' first spans have somewhere to go (or the banner says why not).
-const tracing = await startLocalTracing(Object.keys(SERVICES));
-const { env } = tracing;
+// Jaeger and the collector first, so the services' first spans and metrics have somewhere to go
+// (or the banner says why not).
+const telemetry = await startLocalTelemetry(Object.keys(SERVICES));
+const { env } = telemetry;
 const running = await startTopology({ redisUrl, rabbitmqUrl, env }).catch((error: unknown) => {
   console.error(
     `could not start the topology: ${error instanceof Error ? error.message : String(error)}`,
@@ -78,7 +86,7 @@ console.log(`
 Junction is up (every /readyz is green):
 
   ${gateway.url}   the public routes (the gateway; the cluster's URL too)
-${tracing.summary}
+${telemetry.summary}
 
 Each service on its own ports (with /healthz and /readyz, which the gateway does not serve):
 ${rows.join('\n')}
@@ -96,7 +104,10 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     void gateway
       .close()
       .then(() => stopAll(running))
-      .then((codes) => {
+      .then(async (codes) => {
+        // The collector first, so what it still holds reaches Jaeger.
+        await telemetry.collector?.stop();
+        await telemetry.jaeger?.stop();
         const failed = Object.entries(codes).filter(([, code]) => code !== 0);
         for (const [name, code] of failed) console.error(`${name} exited with ${String(code)}`);
         process.exit(failed.length === 0 ? 0 : 1);

@@ -29,7 +29,7 @@ collector works harder before the kernel's OOM killer does. */}}
 {{/* The ports the collector, Jaeger and Prometheus listen on: the Services, the containers and the
 ${env:VAR}s of their configs (files/) all take them from here. */}}
 {{- define "infra.ports" -}}
-otelCollector: { otlpGrpc: 4317, otlpHttp: 4318, health: 13133, metrics: 8888 }
+otelCollector: { otlpGrpc: 4317, otlpHttp: 4318, health: 13133, metrics: 8888, scrape: 8889 }
 jaeger: { otlpGrpc: 4317, otlpHttp: 4318, queryHttp: 16686, queryGrpc: 16685, health: 13133, metrics: 8888 }
 prometheus: { http: 9090 }
 {{- end }}

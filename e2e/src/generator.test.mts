@@ -18,6 +18,12 @@ import { existsSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { awaitTool, TOOLS } from '@junction/toolchain';
+
+/**
+ * How long the Kubernetes checks may take, waiting included: on a fresh machine the pinned tools
+ * are still being built (npm run e2e runs this file last for that reason).
+ */
+const TOOLS_WAIT_MS = 60 * 60_000;
 import { ROOT } from '../../tools/local/topology.mts';
 import type * as TopologyModule from '../../tools/local/topology.mts';
 import type * as TopologyDeclaration from '../../tools/topology/topology.mts';
@@ -330,75 +336,81 @@ describe('the service generator, in a copy of the workspace', () => {
     }
   });
 
-  it('renders shipping’s Deployment, Service, ServiceAccount, AuthorizationPolicy (the gateway to its routes, nothing else) and skaffold artifact, and passes the Kubernetes checks', async () => {
-    const charts = (await copy.import('tools/k8s/src/charts.mts')) as {
-      render(profile: 'default'): { app: KubeObject[] };
-    };
-    const { app } = charts.render('default');
-    const own = (kind: string): KubeObject | undefined =>
-      app.find((o) => o.kind === kind && o.metadata.name === NAME);
-    for (const kind of [
-      'Deployment',
-      'Service',
-      'ServiceAccount',
-      'AuthorizationPolicy',
-      'VirtualService',
-    ])
-      assert.ok(own(kind), `no ${kind} ${NAME} rendered`);
-    const { parseTopology } = (await copy.import(
-      'tools/topology/topology.mts',
-    )) as typeof TopologyDeclaration;
-    const port = String(
-      parseTopology(readFileSync(copy.path('topology.yaml'), 'utf8')).services[NAME]?.http,
-    );
-    // No gRPC caller is declared: the ingress gateway, to its two routes, is all it admits.
-    const route = (path: string) => ({
-      operation: { methods: ['GET'], paths: [path], ports: [port] },
-    });
-    assert.deepEqual(own('AuthorizationPolicy')?.spec, {
-      selector: {
-        matchLabels: { 'app.kubernetes.io/name': NAME, 'app.kubernetes.io/instance': 'junction' },
-      },
-      action: 'ALLOW',
-      rules: [
-        {
-          from: [
-            { source: { principals: ['cluster.local/ns/istio-ingress/sa/istio-ingressgateway'] } },
-          ],
-          to: [route(`/${NAME}/events`), route(`/${NAME}/events/{*}`)],
+  it(
+    'renders shipping’s Deployment, Service, ServiceAccount, AuthorizationPolicy (the gateway to its routes, nothing else) and skaffold artifact, and passes the Kubernetes checks',
+    { timeout: TOOLS_WAIT_MS },
+    async () => {
+      const charts = (await copy.import('tools/k8s/src/charts.mts')) as {
+        render(profile: 'default'): { app: KubeObject[] };
+      };
+      const { app } = charts.render('default');
+      const own = (kind: string): KubeObject | undefined =>
+        app.find((o) => o.kind === kind && o.metadata.name === NAME);
+      for (const kind of [
+        'Deployment',
+        'Service',
+        'ServiceAccount',
+        'AuthorizationPolicy',
+        'VirtualService',
+      ])
+        assert.ok(own(kind), `no ${kind} ${NAME} rendered`);
+      const { parseTopology } = (await copy.import(
+        'tools/topology/topology.mts',
+      )) as typeof TopologyDeclaration;
+      const port = String(
+        parseTopology(readFileSync(copy.path('topology.yaml'), 'utf8')).services[NAME]?.http,
+      );
+      // No gRPC caller is declared: the ingress gateway, to its two routes, is all it admits.
+      const route = (path: string) => ({
+        operation: { methods: ['GET'], paths: [path], ports: [port] },
+      });
+      assert.deepEqual(own('AuthorizationPolicy')?.spec, {
+        selector: {
+          matchLabels: { 'app.kubernetes.io/name': NAME, 'app.kubernetes.io/instance': 'junction' },
         },
-      ],
-    });
-    const skaffold = (await copy.import('tools/k8s/src/skaffold.mts')) as {
-      loadSkaffold(): unknown[];
-      config(
-        configs: unknown[],
-        name: string,
-      ): {
-        build?: {
-          artifacts?: { image: string; docker?: { buildArgs?: Record<string, string> } }[];
+        action: 'ALLOW',
+        rules: [
+          {
+            from: [
+              {
+                source: { principals: ['cluster.local/ns/istio-ingress/sa/istio-ingressgateway'] },
+              },
+            ],
+            to: [route(`/${NAME}/events`), route(`/${NAME}/events/{*}`)],
+          },
+        ],
+      });
+      const skaffold = (await copy.import('tools/k8s/src/skaffold.mts')) as {
+        loadSkaffold(): unknown[];
+        config(
+          configs: unknown[],
+          name: string,
+        ): {
+          build?: {
+            artifacts?: { image: string; docker?: { buildArgs?: Record<string, string> } }[];
+          };
         };
       };
-    };
-    const artifact = skaffold
-      .config(skaffold.loadSkaffold(), 'app')
-      .build?.artifacts?.find((a) => a.image === `junction-${NAME}`);
-    assert.equal(artifact?.docker?.buildArgs?.SERVICE, NAME);
-    // On a fresh machine `npm test` is still building the pinned tools these checks run.
-    for (const { name } of TOOLS) await awaitTool(name, { onWait: console.log });
-    // The same static checks as for the five originals: helm lint/template for every profile,
-    // schema validation, workload and mesh policy, skaffold consistency; and the declaration's
-    // own tests (the generated files are what the copy's topology.yaml says).
-    const checks = copy.run(process.execPath, [
-      '--test',
-      '--test-isolation=none',
-      '--test-reporter=dot',
-      'tools/k8s/src/*.test.mts',
-      'tools/topology/*.test.mts',
-    ]);
-    const failed = checks.output.split('\n').filter((line) => /^\s*✖ /.test(line));
-    assert.equal(checks.status, 0, `${failed.join('\n')}\n${tail(checks.output)}`);
-  });
+      const artifact = skaffold
+        .config(skaffold.loadSkaffold(), 'app')
+        .build?.artifacts?.find((a) => a.image === `junction-${NAME}`);
+      assert.equal(artifact?.docker?.buildArgs?.SERVICE, NAME);
+      // On a fresh machine `npm test` is still building the pinned tools these checks run.
+      for (const { name } of TOOLS) await awaitTool(name, { onWait: console.log });
+      // The same static checks as for the five originals: helm lint/template for every profile,
+      // schema validation, workload and mesh policy, skaffold consistency; and the declaration's
+      // own tests (the generated files are what the copy's topology.yaml says).
+      const checks = copy.run(process.execPath, [
+        '--test',
+        '--test-isolation=none',
+        '--test-reporter=dot',
+        'tools/k8s/src/*.test.mts',
+        'tools/topology/*.test.mts',
+      ]);
+      const failed = checks.output.split('\n').filter((line) => /^\s*✖ /.test(line));
+      assert.equal(checks.status, 0, `${failed.join('\n')}\n${tail(checks.output)}`);
+    },
+  );
 
   it('remove-service takes all of it out again: the copy is as it was', () => {
     const removed = copy.nx('g', '@junction/tools:remove-service', NAME, '--no-interactive');

@@ -1,6 +1,6 @@
 // The books as Redis holds them, read directly from each service's keyspace (never through the
 // services): orders, reservations and stock, payments, and what is left in the outbox.
-import { readHashes, REDIS_KEYS } from '@junction/testkit';
+import { outboxLength, readHashes, REDIS_KEYS } from '@junction/testkit';
 import { type Redis } from 'ioredis';
 
 export interface OrderLine {
@@ -42,7 +42,7 @@ export interface Ledger {
 }
 
 export async function readLedger(redis: Redis, skus: readonly string[]): Promise<Ledger> {
-  const [orders, reservations, payments, captured, stock, outboxLength] = await Promise.all([
+  const [orders, reservations, payments, captured, stock, waiting] = await Promise.all([
     readHashes(redis, REDIS_KEYS.orderPrefix, (id, hash) => ({
       id,
       status: hash.status ?? '',
@@ -67,7 +67,7 @@ export async function readLedger(redis: Redis, skus: readonly string[]): Promise
     Promise.all(
       skus.map(async (sku) => [sku, Number(await redis.get(`${REDIS_KEYS.stockPrefix}${sku}`))]),
     ),
-    redis.llen(REDIS_KEYS.outbox),
+    outboxLength(redis),
   ]);
   return {
     orders,
@@ -75,7 +75,7 @@ export async function readLedger(redis: Redis, skus: readonly string[]): Promise
     payments,
     captured: new Set(captured),
     stock: new Map(stock as [string, number][]),
-    outboxLength,
+    outboxLength: waiting,
   };
 }
 

@@ -56,7 +56,8 @@ export const SAGA_QUEUES: readonly string[] = CONSUMING_SERVICES.map((s) => queu
 /** Where the services keep their state in Redis (each service's repositories). */
 export const REDIS_KEYS = {
   orderPrefix: 'orders:order:',
-  outbox: 'orders:outbox',
+  /** The outbox's partitions, one Redis Stream each (orders' Outbox): `orders:outbox:{<n>}`. */
+  outboxPartitionPrefix: 'orders:outbox:{',
   reservationPrefix: 'inventory:reservation:',
   stockPrefix: 'inventory:stock:',
   paymentPrefix: 'payment:payment:',

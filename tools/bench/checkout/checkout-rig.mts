@@ -26,7 +26,7 @@ export async function openCheckoutRig(
   const http = new HttpJson();
   const ledger = new OrderLedger(BENCH_REDIS_URL);
   await ledger.stock(BENCH_SKU, STOCK);
-  const sampler = new QueueDepthSampler(BENCH_RABBITMQ_URL);
+  const sampler = new QueueDepthSampler(BENCH_RABBITMQ_URL, BENCH_REDIS_URL);
   const targets = { authUrl: topology.url('auth'), ordersUrl: topology.url('orders') };
   const shoppers = await Promise.all(
     Array.from({ length: users }, () => Shopper.register(http, targets.authUrl, BENCH_SHOPPER)),

@@ -1,18 +1,23 @@
-// RabbitMQ queue depth over time. Sampled with a passive queue declare (AMQP queue.declare-ok
-// carries the ready count) every few hundred ms: `rabbitmqctl list_queues` costs ~1 s of CPU per
+// The queued path's backlog over time: orders' outbox (its partitions' stream lengths, read from
+// Redis) and the saga queues' depths. The queues are sampled with a passive queue declare (AMQP
+// queue.declare-ok carries the ready count) every few hundred ms: `rabbitmqctl list_queues` costs ~1 s of CPU per
 // call here (an Erlang VM boots each time), which would load the 2 cores the bench measures. It
 // is used at the boundaries instead (snapshot()), where it also shows the unacked messages — but
 // for quorum queues its counts come from statistics refreshed every 5 s, so it lags.
 import { type Channel, type ChannelModel, connect } from 'amqplib';
-import { listQueues, SAGA_QUEUES } from '@junction/testkit';
+import { listQueues, outboxLength, SAGA_QUEUES } from '@junction/testkit';
+import { Redis } from 'ioredis';
 import { BENCH_VHOST } from '../run/environment.mts';
 
 export interface DepthSample {
   /** ms after the sampler's zero (the load's start). */
   readonly t: number;
-  /** Ready messages per queue. */
+  /** Ready messages per queue, and the events waiting in the outbox (OUTBOX). */
   readonly depths: Readonly<Record<string, number>>;
 }
+
+/** The outbox's entry among the depths: events orders has not published yet. */
+export const OUTBOX = 'orders outbox';
 
 export function totalDepth(sample: DepthSample): number {
   return Object.values(sample.depths).reduce((total, depth) => total + depth, 0);
@@ -26,19 +31,26 @@ export function peakDepth(samples: readonly DepthSample[]): number {
 export class QueueDepthSampler {
   readonly samples: DepthSample[] = [];
   private readonly url: string;
+  private readonly redis: Redis;
   private connection: Promise<ChannelModel> | undefined;
   private channel: Promise<Channel> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private zero = Date.now();
 
   /** Connects lazily, and again after the broker dropped the connection. */
-  constructor(url: string) {
+  constructor(url: string, redisUrl: string) {
     this.url = url;
+    this.redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
   }
 
-  /** Current ready count of every saga queue: 0 for a missing one, NaN when it cannot tell. */
+  /**
+   * The outbox's length and the current ready count of every saga queue: 0 for a missing queue,
+   * NaN when it cannot tell.
+   */
   async depths(): Promise<Record<string, number>> {
-    const depths: Record<string, number> = {};
+    const depths: Record<string, number> = {
+      [OUTBOX]: await outboxLength(this.redis).catch(() => Number.NaN),
+    };
     for (const queue of SAGA_QUEUES) {
       try {
         const channel = await (this.channel ??= this.openChannel());
@@ -69,6 +81,7 @@ export class QueueDepthSampler {
 
   async close(): Promise<void> {
     clearInterval(this.timer);
+    this.redis.disconnect();
     const connection = this.connection;
     this.connection = undefined;
     await connection?.then((c) => c.close()).catch(() => undefined);

@@ -180,7 +180,7 @@ function backlogChart(run: FaultRun): string {
   return lineChart({
     title: `queued checkout, ${run.kind} of payment: backlog over time`,
     x: { label: 'seconds since the load started', min: 0 },
-    y: { label: 'ready messages in the queue', min: 0 },
+    y: { label: 'events waiting (outbox) or ready (queue)', min: 0 },
     bands: faultBand(run),
     series: queues.map((queue, i) => ({
       label: queue,

@@ -78,6 +78,15 @@ export async function ordersByStatus(redis: Redis): Promise<Record<string, numbe
 }
 
 /** Sets a SKU's stock (inventory's key), e.g. plenty, so out_of_stock never hides a result. */
+/** Events waiting in orders' outbox: every partition's stream (not the parked ones). */
+export async function outboxLength(redis: Redis): Promise<number> {
+  const partitions = (await scanKeys(redis, `${REDIS_KEYS.outboxPartitionPrefix}*`)).filter((key) =>
+    key.endsWith('}'),
+  );
+  const lengths = await Promise.all(partitions.map((key) => redis.xlen(key)));
+  return lengths.reduce((sum, length) => sum + length, 0);
+}
+
 export async function setStock(redis: Redis, sku: string, units: number): Promise<void> {
   await redis.set(`${REDIS_KEYS.stockPrefix}${sku}`, units);
 }

@@ -17,6 +17,14 @@ export const env = {
       .string()
       .regex(/^(dns:\/\/\/)?[A-Za-z0-9.-]+:\d{1,5}$/, { message: 'must be host:port' })
       .default(fallback),
+  /** A whole number in [min, max]. */
+  count: (fallback: number, min: number, max: number) =>
+    z.coerce
+      .number()
+      .int({ message: `must be a whole number from ${String(min)} to ${String(max)}` })
+      .min(min, { message: `must be a whole number from ${String(min)} to ${String(max)}` })
+      .max(max, { message: `must be a whole number from ${String(min)} to ${String(max)}` })
+      .default(fallback),
   milliseconds: (fallback: number) => z.coerce.number().int().min(0).max(600_000).default(fallback),
   logLevel: () =>
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

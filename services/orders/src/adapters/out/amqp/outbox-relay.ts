@@ -1,74 +1,253 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { EventPublisher, type OutgoingEvent, UnroutableEvent } from '@junction/messaging';
 import { AppLogger, withTraceContext } from '@junction/platform';
-import { EventPublisher } from '@junction/messaging';
 import {
   Injectable,
   type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { type Logger } from 'pino';
-import { Outbox, type OutboxEntry } from '../redis/outbox';
+import { OrdersConfig, type OutboxSettings } from '../../../config';
+import { Outbox, type OutboxEntry, type StoredEntry } from '../redis/outbox';
 
 const IDLE_POLL_MS = 500;
 const RETRY_MS = 1_000;
+/** How long a relay is registered before it takes partitions: relays starting together meet. */
+const JOIN_MS = 300;
+
+/** What one batch of one partition came to. */
+interface BatchResult {
+  readonly read: number;
+  readonly published: number;
+  readonly failed: number;
+}
 
 /**
- * Publishes outbox entries in order, each with publisher confirms, and removes an entry only
- * once the broker has it. While RabbitMQ is down entries wait (the 202s were already sent);
- * they go out as soon as it is back. `kick` wakes the relay right after a new order.
+ * Publishes the outbox. Each relay (one per orders replica) holds leases on its fair share of
+ * the partitions — ceil(partitions ÷ live relays), rebalanced as relays come and go — and per
+ * partition publishes batches: up to batchSize entries, at most one per order (so an order's
+ * next event waits until its previous one is confirmed), all with confirms outstanding at once,
+ * then deletes the confirmed ones. A failed publish stays for the next round; an entry that is
+ * not an event is parked with the reason at once, one the broker keeps returning as unroutable
+ * after unroutableAttempts; neither blocks the entries behind it. A relay that dies leaves its
+ * leases to expire (leaseMs): the others take its partitions and publish what it had not deleted,
+ * so nothing is lost (what it had published but not deleted goes out twice; consumers absorb it).
+ * `kick` wakes the relay right after a new order.
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  /** This relay in the registry and on its leases. */
+  readonly id = `${hostname()}:${String(process.pid)}:${randomBytes(4).toString('hex')}`;
+  private readonly settings: OutboxSettings;
+  private readonly logger: Logger;
+  /** Partitions this relay holds and may start batches on. */
+  private readonly owned = new Set<number>();
+  /** The batch in flight per partition. */
+  private readonly inFlight = new Map<number, Promise<BatchResult>>();
+  /** Unroutable returns so far, by stream id. */
+  private readonly unroutable = new Map<string, number>();
   private running = false;
   private wake: (() => void) | undefined;
-  private loop: Promise<void> | undefined;
-  private readonly logger: Logger;
+  private publishing: Promise<void> | undefined;
+  private leasing: Promise<void> | undefined;
+  private stopLeasing: (() => void) | undefined;
 
   constructor(
     private readonly outbox: Outbox,
     private readonly publisher: EventPublisher,
+    config: OrdersConfig,
     logger: AppLogger,
   ) {
-    this.logger = logger.child({ component: 'outbox-relay' });
+    this.settings = config.outbox;
+    this.logger = logger.child({ component: 'outbox-relay', relay: this.id });
   }
 
   onApplicationBootstrap(): void {
     this.running = true;
-    this.loop = this.run();
+    this.leasing = this.leaseLoop();
+    this.publishing = this.publishLoop();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
     this.running = false;
     this.wake?.();
-    await this.loop;
+    this.stopLeasing?.();
+    await Promise.all([this.publishing, this.leasing]);
+    await Promise.all([...this.owned].map((p) => this.outbox.release(p, this.id))).catch(
+      () => undefined,
+    );
+    this.owned.clear();
+    await this.outbox.leave(this.id).catch(() => undefined);
   }
 
   kick(): void {
     this.wake?.();
   }
 
-  private async run(): Promise<void> {
+  /** The partitions this relay holds now. */
+  partitions(): number[] {
+    return [...this.owned].sort((a, b) => a - b);
+  }
+
+  private get renewEveryMs(): number {
+    return Math.max(50, Math.floor(this.settings.leaseMs / 3));
+  }
+
+  /**
+   * Keeps this relay registered and its leases renewed, on its own timer so that a slow batch
+   * never lets a lease lapse. It registers JOIN_MS before it first takes partitions, so relays
+   * that start together see each other and split them at once.
+   */
+  private async leaseLoop(): Promise<void> {
+    let first = true;
     while (this.running) {
-      const delay = await this.publishNext().catch((error: unknown) => {
-        this.logger.warn(
-          { err: error instanceof Error ? error.message : String(error) },
-          'outbox relay failed',
-        );
+      try {
+        if (first) await this.outbox.heartbeat(this.id, this.settings.leaseMs);
+        else await this.balance();
+      } catch (error) {
+        this.logger.warn({ err: messageOf(error) }, 'outbox leases could not be renewed');
+      }
+      const wait = first ? JOIN_MS : this.renewEveryMs;
+      first = false;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, wait);
+        function done(): void {
+          clearTimeout(timer);
+          resolve();
+        }
+        this.stopLeasing = done;
+      });
+    }
+  }
+
+  /** Renews what it holds, gives back what is over its share, takes free ones up to it. */
+  private async balance(): Promise<void> {
+    const { partitions, leaseMs } = this.settings;
+    const live = await this.outbox.heartbeat(this.id, leaseMs);
+    const share = Math.ceil(partitions / live);
+    for (const p of [...this.owned]) {
+      if (!(await this.outbox.renew(p, this.id, leaseMs))) {
+        this.owned.delete(p);
+        this.logger.warn({ partition: p }, 'outbox partition lost (lease ran out)');
+      }
+    }
+    const surplus = [...this.owned].sort((a, b) => b - a).slice(0, this.owned.size - share);
+    for (const p of surplus) {
+      // No new batch on it; the one in flight finishes (and deletes what it published) first,
+      // so the next owner does not publish it again.
+      this.owned.delete(p);
+      await this.inFlight.get(p)?.catch(() => undefined);
+      await this.outbox.release(p, this.id);
+    }
+    if (this.owned.size >= share) return;
+    const start = Number.parseInt(this.id.slice(-8), 16) % partitions;
+    for (let i = 0; i < partitions && this.owned.size < share; i++) {
+      const p = (start + i) % partitions;
+      if (!this.owned.has(p) && (await this.outbox.acquire(p, this.id, leaseMs))) {
+        this.owned.add(p);
+        this.kick();
+      }
+    }
+  }
+
+  private async publishLoop(): Promise<void> {
+    const moved = await this.outbox.migrateLegacy().catch((error: unknown) => {
+      this.logger.warn({ err: messageOf(error) }, 'the old outbox list could not be migrated');
+      return 0;
+    });
+    if (moved > 0) this.logger.info({ moved }, 'moved the old outbox list into its partitions');
+    while (this.running) {
+      const delay = await this.publishRound().catch((error: unknown) => {
+        this.logger.warn({ err: messageOf(error) }, 'outbox relay failed');
         return RETRY_MS;
       });
       if (delay > 0) await this.sleep(delay);
     }
   }
 
-  /** Returns how long to wait before the next round (0 = go on at once). */
-  private async publishNext(): Promise<number> {
+  /** One batch on every partition held; returns how long to wait before the next round. */
+  private async publishRound(): Promise<number> {
+    if (this.owned.size === 0) return IDLE_POLL_MS;
     if (!this.publisher.ready) return RETRY_MS;
-    const entry = await this.outbox.peek();
-    if (entry === undefined) return IDLE_POLL_MS;
-    const { traceContext, ...event } = JSON.parse(entry) as OutboxEntry;
-    // The PRODUCER span joins the trace of the POST /orders that wrote the entry.
-    await withTraceContext(traceContext, () => this.publisher.publish(event));
-    await this.outbox.remove(entry);
-    return 0;
+    const results = await Promise.all(
+      [...this.owned].map((p) => {
+        const batch = this.publishBatch(p);
+        this.inFlight.set(p, batch);
+        return batch.finally(() => this.inFlight.delete(p));
+      }),
+    );
+    if (results.some((r) => r.published > 0)) return 0;
+    return results.some((r) => r.failed > 0) ? RETRY_MS : IDLE_POLL_MS;
+  }
+
+  private async publishBatch(partition: number): Promise<BatchResult> {
+    const stored = await this.outbox.read(partition, this.settings.batchSize);
+    const batch: { stored: StoredEntry; entry: OutboxEntry }[] = [];
+    const keys = new Set<string>();
+    for (const item of stored) {
+      if (keys.has(item.key)) continue; // after the order's earlier event is confirmed
+      keys.add(item.key);
+      const parsed = parseEntry(item.entry);
+      if (typeof parsed === 'string') await this.park(partition, item, parsed);
+      else batch.push({ stored: item, entry: parsed });
+    }
+    const outcomes = await Promise.all(
+      batch.map(async ({ stored: item, entry: { traceContext, ...event } }) => {
+        try {
+          // The PRODUCER span joins the trace of the POST /orders that wrote the entry.
+          await withTraceContext(traceContext, () =>
+            this.publisher.publish(event, { mandatory: true }),
+          );
+          return { item, status: 'fulfilled' as const };
+        } catch (reason) {
+          return { item, status: 'rejected' as const, reason };
+        }
+      }),
+    );
+    const confirmed: string[] = [];
+    let failed = 0;
+    let firstError: unknown;
+    for (const outcome of outcomes) {
+      const { item } = outcome;
+      if (outcome.status === 'fulfilled') {
+        confirmed.push(item.id);
+        this.unroutable.delete(item.id);
+        continue;
+      }
+      failed += 1;
+      firstError ??= outcome.reason;
+      if (outcome.reason instanceof UnroutableEvent)
+        await this.onUnroutable(partition, item, outcome.reason);
+    }
+    if (failed > 0) {
+      this.logger.warn(
+        { partition, failed, err: messageOf(firstError) },
+        'outbox publishes failed',
+      );
+    }
+    if (!(await this.outbox.remove(partition, this.id, confirmed))) this.lost(partition);
+    return { read: stored.length, published: confirmed.length, failed };
+  }
+
+  private async onUnroutable(partition: number, item: StoredEntry, error: UnroutableEvent) {
+    const attempts = (this.unroutable.get(item.id) ?? 0) + 1;
+    if (attempts < this.settings.unroutableAttempts) {
+      this.unroutable.set(item.id, attempts);
+      return;
+    }
+    this.unroutable.delete(item.id);
+    await this.park(partition, item, `${error.message} (returned ${String(attempts)} times)`);
+  }
+
+  private async park(partition: number, item: StoredEntry, reason: string): Promise<void> {
+    this.logger.error({ partition, id: item.id, reason }, 'outbox entry parked');
+    if (!(await this.outbox.park(partition, this.id, item, reason))) this.lost(partition);
+  }
+
+  private lost(partition: number): void {
+    if (this.owned.delete(partition))
+      this.logger.warn({ partition }, 'outbox partition lost to another relay');
   }
 
   private sleep(ms: number): Promise<void> {
@@ -81,4 +260,29 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       this.wake = done;
     });
   }
+}
+
+/** The entry as an event, or why it is not one. */
+function parseEntry(text: string): OutboxEntry | string {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return `malformed outbox entry: not JSON (${messageOf(error)})`;
+  }
+  const entry = value as Partial<OutgoingEvent> | null;
+  const missing = (['routingKey', 'messageId', 'type'] as const).filter(
+    (field) => typeof entry?.[field] !== 'string' || entry[field] === '',
+  );
+  if (entry === null || typeof entry !== 'object' || missing.length > 0) {
+    return `malformed outbox entry: no ${missing.join(', ') || 'object'}`;
+  }
+  if (typeof entry.body !== 'object' || entry.body === null) {
+    return 'malformed outbox entry: no body';
+  }
+  return entry as OutboxEntry;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -2,11 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { TestRedis } from '@junction/platform/testing';
 import { type Attributes, metrics } from '@opentelemetry/api';
 import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
+import { OrdersConfig } from '../../../config';
 import { type Order } from '../../../domain/order';
 import { pendingOrder } from '../../../domain/order.fixture';
 import { CheckoutMetrics } from './checkout-metrics';
 import { OrderRepository } from './order.repository';
 import { Outbox } from './outbox';
+
+const config = new OrdersConfig(OrdersConfig.env.parse({}));
 
 /** Collects on demand (no export): what a test reads the recorded metrics through. */
 class CollectingReader extends MetricReader {
@@ -66,7 +69,7 @@ describe(CheckoutMetrics.name, () => {
   beforeAll(async () => {
     recorded = recordedMetrics();
     store = await TestRedis.connect({ label: 'checkout-metrics' });
-    repository = new OrderRepository(store.redis);
+    repository = new OrderRepository(store.redis, new Outbox(store.redis, config));
   });
 
   afterAll(async () => {
@@ -170,10 +173,17 @@ describe(Outbox.name, () => {
     it('reports the length of the outbox when metrics are collected', async () => {
       const recorded = recordedMetrics();
       try {
-        const outbox = new Outbox(store.redis);
-        await store.redis.rpush('outbox', 'a', 'b', 'c');
+        const outbox = new Outbox(store.redis, config);
+        for (const key of ['a', 'b', 'c']) {
+          const transaction = store.redis.multi();
+          outbox.append(transaction, key, `{"key":"${key}"}`);
+          await transaction.exec();
+        }
         await expect(recorded.value('junction.outbox.length')).resolves.toBe(3);
-        await outbox.remove('a');
+        const a = outbox.partitionOf('a');
+        await outbox.acquire(a, 'me', 5_000);
+        const [first] = await outbox.read(a, 1);
+        await outbox.remove(a, 'me', [first!.id]);
         await expect(recorded.value('junction.outbox.length')).resolves.toBe(2);
         outbox.onApplicationShutdown();
       } finally {

@@ -3,7 +3,15 @@ import { TestRedis } from '@junction/platform/testing';
 import { type Redis } from 'ioredis';
 import { type Order } from '../../../domain/order';
 import { pendingOrder } from '../../../domain/order.fixture';
+import { OrdersConfig } from '../../../config';
 import { OrderRepository, STATUS_CHANNEL } from './order.repository';
+import { Outbox } from './outbox';
+
+const config = new OrdersConfig(OrdersConfig.env.parse({}));
+
+function repositoryOn(redis: Redis): OrderRepository {
+  return new OrderRepository(redis, new Outbox(redis, config));
+}
 
 /** A pending order with ids no other test run uses (the status channel is not key-prefixed). */
 function storedOrder(overrides: Partial<Order> = {}, at?: Date): Order {
@@ -37,7 +45,7 @@ describe(OrderRepository.name, () => {
   });
 
   async function created(order: Order = storedOrder()) {
-    const repository = new OrderRepository(store.redis);
+    const repository = repositoryOn(store.redis);
     await repository.create(order);
     return { repository, order };
   }
@@ -54,10 +62,11 @@ describe(OrderRepository.name, () => {
         routingKey: 'order.placed',
         messageId: `order.placed:${order.id}`,
       });
-      const repository = new OrderRepository(store.redis);
-      await repository.create(order, entry);
-      const outbox = await store.redis.lrange('outbox', 0, -1);
-      expect(outbox).toContain(entry);
+      const outbox = new Outbox(store.redis, config);
+      await new OrderRepository(store.redis, outbox).create(order, entry);
+      const partition = outbox.partitionOf(order.id);
+      const stored = await outbox.read(partition, 100);
+      expect(stored).toContainEqual({ id: expect.any(String) as string, key: order.id, entry });
     });
   });
 
@@ -87,7 +96,7 @@ describe(OrderRepository.name, () => {
       const connections = Array.from({ length: 3 }, () => store.anotherConnection());
       const results = await Promise.all(
         Array.from({ length: 9 }, (_, i) =>
-          new OrderRepository(connections[i % 3]!).transition(
+          repositoryOn(connections[i % 3]!).transition(
             order.id,
             i % 2 === 0 ? 'confirmed' : 'rejected',
             i % 2 === 0 ? '' : 'payment_declined',
@@ -95,12 +104,12 @@ describe(OrderRepository.name, () => {
         ),
       );
       expect(results.filter(Boolean)).toHaveLength(1);
-      const found = await new OrderRepository(store.redis).find(order.id);
+      const found = await repositoryOn(store.redis).find(order.id);
       expect(found?.history).toHaveLength(2);
     });
 
     it('does not bring an order into being', async () => {
-      const repository = new OrderRepository(store.redis);
+      const repository = repositoryOn(store.redis);
       const id = randomUUID();
       await expect(repository.transition(id, 'confirmed', '')).resolves.toBe(false);
       await expect(repository.find(id)).resolves.toBeUndefined();
@@ -143,7 +152,7 @@ describe(OrderRepository.name, () => {
       const userId = randomUUID();
       const older = storedOrder({ userId, createdAt: '2030-01-01T00:00:00.000Z' });
       const newer = storedOrder({ userId, createdAt: '2030-01-02T00:00:00.000Z' });
-      const repository = new OrderRepository(store.redis);
+      const repository = repositoryOn(store.redis);
       await repository.create(older);
       await repository.create(newer);
       await repository.create(storedOrder());
@@ -153,7 +162,7 @@ describe(OrderRepository.name, () => {
 
   describe('claimIdempotencyKey', () => {
     it('binds the key to the first order; later claims get that binding back', async () => {
-      const repository = new OrderRepository(store.redis);
+      const repository = repositoryOn(store.redis);
       const key = randomUUID();
       const first = await repository.claimIdempotencyKey('alice', key, 'fp-1', 'order-1');
       const second = await repository.claimIdempotencyKey('alice', key, 'fp-2', 'order-2');
@@ -166,7 +175,7 @@ describe(OrderRepository.name, () => {
       const connections = Array.from({ length: 3 }, () => store.anotherConnection());
       const claims = await Promise.all(
         Array.from({ length: 6 }, (_, i) =>
-          new OrderRepository(connections[i % 3]!).claimIdempotencyKey(
+          repositoryOn(connections[i % 3]!).claimIdempotencyKey(
             'alice',
             key,
             `fp-${i}`,
@@ -180,7 +189,7 @@ describe(OrderRepository.name, () => {
     });
 
     it("keeps one user's key apart from another's", async () => {
-      const repository = new OrderRepository(store.redis);
+      const repository = repositoryOn(store.redis);
       const key = randomUUID();
       await repository.claimIdempotencyKey('alice', key, 'fp-a', 'order-a');
       await expect(repository.claimIdempotencyKey('bob', key, 'fp-b', 'order-b')).resolves.toEqual({
@@ -191,7 +200,7 @@ describe(OrderRepository.name, () => {
     });
 
     it('keeps the binding for a day', async () => {
-      const repository = new OrderRepository(store.redis);
+      const repository = repositoryOn(store.redis);
       const key = randomUUID();
       await repository.claimIdempotencyKey('alice', key, 'fp', 'order');
       const ttl = await store.redis.ttl(`idempotency:alice:${key}`);

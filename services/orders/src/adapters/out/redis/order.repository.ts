@@ -9,6 +9,7 @@ import {
 } from '../../../domain/order';
 import { type IdempotencyClaim, OrderStore, type SerializedEvent } from '../../../domain/ports';
 import { CheckoutMetrics } from './checkout-metrics';
+import { Outbox } from './outbox';
 
 /** Blocking checkouts not finished yet, by start time: what a crash of orders leaves behind. */
 const IN_FLIGHT_BLOCKING = 'blocking-in-flight';
@@ -33,14 +34,18 @@ return redis.call('HGET', KEYS[1], 'mode') or 'unknown'
 `;
 
 /**
- * Orders' keys in Redis (under `orders:`): order:<id>, its history, user:<id>:orders, outbox.
+ * Orders' keys in Redis (under `orders:`): order:<id>, its history, user:<id>:orders, and the
+ * outbox's partitions (Outbox).
  * Counts orders placed and completed (CheckoutMetrics) where those changes really happen.
  */
 @Injectable()
 export class OrderRepository extends OrderStore {
   private readonly metrics = new CheckoutMetrics();
 
-  constructor(@Inject(Redis) private readonly redis: Redis) {
+  constructor(
+    @Inject(Redis) private readonly redis: Redis,
+    private readonly outbox: Outbox,
+  ) {
     super();
   }
 
@@ -62,7 +67,7 @@ export class OrderRepository extends OrderStore {
     for (const change of order.history)
       multi.rpush(`order:${order.id}:history`, JSON.stringify(change));
     multi.zadd(`user:${order.userId}:orders`, Date.parse(order.createdAt), order.id);
-    if (outboxEntry !== undefined) multi.rpush('outbox', outboxEntry);
+    if (outboxEntry !== undefined) this.outbox.append(multi, order.id, outboxEntry);
     if (order.mode === 'blocking')
       multi.zadd(IN_FLIGHT_BLOCKING, Date.parse(order.createdAt), order.id);
     await multi.exec();

@@ -270,8 +270,8 @@ describe('npm start', () => {
       assert.equal(telemetry.collector, undefined);
       assert.match(telemetry.summary, /traces and metrics: off — Jaeger is not built/);
       assert.ok(telemetry.summary.includes(JAEGER_BUILD_COMMAND), telemetry.summary);
-      assert.equal(JAEGER_BUILD_COMMAND, 'node tools/toolchain/build.mts jaeger');
-      assert.equal(COLLECTOR_BUILD_COMMAND, 'node tools/toolchain/build.mts otelcol');
+      assert.equal(JAEGER_BUILD_COMMAND, 'npm run tools:build -- jaeger');
+      assert.equal(COLLECTOR_BUILD_COMMAND, 'npm run tools:build -- otelcol');
     } finally {
       if (saved === undefined) delete process.env.JUNCTION_TOOLS_CACHE;
       else process.env.JUNCTION_TOOLS_CACHE = saved;

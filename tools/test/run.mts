@@ -96,7 +96,7 @@ async function main(): Promise<number> {
   const build = missing.length > 0 ? startToolBuild() : undefined;
   if (build) {
     console.log(
-      `[tools] not built yet: ${missing.join(', ')}; building them beside the tests (node tools/toolchain/build.mts)`,
+      `[tools] not built yet: ${missing.join(', ')}; building them beside the tests (npm run tools:build)`,
     );
   }
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -1,7 +1,7 @@
 /**
  * Builds the pinned Go tools (tools.mts) into the tools cache, skipping those already there:
  *
- *   node tools/toolchain/build.mts [names…]     (no names: every tool)
+ *   npm run tools:build [-- names…]     (no names: every tool)
  *
  * A fresh machine builds once (slow: tens of minutes for all of them on 2 cores), a warm one
  * reuses `${JUNCTION_TOOLS_CACHE:-~/.cache/junction/tools}/<name>-<version>/`. A build goes into a

@@ -18,7 +18,7 @@ export function binaryPath(spec: GoTool): string {
 
 /** The command that builds a tool, as a person would type it from the repository root. */
 export function buildCommand(name: ToolName): string {
-  return `node tools/toolchain/build.mts ${name}`;
+  return `npm run tools:build -- ${name}`;
 }
 
 /** The built binary of a pinned tool; throws with the one command that builds it when absent. */

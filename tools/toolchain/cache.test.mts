@@ -27,7 +27,7 @@ describe('toolPath', () => {
   const cacheDir = withEmptyToolsCache();
 
   it('fails with the one command that builds a tool that is not built', () => {
-    assert.throws(() => toolPath('kind'), /run `node tools\/toolchain\/build\.mts kind`/);
+    assert.throws(() => toolPath('kind'), /run `npm run tools:build -- kind`/);
   });
 
   it('gives the binary under <cache>/<name>-<version>/ once it is there', () => {
@@ -77,7 +77,7 @@ describe('awaitTool', () => {
     await new Promise((resolve) => gone.once('exit', resolve));
     marker(gone.pid ?? 0, ['skaffold']); // a build that was killed left its marker
     assert.equal(buildPending('skaffold'), false);
-    await assert.rejects(awaitTool('skaffold', { pollMs: 50 }), /build\.mts skaffold/);
+    await assert.rejects(awaitTool('skaffold', { pollMs: 50 }), /tools:build -- skaffold/);
   });
 
   it('announces this process’s own build, and ends it', () => {

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 
 /**
  * The Go programs the checks run on our artifacts, pinned. Each is built from its Go module with
- * the ordinary Go toolchain (`node tools/toolchain/build.mts [names…]`), never downloaded as a
+ * the ordinary Go toolchain (`npm run tools:build -- [names…]`), never downloaded as a
  * release binary. A module is built as the main module in its own directory, so its own
  * `replace` directives apply exactly as in its release build (jaeger's and skaffold's go.mod have
  * some; `go install module@version` refuses those).

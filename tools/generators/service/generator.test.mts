@@ -52,6 +52,7 @@ const EXPECTED = [
   'UPDATE libs/contracts/src/index.ts',
   'UPDATE libs/contracts/src/events.ts',
   'UPDATE libs/contracts/src/event-examples.ts',
+  'UPDATE libs/contracts/src/event-contracts.ts',
   'UPDATE topology.yaml',
   'UPDATE libs/contracts/src/topology.ts',
   'UPDATE README.md',
@@ -198,7 +199,7 @@ describe('@junction/tools:service', () => {
       assert.equal(text.match(/resourceName: parcel-tracking/g)?.length, 2, 'no-mesh and debug');
     });
 
-    it('adds the published event: routing key, schema, example, proto message', async () => {
+    it('adds the published event: routing key, schema, example, EVENTS entry, proto message', async () => {
       const tree = workspaceTree();
       await serviceGenerator(tree, OPTIONS);
       const events = tree.read('libs/contracts/src/events.ts', 'utf8') ?? '';
@@ -209,6 +210,12 @@ describe('@junction/tools:service', () => {
         tree.read('libs/contracts/src/event-examples.ts', 'utf8') ?? '',
         /\[ROUTING_KEYS\.parcelShipped\]: \{/,
       );
+      const contracts = tree.read('libs/contracts/src/event-contracts.ts', 'utf8') ?? '';
+      assert.match(
+        contracts,
+        /parcelShipped: \{ routingKey: ROUTING_KEYS\.parcelShipped, schema: parcelShippedSchema \}/,
+      );
+      assert.match(contracts, /parcelShippedSchema,/);
       assert.match(
         tree.read('proto/junction/parcel_tracking/v1/events.proto', 'utf8') ?? '',
         /message ParcelShipped \{/,

@@ -130,7 +130,7 @@ export function helmOk(args: string[], cwd?: string): string {
 }
 
 /**
- * Helm 4, built from its module by tools/toolchain (`node tools/toolchain/build.mts helm`), with
+ * Helm 4, built from its module by tools/toolchain (`npm run tools:build -- helm`), with
  * its own cache/config/data homes so that it never shares repository state with Helm 3.
  */
 export function helm4(args: string[], cwd?: string): HelmResult {

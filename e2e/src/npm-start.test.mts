@@ -9,6 +9,7 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -46,10 +47,30 @@ function defaultPorts(): Record<string, number> {
   return ports;
 }
 
+/** Whether anything accepts TCP connections on the port (HTTP or gRPC alike). */
+function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    const done = (open: boolean) => {
+      socket.destroy();
+      resolve(open);
+    };
+    socket.once('connect', () => {
+      done(true);
+    });
+    socket.once('error', () => {
+      done(false);
+    });
+    socket.setTimeout(300, () => {
+      done(false);
+    });
+  });
+}
+
 async function takenPorts(): Promise<string[]> {
   const taken: string[] = [];
   for (const [what, port] of Object.entries(defaultPorts())) {
-    if (await reachable(`http://127.0.0.1:${String(port)}`, 300)) {
+    if (await listening(port)) {
       taken.push(`${String(port)} (${what})`);
     }
   }

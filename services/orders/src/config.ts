@@ -37,6 +37,15 @@ export interface OutboxSettings {
   readonly unroutableAttempts: number;
 }
 
+function outboxSettings(e: z.output<typeof schema>): OutboxSettings {
+  return {
+    partitions: e.OUTBOX_PARTITIONS,
+    batchSize: e.OUTBOX_BATCH_SIZE,
+    leaseMs: e.OUTBOX_LEASE_MS,
+    unroutableAttempts: e.OUTBOX_UNROUTABLE_ATTEMPTS,
+  };
+}
+
 export class OrdersConfig extends PlatformConfig {
   static readonly env = schema;
   readonly httpPort: number;
@@ -54,12 +63,7 @@ export class OrdersConfig extends PlatformConfig {
     this.paymentGrpcTarget = e.PAYMENT_GRPC_TARGET;
     this.grpcDeadlineMs = e.GRPC_DEADLINE_MS;
     this.checkoutBudgetMs = e.CHECKOUT_BUDGET_MS;
-    this.outbox = {
-      partitions: e.OUTBOX_PARTITIONS,
-      batchSize: e.OUTBOX_BATCH_SIZE,
-      leaseMs: e.OUTBOX_LEASE_MS,
-      unroutableAttempts: e.OUTBOX_UNROUTABLE_ATTEMPTS,
-    };
+    this.outbox = outboxSettings(e);
     this.jwt = jwtVerifierSettings(e);
   }
 }

@@ -11,17 +11,16 @@ import { type Logger } from 'pino';
 import { OrdersConfig, type OutboxSettings } from '../../../config';
 import { Outbox, type OutboxEntry, type StoredEntry } from '../redis/outbox';
 
+/** What one batch of one partition came to. */
+interface BatchResult {
+  readonly published: number;
+  readonly failed: number;
+}
+
 const IDLE_POLL_MS = 500;
 const RETRY_MS = 1_000;
 /** How long a relay is registered before it takes partitions: relays starting together meet. */
 const JOIN_MS = 300;
-
-/** What one batch of one partition came to. */
-interface BatchResult {
-  readonly read: number;
-  readonly published: number;
-  readonly failed: number;
-}
 
 /**
  * Publishes the outbox. Each relay (one per orders replica) holds leases on its fair share of
@@ -227,7 +226,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       );
     }
     if (!(await this.outbox.remove(partition, this.id, confirmed))) this.lost(partition);
-    return { read: stored.length, published: confirmed.length, failed };
+    return { published: confirmed.length, failed };
   }
 
   private async onUnroutable(partition: number, item: StoredEntry, error: UnroutableEvent) {

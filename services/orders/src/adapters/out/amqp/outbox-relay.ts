@@ -89,6 +89,11 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     return [...this.owned].sort((a, b) => a - b);
   }
 
+  /** Read through a getter: `running` changes while a loop awaits. */
+  private get stopping(): boolean {
+    return !this.running;
+  }
+
   private get renewEveryMs(): number {
     return Math.max(50, Math.floor(this.settings.leaseMs / 3));
   }
@@ -109,6 +114,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       }
       const wait = first ? JOIN_MS : this.renewEveryMs;
       first = false;
+      if (this.stopping) return;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(done, wait);
         function done(): void {
@@ -161,7 +167,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
         this.logger.warn({ err: messageOf(error) }, 'outbox relay failed');
         return RETRY_MS;
       });
-      if (delay > 0) await this.sleep(delay);
+      if (delay > 0 && !this.stopping) await this.sleep(delay);
     }
   }
 

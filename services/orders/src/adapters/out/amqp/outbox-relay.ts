@@ -11,6 +11,26 @@ import { type Logger } from 'pino';
 import { OrdersConfig, type OutboxSettings } from '../../../config';
 import { Outbox, type OutboxEntry, type StoredEntry } from '../redis/outbox';
 
+/** A wait that `ring` ends early (the relay's loops sleep on one each). */
+class Alarm {
+  private ringing: (() => void) | undefined;
+
+  sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.ringing = done;
+    });
+  }
+
+  ring(): void {
+    this.ringing?.();
+  }
+}
+
 /** What one batch of one partition came to. */
 interface BatchResult {
   readonly published: number;
@@ -47,10 +67,11 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   /** Unroutable returns so far, by stream id. */
   private readonly unroutable = new Map<string, number>();
   private running = false;
-  private wake: (() => void) | undefined;
+  /** Wakes the publish loop (a new order, a partition taken, shutdown). */
+  private readonly publishAlarm = new Alarm();
+  private readonly leaseAlarm = new Alarm();
   private publishing: Promise<void> | undefined;
   private leasing: Promise<void> | undefined;
-  private stopLeasing: (() => void) | undefined;
 
   constructor(
     private readonly outbox: Outbox,
@@ -70,8 +91,8 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
 
   async beforeApplicationShutdown(): Promise<void> {
     this.running = false;
-    this.wake?.();
-    this.stopLeasing?.();
+    this.publishAlarm.ring();
+    this.leaseAlarm.ring();
     await Promise.all([this.publishing, this.leasing]);
     await Promise.all([...this.owned].map((p) => this.outbox.release(p, this.id))).catch(
       () => undefined,
@@ -81,7 +102,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   kick(): void {
-    this.wake?.();
+    this.publishAlarm.ring();
   }
 
   /** The partitions this relay holds now. */
@@ -115,14 +136,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       const wait = first ? JOIN_MS : this.renewEveryMs;
       first = false;
       if (this.stopping) return;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(done, wait);
-        function done(): void {
-          clearTimeout(timer);
-          resolve();
-        }
-        this.stopLeasing = done;
-      });
+      await this.leaseAlarm.sleep(wait);
     }
   }
 
@@ -167,7 +181,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
         this.logger.warn({ err: messageOf(error) }, 'outbox relay failed');
         return RETRY_MS;
       });
-      if (delay > 0 && !this.stopping) await this.sleep(delay);
+      if (delay > 0 && !this.stopping) await this.publishAlarm.sleep(delay);
     }
   }
 
@@ -253,17 +267,6 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private lost(partition: number): void {
     if (this.owned.delete(partition))
       this.logger.warn({ partition }, 'outbox partition lost to another relay');
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done(): void {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wake = done;
-    });
   }
 }
 

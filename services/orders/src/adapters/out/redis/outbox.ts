@@ -129,10 +129,11 @@ export class Outbox implements OnApplicationShutdown {
   /** Up to `count` entries of a partition, oldest first. */
   async read(partition: number, count: number): Promise<StoredEntry[]> {
     const rows = await this.redis.xrange(streamKey(partition), '-', '+', 'COUNT', count);
-    return rows.map(([id, fields]) => {
-      const field = (name: string): string => fields[fields.indexOf(name) + 1] ?? '';
-      return { id, key: field('key'), entry: field('entry') };
-    });
+    return rows.map(([id, fields]) => ({
+      id,
+      key: fieldOf(fields, 'key'),
+      entry: fieldOf(fields, 'entry'),
+    }));
   }
 
   /** Deletes published entries; false when `owner` no longer holds the partition. */
@@ -176,10 +177,11 @@ export class Outbox implements OnApplicationShutdown {
     const all = await Promise.all(
       this.partitionList().map((p) => this.redis.xrange(parkedKey(p), '-', '+')),
     );
-    return all.flat().map(([, fields]) => {
-      const field = (name: string): string => fields[fields.indexOf(name) + 1] ?? '';
-      return { id: field('id'), entry: field('entry'), reason: field('reason') };
-    });
+    return all.flat().map(([, fields]) => ({
+      id: fieldOf(fields, 'id'),
+      entry: fieldOf(fields, 'entry'),
+      reason: fieldOf(fields, 'reason'),
+    }));
   }
 
   /** Takes a free partition for `owner` for `ttlMs`. */
@@ -239,4 +241,9 @@ export class Outbox implements OnApplicationShutdown {
   private partitionList(): number[] {
     return Array.from({ length: this.partitions }, (_, p) => p);
   }
+}
+
+/** A field of a stream entry as XRANGE returns it: [name, value, name, value, …]. */
+function fieldOf(fields: readonly string[], name: string): string {
+  return fields[fields.indexOf(name) + 1] ?? '';
 }

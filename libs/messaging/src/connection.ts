@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { type DependencyStatus, type ObservedDependencies } from '@junction/platform';
 import { type ChannelModel, connect } from 'amqplib';
 import { type Logger } from 'pino';
@@ -30,6 +31,15 @@ export class AmqpConnection {
     observed?: ObservedDependencies,
   ) {
     this.status = observed?.track('rabbitmq', 'amqp', { live: () => ({ connection: this.state }) });
+  }
+
+  /**
+   * Who publishes on this connection, as the AMQP app-id of every message: the service, the host
+   * (a pod's name in the cluster) and the process, so a message's publisher can be told apart
+   * among replicas (the bench counts each outbox relay's share by it).
+   */
+  get appId(): string {
+    return `${this.name}/${hostname()}/${String(process.pid)}`;
   }
 
   get connected(): boolean {

@@ -13,6 +13,7 @@ describe(EventPublisher.name, () => {
   let broker: ChannelModel;
   let connection: AmqpConnection;
   let publisher: EventPublisher;
+  let received: { get: () => Promise<false | { properties: { appId?: unknown } }> };
   const event = (routingKey: string) => ({
     routingKey,
     messageId: uniqueName('message'),
@@ -26,6 +27,7 @@ describe(EventPublisher.name, () => {
     await channel.assertExchange(EVENTS_EXCHANGE, 'topic', { durable: true });
     const { queue } = await channel.assertQueue('', { exclusive: true });
     await channel.bindQueue(queue, EVENTS_EXCHANGE, routed);
+    received = { get: () => channel.get(queue, { noAck: true }) };
     connection = new AmqpConnection(AMQP_URL, uniqueName('publisher'), pino({ level: 'silent' }));
     publisher = new EventPublisher(connection);
     connection.start();
@@ -40,6 +42,14 @@ describe(EventPublisher.name, () => {
 
   it('resolves once the broker confirmed a publish that reached a queue', async () => {
     await expect(publisher.publish(event(routed), { mandatory: true })).resolves.toBeUndefined();
+  });
+
+  it('names its process as the app-id of what it publishes, so replicas can be told apart', async () => {
+    while (await received.get()); // what earlier tests left
+    await publisher.publish(event(routed));
+    const message = await received.get();
+    expect(message && message.properties.appId).toBe(connection.appId);
+    expect(connection.appId).toMatch(new RegExp(`/${String(process.pid)}$`));
   });
 
   it('rejects a mandatory publish the broker returns as unroutable', async () => {

@@ -33,11 +33,13 @@ export class EventPublisher {
   private channel: ConfirmChannel | undefined;
   /** Mandatory publishes the broker returned, by messageId, not yet matched to their confirm. */
   private readonly returned = new Map<string, number>();
+  private readonly appId: string;
 
   constructor(
     connection: AmqpConnection,
     private readonly metrics = new MessagingMetrics(),
   ) {
+    this.appId = connection.appId;
     connection.onConnected((c) => this.open(c));
   }
 
@@ -50,7 +52,7 @@ export class EventPublisher {
     if (!channel) throw new DomainError('unavailable', 'message broker unavailable');
     const started = performance.now();
     try {
-      await confirmedPublish(channel, event, options.mandatory === true);
+      await confirmedPublish(channel, event, this.appId, options.mandatory === true);
       // RabbitMQ sends basic.return before the basic.ack of the same message.
       if (options.mandatory && this.takeReturned(event.messageId))
         throw new UnroutableEvent(event.routingKey);
@@ -87,6 +89,7 @@ export class EventPublisher {
 function confirmedPublish(
   channel: ConfirmChannel,
   event: OutgoingEvent,
+  appId: string,
   mandatory: boolean,
 ): Promise<void> {
   const content = Buffer.from(JSON.stringify(event.body));
@@ -99,6 +102,7 @@ function confirmedPublish(
         persistent: true,
         mandatory,
         messageId: event.messageId,
+        appId,
         type: event.type,
         contentType: 'application/json',
         timestamp: Math.floor(Date.now() / 1000),

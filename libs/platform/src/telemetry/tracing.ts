@@ -6,11 +6,11 @@ import {
 import { GrpcInstrumentation } from '@opentelemetry/instrumentation-grpc';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
-import { NestInstrumentation } from '@opentelemetry/instrumentation-nestjs-core';
 import { PinoInstrumentation } from '@opentelemetry/instrumentation-pino';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { recordHttpRoute } from './http-route';
 import { onConsume, onPublish } from './messaging-spans';
+import { RedisBatchInstrumentation } from './redis-batch-instrumentation';
 import { redisStatement } from './redis-statement';
 import { RpcCallMetrics } from './rpc-call-metrics';
 import { SpanAttributesFromBaggage } from './span-attributes-from-baggage';
@@ -94,7 +94,10 @@ export function createTracing(): Tracing {
         requireParentSpan: true,
         dbStatementSerializer: redisStatement,
       }),
-      new NestInstrumentation(),
+      // A MULTI or a pipeline is one span with its batch size, not one per queued command.
+      new RedisBatchInstrumentation({ statement: redisStatement }),
+      // No NestInstrumentation: its controller and handler spans only repeat the HTTP server
+      // span (same route, same duration), and it sees no gRPC or message handlers at all.
       new PinoInstrumentation({ disableLogSending: !logsExported }),
     ],
   });

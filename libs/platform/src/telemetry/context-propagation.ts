@@ -1,5 +1,14 @@
 import { SPAN_BAGGAGE, type SpanBaggageKey } from '@junction/contracts';
-import { context, propagation, ROOT_CONTEXT } from '@opentelemetry/api';
+import {
+  type Attributes,
+  context,
+  type Context,
+  propagation,
+  ROOT_CONTEXT,
+  trace,
+} from '@opentelemetry/api';
+import { getRPCMetadata } from '@opentelemetry/core';
+import { attributesOf } from './span-attributes-from-baggage';
 
 // Which baggage keys become span attributes is a contract between services (orders sets them,
 // every service's spans carry them): it lives in @junction/contracts, re-exported here for the
@@ -11,19 +20,32 @@ export type TraceCarrier = Record<string, string>;
 
 /**
  * Runs `fn` with these baggage entries in its context: every span started inside it (and, through
- * the W3C `baggage` header, in every service it calls or publishes to) carries them as attributes.
+ * the W3C `baggage` header, in every service it calls or publishes to) carries them as attributes
+ * (SpanAttributesFromBaggage). The spans of this request that started before the entries were
+ * known — the active span and the HTTP server span — are tagged here, once.
  * With tracing off this only runs `fn`.
  */
 export function withSpanBaggage<T>(
   entries: Partial<Record<SpanBaggageKey, string>>,
   fn: () => T,
 ): T {
-  let baggage = propagation.getActiveBaggage() ?? propagation.createBaggage();
+  const active = context.active();
+  let baggage = propagation.getBaggage(active) ?? propagation.createBaggage();
   for (const key of Object.keys(SPAN_BAGGAGE) as SpanBaggageKey[]) {
     const value = entries[key];
     if (value !== undefined) baggage = baggage.setEntry(key, { value });
   }
-  return context.with(propagation.setBaggage(context.active(), baggage), fn);
+  const attributes = attributesOf(baggage);
+  if (attributes) tagStartedSpans(active, attributes);
+  return context.with(propagation.setBaggage(active, baggage), fn);
+}
+
+/** The active span and the request's HTTP server span (the http instrumentation's RPC metadata). */
+function tagStartedSpans(active: Context, attributes: Attributes): void {
+  const current = trace.getSpan(active);
+  current?.setAttributes(attributes);
+  const server = getRPCMetadata(active)?.span;
+  if (server && server !== current) server.setAttributes(attributes);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { type Provider } from '@nestjs/common';
 import { ObservedDependencies } from '../health/observed-dependencies';
+import { Clock } from '../ports/clock';
 import { BearerAuthGuard } from './bearer-auth.guard';
 import { JwtVerifier, type JwtVerifierOptions } from './jwt-verifier';
 
@@ -13,11 +14,16 @@ export function bearerAuthProviders(
   return [
     {
       provide: JwtVerifier,
-      inject: [configClass, ObservedDependencies],
-      useFactory: (config: { readonly jwt: JwtVerifierOptions }, observed: ObservedDependencies) =>
+      inject: [configClass, ObservedDependencies, Clock],
+      useFactory: (
+        config: { readonly jwt: JwtVerifierOptions },
+        observed: ObservedDependencies,
+        clock: Clock,
+      ) =>
         new JwtVerifier(
           config.jwt,
           observed.track('jwks', 'jwks', { live: () => ({ url: config.jwt.jwksUrl }) }),
+          clock,
         ),
     },
     BearerAuthGuard,

@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import { type AddressInfo } from 'node:net';
+import type * as Jose from 'jose';
 import {
   base64url,
   exportJWK,
@@ -8,6 +9,7 @@ import {
   generateKeyPair,
   type JWK,
   type JWTPayload,
+  jwtVerify,
   type KeyLike,
   SignJWT,
 } from 'jose';
@@ -15,7 +17,15 @@ import pino from 'pino';
 import { DomainError } from '../errors/domain-error';
 import { type DependencyReport } from '../health/dependency-status';
 import { ObservedDependencies } from '../health/observed-dependencies';
+import { FixedClock } from '../testing/fixed-clock';
 import { JwtVerifier } from './jwt-verifier';
+
+// jose itself, with its jwtVerify counted: whether a token was verified again or remembered.
+jest.mock('jose', () => {
+  const actual = jest.requireActual<typeof Jose>('jose');
+  return { ...actual, jwtVerify: jest.fn(actual.jwtVerify) };
+});
+const joseVerifications = (): number => jest.mocked(jwtVerify).mock.calls.length;
 
 const ISSUER = 'junction-auth';
 const AUDIENCE = 'junction';
@@ -213,6 +223,70 @@ describe(JwtVerifier.name, () => {
     it('rejects a string that is not a JWT', async () => {
       const error = await rejection('not.a.jwt');
       expect(error).toMatchObject({ code: 'unauthenticated', message: 'invalid access token' });
+    });
+  });
+
+  describe('verify, for a token it verified before', () => {
+    /** A verifier on a clock the test moves (jose is given the same time). */
+    function clockedVerifier(): { verifier: JwtVerifier; clock: FixedClock } {
+      const clock = new FixedClock(new Date());
+      const verifier = new JwtVerifier(
+        { jwksUrl: jwks.url, issuer: ISSUER, audience: AUDIENCE },
+        undefined,
+        clock,
+      );
+      return { verifier, clock };
+    }
+
+    it('does not verify the same token again while it is valid', async () => {
+      const { verifier, clock } = clockedVerifier();
+      const jwt = await token();
+      const first = await verifier.verify(jwt);
+      clock.advance(30_000);
+      await expect(verifier.verify(jwt)).resolves.toEqual({ sub: 'user-1', sid: 'session-1' });
+      expect(joseVerifications()).toBe(1);
+      expect(await verifier.verify(jwt)).toBe(first);
+    });
+
+    it('rejects a token it remembered once the token expired', async () => {
+      const { verifier, clock } = clockedVerifier();
+      const jwt = await token({ expiresAt: now() + 20 });
+      await verifier.verify(jwt);
+      clock.advance(30_000); // past exp and jose's 5 s of clock tolerance
+      await expect(verifier.verify(jwt)).rejects.toMatchObject({
+        code: 'unauthenticated',
+        message: 'access token expired',
+      });
+      expect(joseVerifications()).toBe(2);
+    });
+
+    it('verifies a token again after a minute, though it is still valid', async () => {
+      const { verifier, clock } = clockedVerifier();
+      const jwt = await token();
+      await verifier.verify(jwt);
+      clock.advance(61_000);
+      await expect(verifier.verify(jwt)).resolves.toEqual({ sub: 'user-1', sid: 'session-1' });
+      expect(joseVerifications()).toBe(2);
+    });
+
+    it('verifies, and rejects, an invalid token every time', async () => {
+      const { verifier } = clockedVerifier();
+      await verifier.verify(await token()); // the key set is in hand
+      const impostor = await generateKeyPair('ES256');
+      const forged = await token({ key: impostor.privateKey });
+      for (let attempt = 0; attempt < 2; attempt++) {
+        await expect(verifier.verify(forged)).rejects.toThrow('access token signature invalid');
+      }
+      expect(joseVerifications()).toBe(3);
+    });
+
+    it('does not take a token for another that differs from it only in its signature', async () => {
+      const { verifier } = clockedVerifier();
+      const jwt = await token();
+      await verifier.verify(jwt);
+      const [header, payload] = jwt.split('.');
+      const other = `${header ?? ''}.${payload ?? ''}.${base64url.encode(new Uint8Array(64))}`;
+      await expect(verifier.verify(other)).rejects.toThrow('access token signature invalid');
     });
   });
 

@@ -19,6 +19,7 @@ export { InjectFault } from './faults/inject-fault.decorator';
 export { SharedFaultInjector } from './faults/shared-fault-injector';
 export { withCallBudget } from './grpc/call-budget';
 export { GrpcClient, type GrpcClientOptions } from './grpc/grpc-client';
+export { PROTO_LOADER_OPTIONS } from './grpc/grpc-server';
 export {
   DependencyStatus,
   type DependencyKind,

@@ -1,13 +1,23 @@
 // The raw floor of the transport matrix, run as its own process (as each service is): the same
 // GetItem — two Redis reads, the padding asked for — served by plain node:http (keep-alive),
-// plain @grpc/grpc-js with the generated codec, and plain amqplib request-reply (noDelay), with
+// plain @grpc/grpc-js with the same codec as Junction's server (@grpc/proto-loader on the same
+// .proto with the same loader options, so both encode alike and the floor is a floor), and plain amqplib request-reply (noDelay), with
 // no framework, validation, error mapping, logging or telemetry. Prints its ports as one JSON
 // line once it serves; SIGTERM stops it.
 //   node tools/bench/matrix/floor-server.mts <redis-url> <amqp-url> <queue>
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { type AddressInfo } from 'node:net';
-import { type handleUnaryCall, Server, ServerCredentials, status } from '@grpc/grpc-js';
-import { inventoryV1 } from '@junction/contracts';
+import {
+  type handleUnaryCall,
+  loadPackageDefinition,
+  Server,
+  ServerCredentials,
+  type ServiceClientConstructor,
+  status,
+} from '@grpc/grpc-js';
+import { loadSync } from '@grpc/proto-loader';
+import { GRPC_SERVICES, type inventoryV1 } from '@junction/contracts';
+import { PROTO_LOADER_OPTIONS } from '@junction/platform';
 import { type Channel, connect, type ConsumeMessage } from 'amqplib';
 import { Redis } from 'ioredis';
 import { type Item } from './item-lookup.mts';
@@ -105,7 +115,16 @@ const http = createServer({ keepAlive: true, noDelay: true }, serveHttp);
 await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
 const grpc = new Server();
 // Only GetItem: grpc-js answers UNIMPLEMENTED for the methods left out.
-grpc.addService(inventoryV1.InventoryServiceService, { getItem });
+const { protoFile, package: packageName, service } = GRPC_SERVICES.inventory;
+const definition = loadPackageDefinition(loadSync(protoFile, PROTO_LOADER_OPTIONS)) as Record<
+  string,
+  unknown
+>;
+const constructor = [...packageName.split('.'), service].reduce<unknown>(
+  (node, name) => (node as Record<string, unknown>)[name],
+  definition,
+) as ServiceClientConstructor;
+grpc.addService(constructor.service, { GetItem: getItem });
 const grpcPort = await new Promise<number>((resolve, reject) => {
   grpc.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (error, port) => {
     if (error) reject(error);

@@ -39,6 +39,7 @@ export {
 export {
   flushRedis,
   orderStatuses,
+  outboxLeaseHolders,
   outboxLength,
   ordersByStatus,
   readHashes,

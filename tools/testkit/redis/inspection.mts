@@ -77,7 +77,6 @@ export async function ordersByStatus(redis: Redis): Promise<Record<string, numbe
   return byStatus;
 }
 
-/** Sets a SKU's stock (inventory's key), e.g. plenty, so out_of_stock never hides a result. */
 /** Events waiting in orders' outbox: every partition's stream (not the parked ones). */
 export async function outboxLength(redis: Redis): Promise<number> {
   const partitions = (await scanKeys(redis, `${REDIS_KEYS.outboxPartitionPrefix}*`)).filter((key) =>
@@ -87,6 +86,18 @@ export async function outboxLength(redis: Redis): Promise<number> {
   return lengths.reduce((sum, length) => sum + length, 0);
 }
 
+/** Which relay holds each outbox partition's lease now: lease key → relay id. */
+export async function outboxLeaseHolders(redis: Redis): Promise<Record<string, string>> {
+  const leases = (await scanKeys(redis, `${REDIS_KEYS.outboxPartitionPrefix}*`)).filter((key) =>
+    key.endsWith('}:lease'),
+  );
+  const holders = await Promise.all(leases.map((key) => redis.get(key)));
+  return Object.fromEntries(
+    leases.flatMap((key, i) => (holders[i] ? [[key, holders[i]] as const] : [])),
+  );
+}
+
+/** Sets a SKU's stock (inventory's key), e.g. plenty, so out_of_stock never hides a result. */
 export async function setStock(redis: Redis, sku: string, units: number): Promise<void> {
   await redis.set(`${REDIS_KEYS.stockPrefix}${sku}`, units);
 }

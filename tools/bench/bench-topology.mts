@@ -1,6 +1,9 @@
 // The five services for the bench: the local topology (tools/local) on the bench's ports, Redis
 // database and vhost, with auth's rate limits raised (the load registers and logs in users) and
-// tracing on or off as asked. Payment can be killed and started again (the outage scenario).
+// tracing on or off as asked. Payment can be killed and started again (the outage scenario), a
+// second orders replica started beside the first (the relays' scale-out), and every service
+// reports its CPU (from /proc) and event-loop utilisation (elu-probe.mts), or writes a CPU profile.
+import { pathToFileURL } from 'node:url';
 import {
   portsOf,
   type RunningService,
@@ -12,7 +15,26 @@ import {
   waitUntilReady,
 } from '../local/topology.mts';
 import { BENCH_PORT_OFFSET, BENCH_RABBITMQ_URL, BENCH_REDIS_URL } from './run/environment.mts';
+import { type WatchedProcess } from './run/process-cpu.mts';
 import { reap } from './run/reaper.mts';
+
+const ELU_PROBE = pathToFileURL(new URL('./run/elu-probe.mts', import.meta.url).pathname).href;
+const ELU_TIMEOUT_MS = 5_000;
+
+/** A service's event loop since it started: ms idle and ms active (performance.eventLoopUtilization). */
+export interface EventLoopReading {
+  readonly idle: number;
+  readonly active: number;
+}
+
+/** Active ÷ (active + idle) between two readings of one process (NaN if it restarted). */
+export function utilisation(before: EventLoopReading, after: EventLoopReading): number {
+  const active = after.active - before.active;
+  const idle = after.idle - before.idle;
+  return active >= 0 && idle >= 0 && active + idle > 0
+    ? Math.round((active / (active + idle)) * 1000) / 1000
+    : Number.NaN;
+}
 
 const LOG_LINES_KEPT = 40;
 
@@ -28,15 +50,22 @@ export interface BenchTopologyOptions {
   readonly otlpEndpoint?: string;
   /** With an endpoint: keep this share of the traces (parent-based trace-id ratio sampling). */
   readonly sampleRatio?: number;
+  /** Every service writes a V8 CPU profile (--cpu-prof) into this directory when it stops. */
+  readonly profileDir?: string;
 }
+
+/** The second orders replica's name in logs and readings, and its HTTP port's distance. */
+export const ORDERS_REPLICA = 'orders#2';
+const REPLICA_PORT_STEP = 50;
 
 export class BenchTopology {
   private readonly running = new Map<string, RunningService>();
   private readonly logs = new Map<string, string[]>();
   private readonly options: TopologyOptions;
   private readonly drops: number[] = [];
+  private readonly eluWaiters = new Map<string, (reading: EventLoopReading) => void>();
 
-  private constructor({ otlpEndpoint, sampleRatio }: BenchTopologyOptions) {
+  private constructor({ otlpEndpoint, sampleRatio, profileDir }: BenchTopologyOptions) {
     const sampling: Record<string, string> =
       sampleRatio === undefined
         ? {}
@@ -51,6 +80,10 @@ export class BenchTopology {
           ...sampling,
         }
       : {};
+    const nodeOptions = [
+      `--import=${ELU_PROBE}`,
+      ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
+    ].join(' ');
     this.options = {
       redisUrl: BENCH_REDIS_URL,
       rabbitmqUrl: BENCH_RABBITMQ_URL,
@@ -58,10 +91,15 @@ export class BenchTopology {
       env: Object.fromEntries(
         Object.keys(SERVICES).map((name) => [
           name,
-          { ...tracing, ...(name === 'auth' ? AUTH_ENV : {}) },
+          { ...tracing, NODE_OPTIONS: nodeOptions, ...(name === 'auth' ? AUTH_ENV : {}) },
         ]),
       ),
       onLine: (service, line) => {
+        if (line.startsWith('{"benchElu"')) {
+          const reading = (JSON.parse(line) as { benchElu: EventLoopReading }).benchElu;
+          this.eluWaiters.get(service)?.(reading);
+          return;
+        }
         if (line.includes('rabbitmq connection closed')) this.drops.push(Date.now());
         const lines = this.logs.get(service) ?? [];
         lines.push(line);
@@ -101,6 +139,54 @@ export class BenchTopology {
     reap(service.process);
     this.running.set(name, service);
     await waitUntilReady(service);
+  }
+
+  /**
+   * A second orders replica (its relay shares the outbox with the first one's), on its own HTTP
+   * port; stopped with the rest.
+   */
+  async startOrdersReplica(): Promise<void> {
+    const http = portsOf('orders', BENCH_PORT_OFFSET).http + REPLICA_PORT_STEP;
+    const own = { ...this.options.env?.orders, HTTP_PORT: String(http) };
+    const service = startService('orders', {
+      ...this.options,
+      env: { ...this.options.env, orders: own },
+      onLine: (_, line) => this.options.onLine?.(ORDERS_REPLICA, line),
+    });
+    reap(service.process);
+    this.running.set(ORDERS_REPLICA, service);
+    await waitUntilReady(service);
+  }
+
+  /** The running services' processes, for their CPU time. */
+  processes(): WatchedProcess[] {
+    return [...this.running.entries()].flatMap(([name, service]) =>
+      service.process.pid === undefined || service.process.exitCode !== null
+        ? []
+        : [{ name, role: 'service' as const, pid: service.process.pid }],
+    );
+  }
+
+  /** Each running service's event-loop reading (asked by SIGUSR2, answered on its stdout). */
+  async eventLoops(): Promise<Record<string, EventLoopReading>> {
+    const entries = await Promise.all(
+      this.processes().map(async ({ name }) => {
+        const service = this.service(name);
+        const reading = new Promise<EventLoopReading>((resolve, reject) => {
+          const timer = setTimeout(() => {
+            reject(new Error(`${name} did not report its event loop`));
+          }, ELU_TIMEOUT_MS);
+          this.eluWaiters.set(name, (value) => {
+            clearTimeout(timer);
+            this.eluWaiters.delete(name);
+            resolve(value);
+          });
+        });
+        service.process.kill('SIGUSR2');
+        return [name, await reading] as const;
+      }),
+    );
+    return Object.fromEntries(entries);
   }
 
   /** When (ms since the epoch) a service lost its broker connection (e.g. RabbitMQ restarted). */

@@ -1,9 +1,10 @@
-// npm run bench -- [--quick] [--out <dir>] [--publish]
+// npm run bench -- [--quick] [--out <dir>] [--publish] [--seed <n>]
 //
 // Junction's benchmarks on the local topology (started here: ports +500, Redis db 12, vhost
 // junction-bench, all removed at the end): the transport matrix against the raw floor, blocking
-// against queued checkouts at increasing load and under payment faults, and tracing's overhead.
-// Writes bench/results/<timestamp>/ (results.json, report.md, SVG charts). See docs/performance.md.
+// against queued checkouts (sustained rates, CPU per checkout, payment faults), two relays on one
+// outbox, tracing's CPU cost, and CPU profiles. Writes bench/results/<timestamp>/ (results.json,
+// report.md, SVG charts, profiles/). See docs/performance.md.
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -22,7 +23,15 @@ import {
 import { machineActivity } from './run/machine-activity.mts';
 import { MachineLoad } from './run/machine-load.mts';
 import { publish, PUBLISHED, writeRun } from './report/output.mts';
-import { checkoutPhase, matrixPhase, tracingPhase } from './run/phases.mts';
+import {
+  checkoutPhase,
+  fixedRatePhase,
+  matrixPhase,
+  profilePhase,
+  relayPhase,
+  shareOfSustained,
+} from './run/phases.mts';
+import { seededRandom } from './report/intervals.mts';
 import { type BenchResults } from './report/results.mts';
 import { type BenchSettings, FULL, QUICK } from './run/settings.mts';
 import { judgeTargets, type Measured } from './report/targets.mts';
@@ -30,18 +39,22 @@ import { judgeTargets, type Measured } from './report/targets.mts';
 const USAGE = `Usage: npm run bench -- [options]
 
 Starts Junction's five services locally (ports +500, Redis database 12, RabbitMQ vhost
-junction-bench; all removed afterwards) and measures:
+junction-bench; all removed afterwards) and measures, in randomised ABBA rounds:
   1. GetItem over REST, gRPC and AMQP request-reply through Junction against a raw floor
      (node:http, @grpc/grpc-js, amqplib) at 64 B, 4 KiB and 256 KiB, serial and 32 in flight;
-  2. blocking against queued checkouts, open loop at increasing rates until saturation;
-  3. both paths with no fault (the control), +300 ms on payment, and payment killed for 10 s;
-  4. checkouts/s with tracing off, on for every trace (OTLP to a local sink), and sampled.
-Full run: about 17 minutes. Needs RabbitMQ (with rabbitmqctl) and Redis on localhost, and the
+  2. the sustained rate of blocking and of queued checkouts (bisection on the offered rate,
+     open loop, steady latency and backlog), with CPU per checkout of every process;
+  3. both paths with no fault (the control), +300 ms on payment, and payment killed;
+  4. two orders replicas' outbox relays sharing one outbox;
+  5. CPU-ms per checkout at a fixed rate with tracing off, on for every trace, and sampled;
+  6. a CPU profile of every service at that rate, per path.
+Full run: about 40 minutes. Needs RabbitMQ (with rabbitmqctl) and Redis on localhost, and the
 services built (npm run bench builds them).
 
-  --quick          every part, briefly (< 2 minutes): numbers to check the bench, not to quote
+  --quick          every part, briefly (a few minutes): numbers to check the bench, not to quote
   --out <dir>      where to write (default bench/results/<timestamp>)
-  --publish        also copy the run to docs/performance/ (report, results, charts)
+  --publish        also copy the run to docs/performance/ (report, results, charts, profiles)
+  --seed <n>       the random order of cells, rounds and slots (default: from the clock)
   -h, --help       show this help
 `;
 
@@ -63,13 +76,18 @@ async function preflight(): Promise<void> {
     throw new Error(`RabbitMQ is not reachable at ${BROKER_HOST}`);
 }
 
-async function bench(quick: boolean, out: string | undefined, runId: string): Promise<string> {
+async function bench(
+  quick: boolean,
+  out: string | undefined,
+  runId: string,
+  seed: number,
+): Promise<string> {
   const settings = quick ? QUICK : FULL;
   await preflight();
   await resetInfrastructure();
   try {
-    const results = await measure(settings, runId);
     const dir = out ?? join(ROOT, 'bench', 'results', runId);
+    const results = await measure(settings, runId, seed, dir);
     const files = await writeRun(dir, results);
     log(
       `wrote ${String(files.length)} files to ${dir}; the run took ${String(results.durationS)} s`,
@@ -80,37 +98,53 @@ async function bench(quick: boolean, out: string | undefined, runId: string): Pr
   }
 }
 
-type Parts = Pick<BenchResults, 'matrix' | 'checkout' | 'tracing'> & {
+type Parts = Pick<BenchResults, 'matrix' | 'checkout' | 'relays' | 'fixedRate' | 'profiles'> & {
   /** ms since the epoch. */
   readonly brokerConnectionDrops: readonly number[];
 };
 
-/** Every part, in order, on one topology (restarted per tracing setup for the last part). */
-async function runParts(settings: BenchSettings, load: MachineLoad): Promise<Parts> {
+/** Every part, in order, on one topology (restarted per slot for the last two parts). */
+async function runParts(
+  settings: BenchSettings,
+  load: MachineLoad,
+  random: () => number,
+  outDir: string,
+): Promise<Parts> {
   let topology = await BenchTopology.start();
   let rig: CheckoutRig | undefined;
   const drops: number[] = [];
+  load.watch(() => rig?.processes() ?? topology.processes());
   try {
     log('topology up; transport matrix');
     load.phase('transport matrix');
-    const matrix = await matrixPhase(topology, settings, log);
-    log('checkout: saturation sweeps and faults');
-    rig = await openCheckoutRig(topology, settings.checkout.users, log, (name) => {
+    const matrix = await matrixPhase(topology, settings, random, log);
+    log('checkout: saturation, then faults');
+    rig = await openCheckoutRig(topology, settings.saturation.users, log, (name) => {
       load.phase(name);
     });
-    const checkout = await checkoutPhase(topology, rig, settings);
-    log('tracing overhead');
+    const checkout = await checkoutPhase(topology, rig, settings, random);
+    const { shareOfSustained: share, fallbackRate } = settings.fixedRate;
+    const rate = shareOfSustained(checkout.saturation, share, {
+      min: fallbackRate,
+      max: Number.POSITIVE_INFINITY,
+    });
+    log(`two relays, then CPU per checkout at ${String(rate)}/s`);
+    const relays = await relayPhase(topology, rig, rate, settings);
     const restart = async (options: BenchTopologyOptions): Promise<BenchTopology> => {
       await topology.stop();
       drops.push(...topology.brokerConnectionDrops);
       topology = await BenchTopology.start(options);
       return topology;
     };
-    const tracing = await tracingPhase(rig, settings, restart, log);
+    const fixedRate = await fixedRatePhase(rig, rate, settings, random, restart);
+    log('CPU profiles');
+    const profiles = await profilePhase(rig, rate, settings, outDir, restart);
     return {
       matrix,
       checkout,
-      tracing,
+      relays,
+      fixedRate,
+      profiles,
       brokerConnectionDrops: [...drops, ...topology.brokerConnectionDrops],
     };
   } finally {
@@ -120,21 +154,32 @@ async function runParts(settings: BenchSettings, load: MachineLoad): Promise<Par
 }
 
 /** The run, with what it ran on and how busy and stable the machine was meanwhile. */
-async function measure(settings: BenchSettings, runId: string): Promise<BenchResults> {
+async function measure(
+  settings: BenchSettings,
+  runId: string,
+  seed: number,
+  outDir: string,
+): Promise<BenchResults> {
   const started = new Date();
   const machine = await describeMachine();
   const activityAtStart = await machineActivity();
   const redisAtStart = await redisRunId();
   log(
-    `${settings.mode} run ${runId}: ${String(machine.cpuCount)} × ${machine.cpuModel}, Node ${machine.node}, load ${String(machine.loadAverageAtStart)}`,
+    `${settings.mode} run ${runId} (seed ${String(seed)}): ${String(machine.cpuCount)} × ${machine.cpuModel}, Node ${machine.node}, load ${String(machine.loadAverageAtStart)}`,
   );
   const load = new MachineLoad();
   load.phase('start services');
-  const { brokerConnectionDrops, ...parts } = await runParts(settings, load);
+  const { brokerConnectionDrops, ...parts } = await runParts(
+    settings,
+    load,
+    seededRandom(seed),
+    outDir,
+  );
   const finished = new Date();
   const measured: Measured = {
-    schema: 1,
+    schema: 2,
     runId,
+    seed,
     startedAt: started.toISOString(),
     finishedAt: finished.toISOString(),
     durationS: Math.round((finished.getTime() - started.getTime()) / 100) / 10,
@@ -161,6 +206,7 @@ async function main(argv: readonly string[]): Promise<number> {
       quick: { type: 'boolean', default: false },
       out: { type: 'string' },
       publish: { type: 'boolean', default: false },
+      seed: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -176,7 +222,10 @@ async function main(argv: readonly string[]): Promise<number> {
     });
   }
   const runId = new Date().toISOString().replace(/[:.]/g, '-');
-  const dir = await bench(values.quick, values.out, runId);
+  const seed = values.seed === undefined ? Date.now() % 2 ** 31 : Number(values.seed);
+  if (!Number.isInteger(seed) || seed < 0)
+    throw new Error(`--seed wants a whole number, not ${String(values.seed)}`);
+  const dir = await bench(values.quick, values.out, runId, seed);
   if (values.publish) {
     await publish(dir);
     log(`published to ${PUBLISHED}`);

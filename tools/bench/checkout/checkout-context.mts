@@ -10,8 +10,9 @@ import {
 } from '../load/open-loop.mts';
 import { type QueueDepthSampler } from './queue-depth.mts';
 import { BENCH_SKU } from '../matrix/item-lookup.mts';
+import { type CpuProbe } from '../run/cpu-cost.mts';
 
-export interface CheckoutContext {
+export interface CheckoutContext extends CpuProbe {
   readonly load: OpenLoopLoad;
   readonly ledger: OrderLedger;
   readonly sampler: QueueDepthSampler;

@@ -7,6 +7,7 @@ import { BENCH_SKU } from '../matrix/item-lookup.mts';
 import { HttpJson, OpenLoopLoad, Shopper } from '../load/open-loop.mts';
 import { OrderLedger } from './order-ledger.mts';
 import { QueueDepthSampler } from './queue-depth.mts';
+import { type WatchedProcess } from '../run/process-cpu.mts';
 
 const STOCK = 1_000_000_000;
 
@@ -14,6 +15,10 @@ const STOCK = 1_000_000_000;
 const BENCH_SHOPPER = { label: 'load', displayName: 'Load generator' };
 
 export interface CheckoutRig extends CheckoutContext {
+  /** The topology now running (after a restart, the new one): whose processes are watched. */
+  attach(topology: BenchTopology): void;
+  /** Another process to watch beside the services (the trace sink), or none. */
+  watchAlso(extra: WatchedProcess | undefined): void;
   close(): Promise<void>;
 }
 
@@ -31,8 +36,18 @@ export async function openCheckoutRig(
   const shoppers = await Promise.all(
     Array.from({ length: users }, () => Shopper.register(http, targets.authUrl, BENCH_SHOPPER)),
   );
+  let running = topology;
+  let extra: WatchedProcess | undefined;
   return {
     load: new OpenLoopLoad(http, targets, shoppers),
+    attach: (next) => {
+      running = next;
+    },
+    watchAlso: (process) => {
+      extra = process;
+    },
+    processes: () => [...running.processes(), ...(extra ? [extra] : [])],
+    eventLoops: () => running.eventLoops(),
     ledger,
     sampler,
     log,

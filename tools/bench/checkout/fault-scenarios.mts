@@ -17,6 +17,7 @@ import { type CheckoutMode, isAccepted, type Placement } from '../load/open-loop
 import { type LedgerCount } from './order-ledger.mts';
 import { type DepthSample, peakDepth, totalDepth } from './queue-depth.mts';
 import { type FaultSettings } from '../run/settings.mts';
+import { type LatencySummary, Samples } from '../report/stats.mts';
 
 const run = promisify(execFile);
 
@@ -38,6 +39,8 @@ export interface FaultRun {
   /** The fault's start, its repair, and (outage) when payment was ready again; none: empty. */
   readonly events: FaultEvent[];
   readonly path: PathSummary;
+  /** Accept latency of the orders due while the fault was on (the same stretch in the control). */
+  readonly windowAcceptLatency: LatencySummary;
   /** Due time of the last order that was not accepted or not confirmed (null: none failed). */
   readonly lastFailureMs: number | null;
   readonly seconds: Second[];
@@ -123,6 +126,11 @@ export async function faultRun(
     healthyAfterMs,
     events,
     path,
+    windowAcceptLatency: acceptLatencyBetween(
+      load.placements,
+      settings.faultFromMs,
+      settings.faultUntilMs,
+    ),
     lastFailureMs: lastFailure(load.placements),
     seconds: secondsOf(load),
     depths,
@@ -154,10 +162,25 @@ function describe(run: FaultRun): string {
   const p = run.path;
   return (
     `${run.kind.padEnd(7)} ${run.mode.padEnd(8)} ${String(run.offeredPerSecond)}/s: ` +
-    `accepted ${String(p.accepted)}/${String(p.sent)}, accept p99 ${String(p.acceptLatency.p99)} ms, ` +
+    `accepted ${String(p.accepted)}/${String(p.sent)}, accept p99 ${String(p.acceptLatency.p99)} ms ` +
+    `(fault window ${String(run.windowAcceptLatency.p99)} ms), ` +
     `rejected ${JSON.stringify(p.rejected)}, peak backlog ${String(run.peakBacklog)}, ` +
     `drained ${String(run.backlogDrainedMs)} ms after the repair, not terminal ${String(run.ledger.notTerminal)}`
   );
+}
+
+/** Accept latency of the accepted orders due in [from, until) ms after the load started. */
+export function acceptLatencyBetween(
+  placements: readonly Placement[],
+  from: number,
+  until: number,
+): LatencySummary {
+  const samples = new Samples();
+  for (const p of placements) {
+    if (p.intendedMs >= from && p.intendedMs < until && isAccepted(p))
+      samples.add((p.answeredMs ?? Number.NaN) - p.intendedMs);
+  }
+  return samples.summary();
 }
 
 /** When the repair began: the fault cleared, or payment being started again. */

@@ -1,17 +1,28 @@
 // The run's charts, as SVG files: latency CDF per transport (Junction solid, raw floor dashed),
-// latency and confirmed orders/s against offered load per checkout path, and what each fault did
-// over time (the queued path's backlog, the blocking path's latency and failures).
+// each target's ratio with its 95 % interval against its limit, confirmed orders/s and latency
+// against offered load per checkout path, CPU per checkout by process, the two relays' shares,
+// and what each fault did over time (the queued path's backlog, the blocking path's latency and
+// failures).
 import { type FaultRun } from '../checkout/fault-scenarios.mts';
 import { type MatrixCell } from '../matrix/matrix.mts';
 import { type BenchResults } from './results.mts';
-import { type Sweep } from '../checkout/saturation.mts';
-import { type Band, lineChart, PALETTE, type Point, type Series } from './svg-chart.mts';
+import { type Trial } from '../checkout/saturation.mts';
+import {
+  type Band,
+  intervalChart,
+  lineChart,
+  PALETTE,
+  type Point,
+  type Series,
+  stackedBarChart,
+} from './svg-chart.mts';
 import { TRANSPORTS, type Transport } from '../matrix/transports.mts';
+import { COUNTED_ROLES } from '../run/process-cpu.mts';
 
 export type Charts = Record<string, string>;
 
-export function charts(results: BenchResults): Charts {
-  const files: Charts = {};
+export async function charts(results: BenchResults): Promise<Charts> {
+  const files: Record<string, Promise<string>> = {};
   for (const transport of TRANSPORTS) {
     for (const concurrency of results.settings.matrix.concurrencies) {
       files[`cdf-${transport}-c${String(concurrency)}.svg`] = cdfChart(
@@ -21,22 +32,37 @@ export function charts(results: BenchResults): Charts {
       );
     }
   }
+  files['targets.svg'] = intervalChart(
+    'Each target: the ratio, its 95 % interval (bar) and its limit (red)',
+    results.targets.map((t) => ({ label: t.target, ...t.interval, limit: t.limit })),
+  );
   files['machine-load.svg'] = machineLoadChart(results);
-  for (const sweep of results.checkout.sweeps) {
-    files[`load-${sweep.mode}.svg`] = latencyVsLoad(sweep);
-  }
-  files['load-paths.svg'] = pathsVsLoad(results.checkout.sweeps);
-  files['throughput.svg'] = throughputVsLoad(results.checkout.sweeps);
+  files['throughput.svg'] = throughputVsLoad(results);
+  files['load-paths.svg'] = pathsVsLoad(results);
+  files['cpu-per-checkout.svg'] = cpuChart(results);
+  files['relays.svg'] = relayChart(results);
+  const charted = new Set<string>();
   for (const run of results.checkout.faults) {
-    if (run.kind === 'none') continue; // the control run: its numbers are in the report's table
     const name = `fault-${run.kind}-${run.mode}`;
+    if (run.kind === 'none' || charted.has(name)) continue; // the control: in the report's table
+    charted.add(name); // the first run of each fault
     if (run.mode === 'queued') files[`${name}-backlog.svg`] = backlogChart(run);
     else {
       files[`${name}-latency.svg`] = blockingLatencyChart(run);
       files[`${name}-failures.svg`] = blockingFailuresChart(run);
     }
   }
-  return files;
+  const names = Object.keys(files);
+  const svgs = await Promise.all(Object.values(files));
+  return Object.fromEntries(names.map((name, i) => [name, svgs[i] ?? '']));
+}
+
+/** The coarse search's trials of each path, by offered rate. */
+function coarseTrials(results: BenchResults): { mode: string; trials: Trial[] }[] {
+  return results.checkout.saturation.coarse.map((search) => ({
+    mode: search.mode,
+    trials: [...search.trials].sort((a, b) => a.offeredPerSecond - b.offeredPerSecond),
+  }));
 }
 
 const SIZE_LABEL: Readonly<Record<number, string>> = {
@@ -49,7 +75,11 @@ function sizeLabel(bytes: number): string {
   return SIZE_LABEL[bytes] ?? `${String(bytes)} B`;
 }
 
-function cdfChart(cells: readonly MatrixCell[], transport: Transport, concurrency: number): string {
+function cdfChart(
+  cells: readonly MatrixCell[],
+  transport: Transport,
+  concurrency: number,
+): Promise<string> {
   const chosen = cells.filter((c) => c.transport === transport && c.concurrency === concurrency);
   const sizes = [...new Set(chosen.map((c) => c.paddingBytes))];
   const series: Series[] = chosen.map((cell) => ({
@@ -67,63 +97,37 @@ function cdfChart(cells: readonly MatrixCell[], transport: Transport, concurrenc
   });
 }
 
-function latencyVsLoad(sweep: Sweep): string {
-  const at = (pick: (s: Sweep['steps'][number]) => number): Point[] =>
-    sweep.steps.map((step) => [step.offeredPerSecond, pick(step)]);
-  return lineChart({
-    title: `${sweep.mode} checkout: latency against offered load (open loop)`,
-    x: { label: 'offered orders/s' },
-    y: { label: 'latency (ms, log scale)', log: true },
-    series: [
-      { label: 'accept p50', points: at((s) => s.path.acceptLatency.p50), color: PALETTE[0] ?? '' },
-      { label: 'accept p99', points: at((s) => s.path.acceptLatency.p99), color: PALETTE[1] ?? '' },
-      {
-        label: 'completion p50',
-        points: at((s) => s.path.completionLatency.p50),
-        color: PALETTE[0] ?? '',
-        dashed: true,
-      },
-      {
-        label: 'completion p99',
-        points: at((s) => s.path.completionLatency.p99),
-        color: PALETTE[1] ?? '',
-        dashed: true,
-      },
-    ],
-  });
-}
-
-/** Both paths on one chart: what the client waits for (accept) and for the outcome (completion). */
-function pathsVsLoad(sweeps: readonly Sweep[]): string {
-  const series: Series[] = sweeps.flatMap((sweep, i) => {
+/** Both paths: what the client waits for (accept) and for the outcome (completion), p50. */
+function pathsVsLoad(results: BenchResults): Promise<string> {
+  const series: Series[] = coarseTrials(results).flatMap(({ mode, trials }, i) => {
     const color = PALETTE[i + 2] ?? '#000';
-    const points = (pick: (step: Sweep['steps'][number]) => number): Point[] =>
-      sweep.steps.map((step) => [step.offeredPerSecond, pick(step)]);
+    const points = (pick: (trial: Trial) => number): Point[] =>
+      trials.map((trial) => [trial.offeredPerSecond, pick(trial)]);
     return [
-      { label: `${sweep.mode} accept p99`, points: points((s) => s.path.acceptLatency.p99), color },
+      { label: `${mode} accept p50`, points: points((t) => t.path.acceptLatency.p50), color },
       {
-        label: `${sweep.mode} completion p99`,
-        points: points((s) => s.path.completionLatency.p99),
+        label: `${mode} completion p50`,
+        points: points((t) => t.path.completionLatency.p50),
         color,
         dashed: true,
       },
     ];
   });
   return lineChart({
-    title: 'Blocking against queued: p99 latency against offered load',
+    title: 'Blocking against queued: p50 latency against offered load (coarse search)',
     x: { label: 'offered orders/s' },
-    y: { label: 'p99 latency (ms, log scale)', log: true },
+    y: { label: 'p50 latency (ms, log scale)', log: true },
     series,
   });
 }
 
-function throughputVsLoad(sweeps: readonly Sweep[]): string {
-  const offered = sweeps.flatMap((s) => s.steps.map((step) => step.offeredPerSecond));
-  const top = Math.max(0, ...offered);
+function throughputVsLoad(results: BenchResults): Promise<string> {
+  const searches = coarseTrials(results);
+  const top = Math.max(0, ...searches.flatMap((s) => s.trials.map((t) => t.offeredPerSecond)));
   return lineChart({
-    title: 'Confirmed orders/s against offered load',
+    title: 'Confirmed orders/s against offered load (coarse search)',
     x: { label: 'offered orders/s', min: 0 },
-    y: { label: 'confirmed orders/s (inside the window)', min: 0 },
+    y: { label: 'confirmed orders/s (arrival window)', min: 0 },
     series: [
       {
         label: 'offered',
@@ -134,16 +138,46 @@ function throughputVsLoad(sweeps: readonly Sweep[]): string {
         color: '#999',
         dashed: true,
       },
-      ...sweeps.map((sweep, i) => ({
-        label: sweep.mode,
-        points: sweep.steps.map((s): Point => [s.offeredPerSecond, s.path.confirmedPerSecond]),
+      ...searches.map(({ mode, trials }, i) => ({
+        label: mode,
+        points: trials.map((t): Point => [t.offeredPerSecond, t.path.confirmedPerSecond]),
         color: PALETTE[i + 2] ?? '#000',
       })),
     ],
   });
 }
 
-function machineLoadChart(results: BenchResults): string {
+function cpuChart(results: BenchResults): Promise<string> {
+  const rows = results.fixedRate.setups.flatMap((setup) =>
+    Object.entries(setup.perCheckout)
+      .filter(([name]) => name !== 'load generator' && name !== 'trace sink')
+      .map(([part, value]) => ({ bar: `${setup.mode}, tracing ${setup.setup}`, part, value })),
+  );
+  return stackedBarChart(
+    `CPU-ms per confirmed checkout at ${String(results.fixedRate.ratePerSecond)}/s, by process (medians)`,
+    `CPU-ms per checkout (${COUNTED_ROLES.join(', ')})`,
+    rows,
+  );
+}
+
+function relayChart(results: BenchResults): Promise<string> {
+  const { relays, windows, windowMs } = results.relays;
+  return lineChart({
+    title: 'Two orders replicas: events each relay published per window',
+    x: { label: 'seconds since the load started', min: 0 },
+    y: { label: 'events per second', min: 0 },
+    series: relays.map((relay, i) => ({
+      label: `relay ${String(i + 1)} (${relay.appId.split('/').at(-1) ?? ''})`,
+      points: windows.map((w, k): Point => [
+        ((k + 0.5) * windowMs) / 1000,
+        ((w[relay.appId] ?? 0) * 1000) / windowMs,
+      ]),
+      color: PALETTE[i] ?? '#000',
+    })),
+  });
+}
+
+function machineLoadChart(results: BenchResults): Promise<string> {
   const { samples } = results.machineLoad;
   const end = samples.at(-1)?.t ?? 0;
   return lineChart({
@@ -175,7 +209,7 @@ function faultBand(run: FaultRun): Band[] {
   return on && off ? [{ from: on.t / 1000, to: off.t / 1000, label: on.label }] : [];
 }
 
-function backlogChart(run: FaultRun): string {
+function backlogChart(run: FaultRun): Promise<string> {
   const queues = [...new Set(run.depths.flatMap((d) => Object.keys(d.depths)))];
   return lineChart({
     title: `queued checkout, ${run.kind} of payment: backlog over time`,
@@ -190,7 +224,7 @@ function backlogChart(run: FaultRun): string {
   });
 }
 
-function blockingLatencyChart(run: FaultRun): string {
+function blockingLatencyChart(run: FaultRun): Promise<string> {
   const seconds = run.seconds.filter((s) => s.sent > 0);
   return lineChart({
     title: `blocking checkout, ${run.kind} of payment: accept latency`,
@@ -207,7 +241,7 @@ function blockingLatencyChart(run: FaultRun): string {
   });
 }
 
-function blockingFailuresChart(run: FaultRun): string {
+function blockingFailuresChart(run: FaultRun): Promise<string> {
   const seconds = run.seconds.filter((s) => s.sent > 0);
   return lineChart({
     title: `blocking checkout, ${run.kind} of payment: orders per second`,

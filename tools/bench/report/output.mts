@@ -1,7 +1,8 @@
-// Writing a run: results.json, report.md and the SVG charts into the run's own directory (both
+// Writing a run: results.json, report.md and the SVG charts into the run's own directory (the
+// profiles are there already, written by the bench's last part; both
 // formatted with the repository's Prettier settings, so a published copy passes its check), and
 // --publish: the same files copied to docs/performance/ to be committed.
-import { copyFile, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { format, resolveConfig } from 'prettier';
 import { REPO_ROOT as ROOT } from '@junction/topology';
@@ -19,7 +20,7 @@ async function pretty(file: string, text: string, parser: string): Promise<strin
 /** Writes the run's files into `dir`; returns their names. */
 export async function writeRun(dir: string, results: BenchResults): Promise<string[]> {
   await mkdir(dir, { recursive: true });
-  const svgs = charts(results);
+  const svgs = await charts(results);
   for (const [name, svg] of Object.entries(svgs)) await writeFile(join(dir, name), svg);
   const resultsFile = join(dir, 'results.json');
   await writeFile(resultsFile, await pretty(resultsFile, JSON.stringify(results), 'json'));
@@ -31,9 +32,8 @@ export async function writeRun(dir: string, results: BenchResults): Promise<stri
   return ['results.json', 'report.md', ...Object.keys(svgs)];
 }
 
-/** Replaces docs/performance/ with this run's report, results and charts. */
+/** Replaces docs/performance/ with this run's report, results, charts and profiles. */
 export async function publish(dir: string): Promise<void> {
   await rm(PUBLISHED, { recursive: true, force: true });
-  await mkdir(PUBLISHED, { recursive: true });
-  for (const name of await readdir(dir)) await copyFile(join(dir, name), join(PUBLISHED, name));
+  await cp(dir, PUBLISHED, { recursive: true });
 }

@@ -5,16 +5,21 @@ import { type MachineActivity } from '../run/machine-activity.mts';
 import { type MachineLoadRecord } from '../run/machine-load.mts';
 import { type MatrixResult } from '../matrix/matrix.mts';
 import { type QueueRow } from '../checkout/queue-depth.mts';
-import { type Sweep } from '../checkout/saturation.mts';
+import { type Saturation } from '../checkout/saturation.mts';
+import { type RelayBalance } from '../checkout/relay-balance.mts';
 import { type BenchSettings } from '../run/settings.mts';
+import { type ServiceProfile } from '../run/profiles.mts';
+import { type Interval } from './intervals.mts';
 import { type TargetVerdict } from './targets.mts';
-import { type TracingOverhead } from '../tracing/tracing-overhead.mts';
+import { type FixedRateCost } from '../tracing/fixed-rate-cost.mts';
 
 export interface CheckoutResults {
-  readonly sweeps: Sweep[];
-  /** The rate the fault runs were offered: a share of the lower knee, within the settings' bounds. */
+  readonly saturation: Saturation;
+  /** The rate the fault runs were offered: a share of the lower sustained rate, within bounds. */
   readonly faultRatePerSecond: number;
   readonly faults: FaultRun[];
+  /** Queued accept p99 in the fault window, +latency ÷ control, per ABBA round. */
+  readonly faultWindowP99: Interval;
   /** Every order in orders' keyspace at the end of the checkout runs, by status. */
   readonly ordersInRedis: Readonly<Record<string, number>>;
   /** How long after the last run every order in Redis was terminal (sweeper included). */
@@ -26,9 +31,17 @@ export interface CheckoutResults {
   readonly queuesAfter: QueueRow[];
 }
 
+export interface ProfileResults {
+  readonly ratePerSecond: number;
+  readonly durationMs: number;
+  readonly profiles: ServiceProfile[];
+}
+
 export interface BenchResults {
-  readonly schema: 1;
+  readonly schema: 2;
   readonly runId: string;
+  /** Seeds the random order of cells, rounds and slots: the same seed, the same order. */
+  readonly seed: number;
   readonly startedAt: string;
   readonly finishedAt: string;
   readonly durationS: number;
@@ -51,7 +64,10 @@ export interface BenchResults {
   };
   readonly matrix: MatrixResult;
   readonly checkout: CheckoutResults;
-  readonly tracing: TracingOverhead;
+  readonly relays: RelayBalance;
+  /** CPU per checkout at a fixed rate: both paths, tracing off, on and sampled. */
+  readonly fixedRate: FixedRateCost;
+  readonly profiles: ProfileResults;
   /** The issue's ratio targets, judged on this run's numbers. */
   readonly targets: TargetVerdict[];
 }

@@ -1,4 +1,6 @@
-// Latency samples and their summary: percentiles, and a CDF sampled for the charts.
+// Latency samples and their summary: percentiles from an HDR histogram (hdr-histogram-js, three
+// significant digits, microsecond resolution), and a CDF sampled for the charts.
+import * as hdr from 'hdr-histogram-js';
 
 export interface LatencySummary {
   readonly count: number;
@@ -17,60 +19,61 @@ export interface CdfPoint {
 
 const CDF_QUANTILES = [...Array.from({ length: 99 }, (_, i) => (i + 1) / 100), 0.995, 0.999, 1];
 
-/** A growable list of latencies in milliseconds. */
+/** Microseconds per recorded unit: latencies are recorded in µs, reported in ms. */
+const US_PER_MS = 1_000;
+/** The longest latency a histogram tracks: an hour, far above any timeout of the bench. */
+const HIGHEST_US = 3_600 * 1_000_000;
+
+/** Latencies in milliseconds, recorded into an HDR histogram (values outside it are clamped). */
 export class Samples {
-  private values = new Float64Array(1024);
-  private length = 0;
-  private sorted: Float64Array | undefined;
+  private readonly histogram = hdr.build({
+    bitBucketSize: 32,
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: HIGHEST_US,
+    numberOfSignificantValueDigits: 3,
+    autoResize: false,
+  });
+  /** Samples that were no number (an order that never got its answer): not recorded. */
+  private skipped = 0;
 
   get count(): number {
-    return this.length;
+    return this.histogram.totalCount;
   }
 
   add(ms: number): void {
-    if (this.length === this.values.length) {
-      const grown = new Float64Array(this.values.length * 2);
-      grown.set(this.values);
-      this.values = grown;
+    if (!Number.isFinite(ms)) {
+      this.skipped += 1;
+      return;
     }
-    this.values[this.length++] = ms;
-    this.sorted = undefined;
+    this.histogram.recordValue(Math.min(HIGHEST_US, Math.max(1, Math.round(ms * US_PER_MS))));
   }
 
   addAll(other: Samples): void {
-    for (let i = 0; i < other.length; i += 1) this.add(other.values[i] ?? Number.NaN);
+    this.histogram.add(other.histogram);
+    this.skipped += other.skipped;
   }
 
-  /** The value below which a share `q` (0..1) of the samples fall (nearest rank). */
+  /** The value below which a share `q` (0..1) of the samples fall. */
   quantile(q: number): number {
-    const sorted = this.sortedValues();
-    if (sorted.length === 0) return Number.NaN;
-    const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
-    return sorted[rank] ?? Number.NaN;
+    if (this.count === 0) return Number.NaN;
+    return this.histogram.getValueAtPercentile(q * 100) / US_PER_MS;
   }
 
   summary(): LatencySummary {
-    const sorted = this.sortedValues();
-    let total = 0;
-    for (const value of sorted) total += value;
+    const empty = this.count === 0;
     return {
-      count: sorted.length,
+      count: this.count,
       p50: round(this.quantile(0.5)),
       p90: round(this.quantile(0.9)),
       p99: round(this.quantile(0.99)),
-      max: round(sorted.at(-1) ?? Number.NaN),
-      mean: round(sorted.length === 0 ? Number.NaN : total / sorted.length),
+      max: round(empty ? Number.NaN : this.histogram.maxValue / US_PER_MS),
+      mean: round(empty ? Number.NaN : this.histogram.mean / US_PER_MS),
     };
   }
 
   cdf(): CdfPoint[] {
-    if (this.length === 0) return [];
+    if (this.count === 0) return [];
     return CDF_QUANTILES.map((q) => ({ q, ms: round(this.quantile(q)) }));
-  }
-
-  private sortedValues(): Float64Array {
-    this.sorted ??= this.values.slice(0, this.length).sort();
-    return this.sorted;
   }
 }
 
@@ -84,4 +87,18 @@ export function round(value: number, digits = 3): number {
 /** a / b, or NaN when b is not a positive number. */
 export function ratio(a: number, b: number): number {
   return b > 0 && Number.isFinite(a) ? round(a / b, 2) : Number.NaN;
+}
+
+/** The median of some numbers (NaNs left out; NaN for none). */
+export function median(values: readonly number[]): number {
+  const sorted = values.filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  if (sorted.length === 0) return Number.NaN;
+  return sorted.length % 2 === 1
+    ? (sorted[middle] ?? Number.NaN)
+    : ((sorted[middle - 1] ?? Number.NaN) + (sorted[middle] ?? Number.NaN)) / 2;
+}
+
+export function mean(values: readonly number[]): number {
+  return values.length === 0 ? Number.NaN : values.reduce((a, b) => a + b, 0) / values.length;
 }

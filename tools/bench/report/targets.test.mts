@@ -2,80 +2,95 @@
 // comparison or a missing measurement that passes would publish a false claim.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { type Interval } from './intervals.mts';
 import { judgeTargets, type Measured, verdict } from './targets.mts';
 
-function latency(p50: number, p99 = p50) {
-  return { count: 100, p50, p90: p50, p99, max: p99, mean: p50 };
-}
+const FIVE = [1, 1, 1, 1, 1];
+const around = (estimate: number, spread = 0.02): Interval => ({
+  estimate,
+  low: estimate - spread,
+  high: estimate + spread,
+  rounds: FIVE,
+});
 
 /** Only what the targets read; the rest of a run does not matter to them. */
-function run(junctionRestP50: number, latencyFaultP99: number): Measured {
-  const cells = (['rest', 'grpc', 'amqp'] as const).flatMap((transport) =>
-    (['junction', 'floor'] as const).map((implementation) => ({
-      transport,
-      implementation,
-      paddingBytes: 64,
-      concurrency: 1,
-      latency: latency(transport === 'rest' && implementation === 'junction' ? junctionRestP50 : 1),
-    })),
+function run(queuedOverBlocking: Interval, duplicates = 0): Measured {
+  const paths = ['blocking', 'queued'] as const;
+  const setups = (['off', 'all', 'sampled'] as const).flatMap((setup) =>
+    paths.map((mode) => ({ setup, mode, countedMsPerCheckout: 5 })),
   );
-  const paths = (throughput: number) =>
-    (['blocking', 'queued'] as const).map((mode) => ({ mode, throughput }));
-  const fault = (kind: string, p99: number) => ({
-    kind,
-    mode: 'queued',
-    path: { acceptLatency: latency(1, p99) },
-  });
   return {
     settings: { faults: { latencyMs: 300 } },
-    matrix: { cells },
-    tracing: {
-      sampleRatio: 0.1,
-      setups: [
-        { setup: 'off', paths: paths(100) },
-        { setup: 'all', paths: paths(80) },
-        { setup: 'sampled', paths: paths(95) },
+    matrix: {
+      cells: [],
+      ratios: (['rest', 'grpc', 'amqp'] as const).map((transport) => ({
+        transport,
+        paddingBytes: 64,
+        concurrency: 1,
+        p50Interval: around(transport === 'rest' ? 1.29 : 1.0),
+      })),
+    },
+    checkout: {
+      saturation: {
+        sustained: [
+          { mode: 'blocking', median: 500 },
+          { mode: 'queued', median: 300 },
+        ],
+        queuedOverBlocking,
+      },
+      faults: [],
+      faultWindowP99: around(1.1),
+    },
+    relays: {
+      relays: [
+        { share: 0.52, published: 52 },
+        { share: 0.48, published: 48 },
       ],
-      ratios: {
-        all: { blocking: 0.8, queued: 0.8 },
-        sampled: { blocking: 0.95, queued: 0.95 },
+      published: 100,
+      duplicates,
+      busierShare: around(0.52),
+    },
+    fixedRate: {
+      ratePerSecond: 100,
+      sampleRatio: 0.1,
+      setups,
+      queuedOverBlocking: around(1.3, 0.1),
+      tracing: {
+        all: { blocking: around(1.2), queued: around(1.5) },
+        sampled: { blocking: around(1.05), queued: around(1.1, 0.05) },
       },
     },
-    checkout: { faults: [fault('none', 10), fault('latency', latencyFaultP99)] },
   } as unknown as Measured;
 }
 
-describe('bench targets', () => {
-  it('passes at the limit and fails past it, saying by how much', () => {
-    assert.equal(verdict('t', '', 1.5, 1.5, 'at most').passed, true);
-    const over = verdict('t', '', 1.8, 1.5, 'at most');
-    assert.deepEqual([over.passed, over.missedBy], [false, 0.2]);
-    const under = verdict('t', '', 0.68, 0.85, 'at least');
-    assert.deepEqual([under.passed, under.missedBy], [false, 0.2]);
+describe('judgeTargets', () => {
+  it('judges every target of the issue from its interval', () => {
+    const targets = judgeTargets(run(around(0.6)));
+    assert.equal(targets.length, 11);
+    const outcome = (start: string) => targets.find((t) => t.target.startsWith(start))?.outcome;
+    assert.equal(outcome('queued sustained'), 'fail');
+    assert.equal(outcome('CPU-ms per queued checkout ÷'), 'inconclusive');
+    assert.equal(outcome('share of the outbox'), 'pass');
+    assert.equal(outcome('CPU-ms per blocking checkout, tracing on (every'), 'pass');
+    assert.equal(outcome('CPU-ms per queued checkout, tracing on (every'), 'fail');
+    assert.equal(outcome('CPU-ms per queued checkout, tracing on (10 %'), 'inconclusive');
+    assert.equal(outcome('REST p50'), 'inconclusive');
+    assert.equal(outcome('GRPC p50'), 'pass');
+    assert.equal(outcome('queued accept p99'), 'pass');
   });
 
-  it('fails a target whose measurement is missing', () => {
-    assert.equal(verdict('t', '', Number.NaN, 1.5, 'at most').passed, false);
-    assert.equal(verdict('t', '', Number.NaN, 0.85, 'at least').passed, false);
+  it('fails the relay target when any event was published twice, whatever the shares', () => {
+    const relay = judgeTargets(run(around(0.9), 1)).find((t) => t.target.startsWith('share'));
+    assert.ok(relay);
+    assert.equal(relay.outcome, 'fail');
+    assert.match(relay.basis, /1 events published twice/);
   });
+});
 
-  it('judges each transport, each traced setup and path, and the fault against the control', () => {
-    const verdicts = judgeTargets(run(1.6, 11));
-    const byName = new Map(verdicts.map((v) => [v.target, v]));
-    assert.equal(verdicts.length, 8);
-    assert.equal(byName.get('REST p50, 64 B serial, Junction ÷ raw floor')?.passed, false);
-    assert.equal(byName.get('REST p50, 64 B serial, Junction ÷ raw floor')?.measured, 1.6);
-    assert.equal(byName.get('GRPC p50, 64 B serial, Junction ÷ raw floor')?.passed, true);
-    assert.equal(
-      byName.get('blocking checkouts/s, tracing on (every trace exported) ÷ off')?.passed,
-      false,
-    );
-    assert.equal(
-      byName.get('queued checkouts/s, tracing on (10 % of traces sampled) ÷ off')?.passed,
-      true,
-    );
-    const fault = byName.get('queued accept p99, +300 ms on payment ÷ no fault');
-    assert.deepEqual([fault?.measured, fault?.passed], [1.1, true]);
-    assert.equal(judgeTargets(run(1, 13)).at(-1)?.passed, false);
+describe('verdict', () => {
+  it('says by how much the estimate misses the limit, and 0 inside it', () => {
+    assert.equal(verdict('t', 'b', around(0.6), 0.8, 'at least').missedBy, 0.25);
+    assert.equal(verdict('t', 'b', around(1.5), 1.25, 'at most').missedBy, 0.2);
+    assert.equal(verdict('t', 'b', around(1.0), 1.25, 'at most').missedBy, 0);
   });
 });

@@ -7,6 +7,7 @@ import { reap } from './reaper.mts';
 
 export interface HelperProcess<T> {
   readonly announced: T;
+  readonly pid: number;
   stop(): Promise<void>;
 }
 
@@ -44,6 +45,7 @@ export async function startHelper<T>(
   });
   return {
     announced,
+    pid: child.pid ?? 0,
     stop: async () => {
       if (child.exitCode === null) child.kill('SIGTERM');
       await exited;

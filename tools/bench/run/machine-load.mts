@@ -1,7 +1,16 @@
 // How busy the machine was during each part of the run: the 1-minute load average, sampled every
-// few seconds. On a shared machine this tells which numbers were measured under someone else's
-// load (above the CPU count, other processes were waiting for a core).
+// few seconds, and the CPU time of every watched process (services, RabbitMQ, Redis, the load
+// generator, the trace sink), read every second and added up per part. On a shared machine this
+// tells which numbers were measured under someone else's load (above the CPU count, other
+// processes were waiting for a core).
 import { loadavg } from 'node:os';
+import {
+  cpuBetween,
+  type CpuReading,
+  infrastructureProcesses,
+  readCpu,
+  type WatchedProcess,
+} from './process-cpu.mts';
 
 export interface LoadSample {
   /** Seconds since the run started. */
@@ -15,6 +24,8 @@ export interface PhaseLoad {
   readonly toS: number;
   readonly meanLoad: number;
   readonly maxLoad: number;
+  /** CPU-s each watched process spent in this part. */
+  readonly cpuS: Readonly<Record<string, number>>;
 }
 
 export interface MachineLoadRecord {
@@ -23,28 +34,48 @@ export interface MachineLoadRecord {
 }
 
 const EVERY_MS = 5_000;
+const CPU_EVERY_MS = 1_000;
+const LOAD_GENERATOR: WatchedProcess = { name: 'load generator', role: 'load', pid: process.pid };
 
 export class MachineLoad {
   private readonly samples: LoadSample[] = [];
-  private readonly marks: { phase: string; t: number }[] = [];
+  private readonly marks: { phase: string; t: number; cpuMs: Record<string, number> }[] = [];
   private readonly zero = Date.now();
   private readonly timer: NodeJS.Timeout;
+  private readonly cpuTimer: NodeJS.Timeout;
+  private watched: () => WatchedProcess[] = () => [];
+  private lastCpu: CpuReading;
 
   constructor() {
     this.sample();
+    this.lastCpu = this.readCpu();
     this.timer = setInterval(() => {
       this.sample();
     }, EVERY_MS);
     this.timer.unref();
+    this.cpuTimer = setInterval(() => {
+      this.addCpu();
+    }, CPU_EVERY_MS);
+    this.cpuTimer.unref();
+  }
+
+  /** Whose CPU to read besides RabbitMQ, Redis and this process (asked anew at every reading). */
+  watch(processes: () => WatchedProcess[]): void {
+    this.addCpu();
+    this.watched = processes;
+    this.lastCpu = this.readCpu();
   }
 
   /** From now on, the run is in `phase` (until the next one). */
   phase(phase: string): void {
-    this.marks.push({ phase, t: this.now() });
+    this.addCpu();
+    this.marks.push({ phase, t: this.now(), cpuMs: {} });
   }
 
   finish(): MachineLoadRecord {
     clearInterval(this.timer);
+    clearInterval(this.cpuTimer);
+    this.addCpu();
     this.sample();
     const end = this.now();
     const phases = this.marks.map((mark, i) => {
@@ -60,6 +91,9 @@ export class MachineLoad {
         toS,
         meanLoad: Math.round(mean * 100) / 100,
         maxLoad: Math.max(...loads),
+        cpuS: Object.fromEntries(
+          Object.entries(mark.cpuMs).map(([name, ms]) => [name, Math.round(ms / 100) / 10]),
+        ),
       };
     });
     return { samples: [...this.samples], phases };
@@ -67,6 +101,21 @@ export class MachineLoad {
 
   private now(): number {
     return Math.round((Date.now() - this.zero) / 100) / 10;
+  }
+
+  private readCpu(): CpuReading {
+    return readCpu([...this.watched(), ...infrastructureProcesses(), LOAD_GENERATOR]);
+  }
+
+  /** What each process spent since the last reading goes to the current part. */
+  private addCpu(): void {
+    const now = this.readCpu();
+    const mark = this.marks.at(-1);
+    if (mark) {
+      for (const [name, { ms }] of Object.entries(cpuBetween(this.lastCpu, now)))
+        mark.cpuMs[name] = (mark.cpuMs[name] ?? 0) + ms;
+    }
+    this.lastCpu = now;
   }
 
   private sample(): void {

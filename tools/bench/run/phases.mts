@@ -1,25 +1,28 @@
 // The bench's parts, in the order it runs them, each against the running topology.
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type BenchTopology, type BenchTopologyOptions } from '../bench-topology.mts';
 import { type CheckoutRig } from '../checkout/checkout-rig.mts';
 import { startHelper } from './child-process.mts';
 import { awaitAllTerminal, awaitHealthy } from '../checkout/drain.mts';
 import { BENCH_RABBITMQ_URL, BENCH_REDIS_URL } from './environment.mts';
-import { FAULT_KINDS, type FaultRun, faultRun } from '../checkout/fault-scenarios.mts';
+import { type FaultKind, type FaultRun, faultRun } from '../checkout/fault-scenarios.mts';
 import { type MatrixResult, runMatrix } from '../matrix/matrix.mts';
-import { CHECKOUT_MODES } from '../load/open-loop.mts';
+import { CHECKOUT_MODES, type CheckoutMode } from '../load/open-loop.mts';
 import { snapshot } from '../checkout/queue-depth.mts';
-import { type CheckoutResults } from '../report/results.mts';
-import { sweep } from '../checkout/saturation.mts';
+import { type CheckoutResults, type ProfileResults } from '../report/results.mts';
+import { findSaturation, type Saturation } from '../checkout/saturation.mts';
+import { relayBalance, type RelayBalance } from '../checkout/relay-balance.mts';
 import { type BenchSettings } from './settings.mts';
+import { bootstrapInterval, roundOrder, roundRatio } from '../report/intervals.mts';
+import { planFor } from '../checkout/checkout-context.mts';
+import { collectProfiles } from './profiles.mts';
 import {
-  checkoutThroughput,
-  overhead,
-  type SetupRound,
-  setupOrder,
-  type TracingOverhead,
+  type FixedRateCost,
+  fixedRateCost,
   type TracingSetup,
-} from '../tracing/tracing-overhead.mts';
+} from '../tracing/fixed-rate-cost.mts';
 
 type Log = (line: string) => void;
 
@@ -28,6 +31,7 @@ const FLOOR_QUEUE = 'bench-floor.rpc';
 export async function matrixPhase(
   topology: BenchTopology,
   settings: BenchSettings,
+  random: () => number,
   log: Log,
 ): Promise<MatrixResult> {
   const floor = await startHelper<{ http: number; grpc: number; queue: string }>(
@@ -49,6 +53,7 @@ export async function matrixPhase(
         },
       },
       settings.matrix,
+      random,
       log,
     );
   } finally {
@@ -56,56 +61,90 @@ export async function matrixPhase(
   }
 }
 
+/** The rate a later part runs at: a share of the lower of the paths' sustained rates. */
+export function shareOfSustained(
+  saturation: Saturation,
+  share: number,
+  bounds: { readonly min: number; readonly max: number },
+): number {
+  const lower = Math.min(...saturation.sustained.map((s) => s.median));
+  const rate = Number.isFinite(lower) && lower > 0 ? Math.round(lower * share) : bounds.min;
+  return Math.min(bounds.max, Math.max(bounds.min, rate));
+}
+
 export async function checkoutPhase(
   topology: BenchTopology,
   rig: CheckoutRig,
   settings: BenchSettings,
+  random: () => number,
 ): Promise<CheckoutResults> {
-  const sweeps = [];
-  for (const mode of CHECKOUT_MODES) {
-    rig.phase(`sweep ${mode}`);
-    sweeps.push(await sweep(rig, mode, settings.checkout));
-    // A saturated step can leave orders behind (in a queue, or for orders' sweeper).
-    await awaitAllTerminal(rig.ledger, settings.faults.drainTimeoutMs);
-  }
-  const knee = Math.min(...sweeps.map((s) => s.kneePerSecond));
-  const { minRate, maxRate, shareOfKnee } = settings.faults;
-  const faultRatePerSecond = Math.min(maxRate, Math.max(minRate, Math.round(knee * shareOfKnee)));
+  const saturation = await findSaturation(rig, settings.saturation, random);
+  // A saturated trial can leave orders behind (in a queue, or for orders' sweeper).
+  await awaitAllTerminal(rig.ledger, settings.faults.drainTimeoutMs);
+  const { minRate, maxRate, shareOfSustained: share } = settings.faults;
+  const faultRatePerSecond = shareOfSustained(saturation, share, { min: minRate, max: maxRate });
   const faults: FaultRun[] = [];
-  for (const kind of FAULT_KINDS) {
-    for (const mode of CHECKOUT_MODES) {
-      rig.phase(`${kind} fault, ${mode}`);
-      faults.push(await faultRun(rig, topology, kind, mode, faultRatePerSecond, settings.faults));
+  const run = async (kind: FaultKind, mode: CheckoutMode, round: number): Promise<FaultRun> => {
+    rig.phase(`${kind} fault, ${mode}${round > 0 ? ` #${String(round + 1)}` : ''}`);
+    const result = await faultRun(rig, topology, kind, mode, faultRatePerSecond, settings.faults);
+    faults.push(result);
+    return result;
+  };
+  // The queued accept p99 target: control and +latency in ABBA/BAAB rounds.
+  const windowP99s: { none: number[]; latency: number[] }[] = [];
+  for (let round = 0; round < settings.faults.rounds; round += 1) {
+    const p99s = { none: [] as number[], latency: [] as number[] };
+    for (const kind of roundOrder(['none', 'latency'] as const, random)) {
+      p99s[kind].push((await run(kind, 'queued', round)).windowAcceptLatency.p99);
     }
+    windowP99s.push(p99s);
   }
+  for (const kind of ['none', 'latency', 'outage'] as const) await run(kind, 'blocking', 0);
+  await run('outage', 'queued', 0);
   rig.phase('checkout: settling');
   const finished = Date.now();
   const all = await awaitAllTerminal(rig.ledger, settings.faults.drainTimeoutMs);
   // rabbitmqctl's counts of quorum queues are statistics refreshed every 5 s: let them catch up.
   await sleep(Math.max(0, finished + settings.faults.statisticsLagMs - Date.now()));
   return {
-    sweeps,
+    saturation,
     faultRatePerSecond,
     faults,
+    faultWindowP99: bootstrapInterval(windowP99s.map((r) => roundRatio(r.latency, r.none))),
     ordersInRedis: all.byStatus,
     allTerminalAfterMs: all.ms,
     queuesAfter: await snapshot(),
   };
 }
 
-/**
- * Checkouts per second under each tracing setup, each on freshly started services (`restart`
- * stops the running ones first, which flushes their last spans to the sink).
- */
-export async function tracingPhase(
+export function relayPhase(
+  topology: BenchTopology,
   rig: CheckoutRig,
+  rate: number,
   settings: BenchSettings,
-  restart: (options: BenchTopologyOptions) => Promise<BenchTopology>,
-  log: Log,
-): Promise<TracingOverhead> {
+): Promise<RelayBalance> {
+  rig.phase('two relays');
+  return relayBalance(rig, topology, rate, settings.relays);
+}
+
+/** Starts the topology for a setup: nothing exported, every trace, or a sampled share. */
+export type Restart = (options: BenchTopologyOptions) => Promise<BenchTopology>;
+
+/**
+ * CPU per checkout at a fixed rate under each tracing setup, each slot on freshly started
+ * services exporting (or not) to the bench's own OTLP sink.
+ */
+export async function fixedRatePhase(
+  rig: CheckoutRig,
+  rate: number,
+  settings: BenchSettings,
+  random: () => number,
+  restart: Restart,
+): Promise<FixedRateCost> {
   const sink = await startHelper<{ port: number }>('../tracing/otlp-sink.mts', []);
   const endpoint = `http://127.0.0.1:${String(sink.announced.port)}`;
-  const exported = async (): Promise<SetupRound['exported']> => {
+  rig.watchAlso({ name: 'trace sink', role: 'sink', pid: sink.pid });
+  const exported = async (): Promise<{ requests: number; bytes: number }> => {
     const stats = (await (await fetch(`${endpoint}/stats`)).json()) as {
       exports: number;
       bytes: number;
@@ -117,34 +156,54 @@ export async function tracingPhase(
       ? {}
       : {
           otlpEndpoint: endpoint,
-          ...(setup === 'sampled' ? { sampleRatio: settings.tracing.sampleRatio } : {}),
+          ...(setup === 'sampled' ? { sampleRatio: settings.fixedRate.sampleRatio } : {}),
         };
+  let current: BenchTopology | undefined;
   try {
-    const rounds: SetupRound[] = [];
-    for (let index = 0; index < settings.tracing.rounds; index += 1) {
-      for (const setup of setupOrder(index)) {
-        rig.phase(`tracing ${setup} #${String(index + 1)}`);
-        const topology = await restart(optionsOf(setup));
-        await awaitHealthy(rig, settings.faults.drainTimeoutMs);
-        const before = await exported();
-        const paths = await checkoutThroughput(rig.load, settings.tracing);
-        await topology.stop(); // flushes the last spans to the sink
-        const after = await exported();
-        rounds.push({
-          setup,
-          paths,
-          exported: {
-            requests: after.requests - before.requests,
-            bytes: after.bytes - before.bytes,
-          },
-        });
-        log(
-          `tracing ${setup.padEnd(7)} #${String(index + 1)}: ${paths.map((p) => `${p.mode} ${String(p.throughput)}/s`).join(', ')}`,
-        );
-      }
-    }
-    return overhead(settings.tracing, rounds);
+    return await fixedRateCost(
+      rig,
+      rate,
+      settings.fixedRate,
+      settings.fixedRate.sampleRatio,
+      random,
+      {
+        start: async (setup) => {
+          current = await restart(optionsOf(setup));
+          rig.attach(current);
+        },
+        stop: async () => {
+          await current?.stop();
+        },
+      },
+      exported,
+    );
   } finally {
+    rig.watchAlso(undefined);
     await sink.stop();
   }
+}
+
+/** A CPU profile of every service while each path runs at the fixed rate (tracing off). */
+export async function profilePhase(
+  rig: CheckoutRig,
+  rate: number,
+  settings: BenchSettings,
+  outDir: string,
+  restart: Restart,
+): Promise<ProfileResults> {
+  const dir = join(outDir, 'profiles');
+  await mkdir(dir, { recursive: true });
+  const profiles = [];
+  for (const mode of CHECKOUT_MODES) {
+    rig.phase(`profile ${mode}`);
+    const topology = await restart({ profileDir: dir });
+    rig.attach(topology);
+    await awaitHealthy(rig, settings.fixedRate.drainTimeoutMs);
+    const pids = Object.fromEntries(topology.processes().map((p) => [p.pid, p.name]));
+    await rig.load.run(planFor(mode, rate, settings.profiles.durationMs));
+    await awaitAllTerminal(rig.ledger, settings.fixedRate.drainTimeoutMs);
+    await topology.stop(); // each service writes its profile as it exits
+    profiles.push(...(await collectProfiles(dir, 'profiles', mode, pids)));
+  }
+  return { ratePerSecond: rate, durationMs: settings.profiles.durationMs, profiles };
 }

@@ -1,4 +1,4 @@
-// A stand-in OpenTelemetry collector for the tracing-overhead run, in its own process: testkit's
+// A stand-in OpenTelemetry collector for the fixed-rate tracing cost run, in its own process: testkit's
 // OTLP sink, counting the trace exports (protobuf or JSON) and their bytes and dropping them.
 // GET /stats answers the counts. Prints its port as one JSON line; SIGTERM stops it.
 import { startOtlpSink } from '@junction/testkit';

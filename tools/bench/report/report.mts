@@ -328,7 +328,7 @@ function profileSection(results: BenchResults): string {
   const p = results.profiles;
   const parts = [
     `## Where the CPU goes: profiles`,
-    `V8's sampling profiler (\`node --cpu-prof\`) in every service while one path ran alone at ${String(p.ratePerSecond)} orders/s for ${String(p.durationMs / 1000)} s (tracing off). The profiles are in [profiles/](profiles/) (gzipped .cpuprofile: open in Chrome DevTools or speedscope after gunzip). Per service, the frames with the most self time, as a share of the profile's busy (non-idle) time.`,
+    `V8's sampling profiler (\`node --cpu-prof\`) in every service while one path ran alone at ${String(p.ratePerSecond)} orders/s for ${String(p.durationMs / 1000)} s (tracing off); the top frames count only the samples taken while the load ran (the profile also holds start-up and shutdown). The profiles are in [profiles/](profiles/) (gzipped .cpuprofile: open in Chrome DevTools or speedscope after gunzip). Per service, the frames with the most self time, as a share of the profile's busy (non-idle) time.`,
   ];
   for (const profile of p.profiles) {
     parts.push(

@@ -17,7 +17,7 @@ import { relayBalance, type RelayBalance } from '../checkout/relay-balance.mts';
 import { type BenchSettings } from './settings.mts';
 import { bootstrapInterval, roundOrder, roundRatio } from '../report/intervals.mts';
 import { planFor } from '../checkout/checkout-context.mts';
-import { collectProfiles } from './profiles.mts';
+import { collectProfiles, monotonicUs } from './profiles.mts';
 import {
   type FixedRateCost,
   fixedRateCost,
@@ -200,10 +200,12 @@ export async function profilePhase(
     rig.attach(topology);
     await awaitHealthy(rig, settings.fixedRate.drainTimeoutMs);
     const pids = Object.fromEntries(topology.processes().map((p) => [p.pid, p.name]));
+    const fromUs = monotonicUs();
     await rig.load.run(planFor(mode, rate, settings.profiles.durationMs));
     await awaitAllTerminal(rig.ledger, settings.fixedRate.drainTimeoutMs);
+    const toUs = monotonicUs();
     await topology.stop(); // each service writes its profile as it exits
-    profiles.push(...(await collectProfiles(dir, 'profiles', mode, pids)));
+    profiles.push(...(await collectProfiles(dir, 'profiles', mode, pids, { fromUs, toUs })));
   }
   return { ratePerSecond: rate, durationMs: settings.profiles.durationMs, profiles };
 }

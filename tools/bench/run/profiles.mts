@@ -1,7 +1,8 @@
 // CPU profiles of the services at a fixed rate of one checkout path: V8's own sampling profiler
 // (node --cpu-prof, written when a service stops), one file per service, gzipped for the
 // published run; and from each, the frames with the most self time (what the CPU ran when the
-// sample was taken, without what it called) — the report names them per service.
+// sample was taken, without what it called) while the load ran — the report names them per
+// service.
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -19,6 +20,8 @@ interface ProfileNode {
 
 /** The .cpuprofile format (Chrome DevTools protocol Profiler.Profile). */
 interface CpuProfile {
+  /** µs on the monotonic clock (the one process.hrtime reads, in every process of the machine). */
+  readonly startTime: number;
   readonly nodes: readonly ProfileNode[];
   readonly samples: readonly number[];
   readonly timeDeltas: readonly number[];
@@ -52,16 +55,35 @@ function place(url: string): string {
   return repo ? url.slice(repo.index + 1) : url.replace(/^file:\/\//, '');
 }
 
+/** A stretch of the monotonic clock, in µs (process.hrtime.bigint() / 1000). */
+export interface Window {
+  readonly fromUs: number;
+  readonly toUs: number;
+}
+
+/** Now on the clock the profiles' sample times are on. */
+export function monotonicUs(): number {
+  return Number(process.hrtime.bigint() / 1000n);
+}
+
+/**
+ * The frames with the most self time among the samples inside `window` (the load, not the
+ * service's start-up and shutdown, which the profile also holds).
+ */
 export function topFrames(
   profile: CpuProfile,
+  window: Window = { fromUs: 0, toUs: Number.POSITIVE_INFINITY },
   count = TOP_FRAMES,
 ): { busyMs: number; top: Frame[] } {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const selfUs = new Map<string, number>();
   let busyUs = 0;
+  let at = profile.startTime;
   profile.samples.forEach((id, index) => {
     const frame = byId.get(id)?.callFrame;
     const delta = profile.timeDeltas[index] ?? 0;
+    at += delta;
+    if (at < window.fromUs || at > window.toUs) return;
     if (!frame || frame.functionName === '(idle)') return;
     busyUs += delta;
     const where = place(frame.url);
@@ -88,6 +110,7 @@ export async function collectProfiles(
   relative: string,
   mode: string,
   services: Readonly<Record<number, string>>,
+  window: Window,
 ): Promise<ServiceProfile[]> {
   const found: ServiceProfile[] = [];
   for (const name of (await readdir(dir)).filter((n) => n.endsWith('.cpuprofile')).sort()) {
@@ -103,7 +126,7 @@ export async function collectProfiles(
       mode,
       service,
       file: `${relative}/${file}`,
-      ...topFrames(JSON.parse(text) as CpuProfile),
+      ...topFrames(JSON.parse(text) as CpuProfile, window),
     });
   }
   return found;

@@ -53,6 +53,13 @@ export function allServiceQueues(): string[] {
 /** The consumers' main queues: where a backlog of the queued path builds up. */
 export const SAGA_QUEUES: readonly string[] = CONSUMING_SERVICES.map((s) => queuesOf(s).main);
 
+/**
+ * How many partitions orders' outbox has: orders' default OUTBOX_PARTITIONS, which every run the
+ * testkit drives (local, e2e, chaos, bench) keeps. The outbox is read partition by partition by
+ * name — never by SCAN, which walks the whole keyspace and slows Redis as the orders pile up.
+ */
+export const OUTBOX_PARTITIONS = 8;
+
 /** Where the services keep their state in Redis (each service's repositories). */
 export const REDIS_KEYS = {
   orderPrefix: 'orders:order:',

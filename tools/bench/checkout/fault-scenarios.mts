@@ -17,7 +17,7 @@ import { type CheckoutMode, isAccepted, type Placement } from '../load/open-loop
 import { type LedgerCount } from './order-ledger.mts';
 import { type DepthSample, peakDepth, totalDepth } from './queue-depth.mts';
 import { type FaultSettings } from '../run/settings.mts';
-import { type LatencySummary, Samples } from '../report/stats.mts';
+import { hdrSamples, type LatencySummary, Samples } from '../report/stats.mts';
 
 const run = promisify(execFile);
 
@@ -117,7 +117,7 @@ export async function faultRun(
   const ids = load.placements.flatMap((p) => (p.orderId === undefined ? [] : [p.orderId]));
   const settled = await awaitSettled(context.ledger, context.sampler, ids, settings.drainTimeoutMs);
   const depths = await context.sampler.finish();
-  const path = summarize(load).paths[0];
+  const path = summarize(load, hdrSamples).paths[0];
   if (!path) throw new Error('the run placed no orders');
   const result: FaultRun = {
     kind,
@@ -132,7 +132,7 @@ export async function faultRun(
       settings.faultUntilMs,
     ),
     lastFailureMs: lastFailure(load.placements),
-    seconds: secondsOf(load),
+    seconds: secondsOf(load, hdrSamples),
     depths,
     peakBacklog: peakDepth(depths),
     backlogDrainedMs: backlogDrained(depths, settings.faultFromMs, repairOf(events)),

@@ -12,6 +12,7 @@ import { type CheckoutContext, planFor } from './checkout-context.mts';
 import { awaitHealthy, awaitSettled } from './drain.mts';
 import { summarize } from '../load/load-summary.mts';
 import { bootstrapInterval, type Interval } from '../report/intervals.mts';
+import { hdrSamples } from '../report/stats.mts';
 import { BENCH_RABBITMQ_URL, BENCH_REDIS_URL } from '../run/environment.mts';
 import { type RelaySettings } from '../run/settings.mts';
 
@@ -85,7 +86,7 @@ export async function relayBalance(
       relays,
       published,
       duplicates: watcher.duplicates,
-      confirmed: summarize(run).paths[0]?.confirmed ?? 0,
+      confirmed: summarize(run, hdrSamples).paths[0]?.confirmed ?? 0,
       busierShare: bootstrapInterval(
         windows.map((w) => {
           const all = Object.values(w).reduce((a, b) => a + b, 0);

@@ -16,7 +16,7 @@ import { type LedgerCount } from './order-ledger.mts';
 import { type DepthSample, peakDepth, totalDepth } from './queue-depth.mts';
 import { type CpuCost, measureCpu } from '../run/cpu-cost.mts';
 import { bootstrapInterval, type Interval, roundOrder, roundRatio } from '../report/intervals.mts';
-import { median } from '../report/stats.mts';
+import { hdrSamples, median } from '../report/stats.mts';
 import { type SaturationSettings } from '../run/settings.mts';
 
 const CONFIRMED_SHARE = 0.9;
@@ -189,7 +189,7 @@ async function runTrial(
   });
   const depths = await context.sampler.finish();
   const { run, settled } = value;
-  const path = summarize(run).paths[0];
+  const path = summarize(run, hdrSamples).paths[0];
   if (!path) throw new Error('the run placed no orders');
   const backlog = {
     peak: peakDepth(depths.filter((d) => d.t <= run.arrivalsMs)),

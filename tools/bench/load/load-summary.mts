@@ -2,7 +2,7 @@
 // (accept latency), how long until they were terminal (completion latency), how many confirmed
 // per second inside the load window, and what went wrong.
 import { type CheckoutMode, isAccepted, type OpenLoopRun, type Placement } from './open-loop.mts';
-import { type LatencySummary, Samples } from '../report/stats.mts';
+import { type LatencySummary, type SamplesFactory, SortedSamples } from './latency-samples.mts';
 
 export interface PathSummary {
   readonly mode: CheckoutMode;
@@ -48,7 +48,11 @@ export interface Second {
   readonly completed: number;
 }
 
-export function summarize(run: OpenLoopRun): LoadSummary {
+/** `samples` makes each latency summary's samples (the bench passes its HDR histograms). */
+export function summarize(
+  run: OpenLoopRun,
+  samples: SamplesFactory = () => new SortedSamples(),
+): LoadSummary {
   const modes = [...new Set(run.placements.map((p) => p.mode))];
   return {
     offeredPerSecond: run.plan.ratePerSecond,
@@ -59,6 +63,7 @@ export function summarize(run: OpenLoopRun): LoadSummary {
         mode,
         run.placements.filter((p) => p.mode === mode),
         run.arrivalsMs,
+        samples,
       ),
     ),
   };
@@ -68,6 +73,7 @@ function summarizePath(
   mode: CheckoutMode,
   placements: readonly Placement[],
   windowMs: number,
+  samples: SamplesFactory,
 ): PathSummary {
   const accepted = placements.filter(isAccepted);
   const completed = accepted.filter((p) => p.completedMs !== undefined);
@@ -85,8 +91,8 @@ function summarizePath(
     accepted: accepted.length,
     errors: tally(placements.filter((p) => !isAccepted(p)).map((p) => p.error ?? 'unknown')),
     errorRate: placements.length === 0 ? 0 : Math.round((failed / placements.length) * 1e4) / 1e4,
-    acceptLatency: latencies(accepted, (p) => p.answeredMs),
-    completionLatency: latencies(completed, (p) => p.completedMs),
+    acceptLatency: latencies(accepted, (p) => p.answeredMs, samples),
+    completionLatency: latencies(completed, (p) => p.completedMs, samples),
     confirmed: confirmed.length,
     rejected: tally(
       completed
@@ -102,10 +108,11 @@ function summarizePath(
 function latencies(
   placements: readonly Placement[],
   until: (placement: Placement) => number | undefined,
+  samples: SamplesFactory,
 ): LatencySummary {
-  const samples = new Samples();
-  for (const p of placements) samples.add((until(p) ?? Number.NaN) - p.intendedMs);
-  return samples.summary();
+  const chosen = samples();
+  for (const p of placements) chosen.add((until(p) ?? Number.NaN) - p.intendedMs);
+  return chosen.summary();
 }
 
 function tally(keys: readonly string[]): Record<string, number> {
@@ -115,7 +122,10 @@ function tally(keys: readonly string[]): Record<string, number> {
 }
 
 /** Per second and path: sent, failed (not accepted, or rejected), accept p99, completed. */
-export function secondsOf(run: OpenLoopRun): Second[] {
+export function secondsOf(
+  run: OpenLoopRun,
+  samples: SamplesFactory = () => new SortedSamples(),
+): Second[] {
   const seconds: Second[] = [];
   const last = Math.ceil(
     Math.max(...run.placements.map((p) => p.completedMs ?? p.answeredMs ?? 0), 0) / 1000,
@@ -124,7 +134,7 @@ export function secondsOf(run: OpenLoopRun): Second[] {
     const ofMode = run.placements.filter((p) => p.mode === mode);
     for (let second = 0; second <= last; second++) {
       const due = ofMode.filter((p) => Math.floor(p.intendedMs / 1000) === second);
-      const latencies = new Samples();
+      const latencies = samples();
       for (const p of due) if (isAccepted(p)) latencies.add((p.answeredMs ?? 0) - p.intendedMs);
       seconds.push({
         second,

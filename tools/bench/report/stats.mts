@@ -1,15 +1,9 @@
 // Latency samples and their summary: percentiles from an HDR histogram (hdr-histogram-js, three
 // significant digits, microsecond resolution), and a CDF sampled for the charts.
 import * as hdr from 'hdr-histogram-js';
+import { type LatencySamples, type LatencySummary, round } from '../load/latency-samples.mts';
 
-export interface LatencySummary {
-  readonly count: number;
-  readonly p50: number;
-  readonly p90: number;
-  readonly p99: number;
-  readonly max: number;
-  readonly mean: number;
-}
+export { type LatencySummary, round };
 
 /** Points of the CDF (latency in ms at each quantile), enough to draw a smooth curve. */
 export interface CdfPoint {
@@ -25,7 +19,7 @@ const US_PER_MS = 1_000;
 const HIGHEST_US = 3_600 * 1_000_000;
 
 /** Latencies in milliseconds, recorded into an HDR histogram (values outside it are clamped). */
-export class Samples {
+export class Samples implements LatencySamples {
   private readonly histogram = hdr.build({
     bitBucketSize: 32,
     lowestDiscernibleValue: 1,
@@ -77,12 +71,8 @@ export class Samples {
   }
 }
 
-/** Three significant decimals for ms values: enough for sub-millisecond loopback latencies. */
-export function round(value: number, digits = 3): number {
-  if (!Number.isFinite(value)) return value;
-  const factor = 10 ** digits;
-  return Math.round(value * factor) / factor;
-}
+/** The bench's summaries: HDR histograms (load-summary's default is the load image's list). */
+export const hdrSamples = (): Samples => new Samples();
 
 /** a / b, or NaN when b is not a positive number. */
 export function ratio(a: number, b: number): number {

@@ -18,7 +18,7 @@ import {
   roundRatio,
   shuffled,
 } from '../report/intervals.mts';
-import { median } from '../report/stats.mts';
+import { hdrSamples, median } from '../report/stats.mts';
 import { type CpuCost, measureCpu } from '../run/cpu-cost.mts';
 import { type FixedRateSettings } from '../run/settings.mts';
 
@@ -162,7 +162,7 @@ async function measureSlot(
     await awaitSettled(rig.ledger, rig.sampler, ids, settings.drainTimeoutMs);
     return run;
   });
-  const path = summarize(value).paths[0];
+  const path = summarize(value, hdrSamples).paths[0];
   if (!path) throw new Error('the run placed no orders');
   return { round, setup, mode, path, cpu: cost(path.confirmed), ...warm };
 }
@@ -178,7 +178,7 @@ export async function warmUp(
   const p50s: number[] = [];
   for (;;) {
     const run = await rig.load.run(planFor(mode, rate, settings.warmupChunkMs));
-    p50s.push(summarize(run).paths[0]?.acceptLatency.p50 ?? Number.NaN);
+    p50s.push(summarize(run, hdrSamples).paths[0]?.acceptLatency.p50 ?? Number.NaN);
     const last = p50s.slice(-settings.stableChunks);
     const stable =
       last.length === settings.stableChunks &&

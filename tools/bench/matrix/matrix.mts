@@ -13,7 +13,7 @@ import {
   shuffled,
 } from '../report/intervals.mts';
 import { BENCH_SKU } from './item-lookup.mts';
-import { type CdfPoint, type LatencySummary, ratio, Samples } from '../report/stats.mts';
+import { type CdfPoint, type LatencySummary, ratio, Samples, settled } from '../report/stats.mts';
 import {
   type GetItemEndpoints,
   IMPLEMENTATIONS,
@@ -202,9 +202,7 @@ async function warmUp(arm: Arm, concurrency: number, maxMs: number): Promise<voi
       durationMs: WARMUP_CHUNK_MS,
     });
     p50s.push(chunk.samples.quantile(0.5));
-    const last = p50s.slice(-STABLE_CHUNKS);
-    const stable =
-      last.length === STABLE_CHUNKS && Math.max(...last) <= STABLE_SPREAD * Math.min(...last);
+    const stable = settled(p50s, STABLE_CHUNKS, STABLE_SPREAD);
     arm.warmupMs = Math.round(performance.now() - started);
     if (stable || arm.warmupMs >= maxMs) {
       arm.warmedUp = stable;

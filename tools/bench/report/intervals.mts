@@ -6,6 +6,7 @@
 // Written here because no maintained library does a percentile bootstrap of a geometric mean
 // in a few lines with a seeded generator (so a report can be recomputed from its results.json).
 import { mulberry32 } from '@junction/testkit';
+import { mean } from './stats.mts';
 
 /** Fewer rounds than this cannot judge a target: its verdict is inconclusive. */
 export const MIN_ROUNDS = 5;
@@ -77,10 +78,8 @@ export function judge(interval: Interval, limit: number, direction: Direction): 
 
 /** One round's ratio from its slots: the mean of arm B's values ÷ the mean of arm A's. */
 export function roundRatio(b: readonly number[], a: readonly number[]): number {
-  const meanOf = (values: readonly number[]): number =>
-    values.length === 0 ? Number.NaN : values.reduce((x, y) => x + y, 0) / values.length;
-  const denominator = meanOf(a);
-  return denominator > 0 ? meanOf(b) / denominator : Number.NaN;
+  const denominator = mean(a);
+  return denominator > 0 ? mean(b) / denominator : Number.NaN;
 }
 
 function round3(value: number): number {

@@ -89,6 +89,24 @@ export function median(values: readonly number[]): number {
     : ((sorted[middle - 1] ?? Number.NaN) + (sorted[middle] ?? Number.NaN)) / 2;
 }
 
+/**
+ * Whether the last `count` of a warm-up's p50s agree: all numbers, the highest at most `spread` ×
+ * the lowest (+ `slackMs`).
+ */
+export function settled(
+  p50s: readonly number[],
+  count: number,
+  spread: number,
+  slackMs = 0,
+): boolean {
+  const last = p50s.slice(-count);
+  return (
+    last.length === count &&
+    last.every(Number.isFinite) &&
+    Math.max(...last) <= spread * Math.min(...last) + slackMs
+  );
+}
+
 export function mean(values: readonly number[]): number {
   return values.length === 0 ? Number.NaN : values.reduce((a, b) => a + b, 0) / values.length;
 }

@@ -6,6 +6,7 @@
 import { type CheckoutMode } from '../load/open-loop.mts';
 import { type BenchResults } from './results.mts';
 import { type Direction, type Interval, judge, type Outcome } from './intervals.mts';
+import { median } from './stats.mts';
 import { type TracedSetup } from '../tracing/fixed-rate-cost.mts';
 import { TRANSPORTS, type Transport } from '../matrix/transports.mts';
 
@@ -163,11 +164,9 @@ function faultTarget(results: Measured): TargetVerdict {
     results.checkout.faults
       .filter((r) => r.kind === kind && r.mode === 'queued')
       .map((r) => r.windowAcceptLatency.p99);
-  const med = (values: number[]): string =>
-    String([...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN);
   return verdict(
     `queued accept p99 in the fault window, +${String(results.settings.faults.latencyMs)} ms on payment ÷ no fault`,
-    `${med(p99s('latency'))} ms ÷ ${med(p99s('none'))} ms (medians of the rounds' runs)`,
+    `${String(median(p99s('latency')))} ms ÷ ${String(median(p99s('none')))} ms (medians of the rounds' runs)`,
     results.checkout.faultWindowP99,
     FAULT_ACCEPT_P99_LIMIT,
     'at most',

@@ -7,6 +7,7 @@ import {
   cpuBetween,
   type CpuSpent,
   infrastructureProcesses,
+  LOAD_GENERATOR,
   readCpu,
   type WatchedProcess,
 } from './process-cpu.mts';
@@ -30,8 +31,6 @@ export interface CpuCost {
   /** Each service's event-loop utilisation (0..1) over the stretch. */
   readonly eventLoop: Readonly<Record<string, number>>;
 }
-
-const LOAD_GENERATOR: WatchedProcess = { name: 'load generator', role: 'load', pid: process.pid };
 
 /** Runs `work` between two readings; `cost(checkouts)` divides what was spent among them. */
 export async function measureCpu<T>(

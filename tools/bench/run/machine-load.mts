@@ -8,6 +8,7 @@ import {
   cpuBetween,
   type CpuReading,
   infrastructureProcesses,
+  LOAD_GENERATOR,
   readCpu,
   type WatchedProcess,
 } from './process-cpu.mts';
@@ -35,7 +36,6 @@ export interface MachineLoadRecord {
 
 const EVERY_MS = 5_000;
 const CPU_EVERY_MS = 1_000;
-const LOAD_GENERATOR: WatchedProcess = { name: 'load generator', role: 'load', pid: process.pid };
 
 export class MachineLoad {
   private readonly samples: LoadSample[] = [];

@@ -15,6 +15,13 @@ export interface WatchedProcess {
   readonly pid: number;
 }
 
+/** This process: the bench drives the load from it. */
+export const LOAD_GENERATOR: WatchedProcess = {
+  name: 'load generator',
+  role: 'load',
+  pid: process.pid,
+};
+
 export interface CpuReading {
   /** performance-clock ms when it was read. */
   readonly at: number;

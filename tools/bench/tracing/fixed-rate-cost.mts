@@ -18,7 +18,7 @@ import {
   roundRatio,
   shuffled,
 } from '../report/intervals.mts';
-import { hdrSamples, median } from '../report/stats.mts';
+import { hdrSamples, median, settled } from '../report/stats.mts';
 import { type CpuCost, measureCpu } from '../run/cpu-cost.mts';
 import { type FixedRateSettings } from '../run/settings.mts';
 
@@ -179,11 +179,7 @@ export async function warmUp(
   for (;;) {
     const run = await rig.load.run(planFor(mode, rate, settings.warmupChunkMs));
     p50s.push(summarize(run, hdrSamples).paths[0]?.acceptLatency.p50 ?? Number.NaN);
-    const last = p50s.slice(-settings.stableChunks);
-    const stable =
-      last.length === settings.stableChunks &&
-      last.every(Number.isFinite) &&
-      Math.max(...last) <= settings.stableSpread * Math.min(...last) + 0.5;
+    const stable = settled(p50s, settings.stableChunks, settings.stableSpread, 0.5);
     const warmupMs = Date.now() - started;
     if (stable || warmupMs >= settings.maxWarmupMs) return { warmupMs, warmedUp: stable };
   }

@@ -1,28 +1,8 @@
 import { context, propagation, ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { RPCType, setRPCMetadata, W3CBaggagePropagator } from '@opentelemetry/core';
-import {
-  InMemorySpanExporter,
-  SimpleSpanProcessor,
-  TracerProvider,
-} from '@opentelemetry/sdk-trace';
 import { withSpanBaggage } from './context-propagation';
-import { SpanAttributesFromBaggage } from './span-attributes-from-baggage';
-
-/** A tracer as tracing.ts builds it (the baggage processor first), and the spans that ended. */
-function world() {
-  const exporter = new InMemorySpanExporter();
-  const provider = new TracerProvider({
-    spanProcessors: [new SpanAttributesFromBaggage(), new SimpleSpanProcessor({ exporter })],
-  });
-  const tracer = provider.getTracer('spec');
-  const finished = (name: string) => {
-    const span = exporter.getFinishedSpans().find((s) => s.name === name);
-    if (!span) throw new Error(`no finished span ${name}`);
-    return span.attributes;
-  };
-  return { tracer, finished };
-}
+import { recordingTracer } from './recording-tracer.fixture';
 
 describe(withSpanBaggage.name, () => {
   beforeAll(() => {
@@ -35,7 +15,7 @@ describe(withSpanBaggage.name, () => {
   });
 
   /** An HTTP server span as the http instrumentation leaves it: active, and in the RPC metadata. */
-  function inRequest<T>(tracer: ReturnType<typeof world>['tracer'], fn: () => T) {
+  function inRequest<T>(tracer: ReturnType<typeof recordingTracer>['tracer'], fn: () => T) {
     const server = tracer.startSpan('POST /orders', {}, ROOT_CONTEXT);
     const request = setRPCMetadata(trace.setSpan(ROOT_CONTEXT, server), {
       type: RPCType.HTTP,
@@ -47,7 +27,7 @@ describe(withSpanBaggage.name, () => {
   }
 
   it('tags the request’s server span, which started before the path was known', () => {
-    const { tracer, finished } = world();
+    const { tracer, finished } = recordingTracer();
     inRequest(tracer, () => {
       withSpanBaggage({ 'checkout.path': 'blocking', 'order.id': 'o-1' }, () => undefined);
     });
@@ -55,7 +35,7 @@ describe(withSpanBaggage.name, () => {
   });
 
   it('tags the active span too, when it is not the server span', () => {
-    const { tracer, finished } = world();
+    const { tracer, finished } = recordingTracer();
     inRequest(tracer, () => {
       const handler = tracer.startSpan('handler');
       context.with(trace.setSpan(context.active(), handler), () => {
@@ -68,7 +48,7 @@ describe(withSpanBaggage.name, () => {
   });
 
   it('puts the entries in the baggage, so every span started inside carries them', () => {
-    const { tracer, finished } = world();
+    const { tracer, finished } = recordingTracer();
     inRequest(tracer, () => {
       withSpanBaggage({ 'checkout.path': 'queued', 'order.id': 'o-2' }, () => {
         expect(propagation.getActiveBaggage()?.getEntry('order.id')?.value).toBe('o-2');
@@ -79,7 +59,7 @@ describe(withSpanBaggage.name, () => {
   });
 
   it('leaves spans that already ended, and values outside the contract, alone', () => {
-    const { tracer, finished } = world();
+    const { tracer, finished } = recordingTracer();
     inRequest(tracer, () => {
       tracer.startSpan('jwks').end();
       withSpanBaggage({ 'checkout.path': 'express', 'order.id': 'o-3' }, () => undefined);

@@ -1,25 +1,7 @@
 import { type Context, propagation, ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import { W3CBaggagePropagator } from '@opentelemetry/core';
-import {
-  InMemorySpanExporter,
-  SimpleSpanProcessor,
-  TracerProvider,
-} from '@opentelemetry/sdk-trace';
+import { recordingTracer } from './recording-tracer.fixture';
 import { SpanAttributesFromBaggage } from './span-attributes-from-baggage';
-
-function world() {
-  const exporter = new InMemorySpanExporter();
-  const provider = new TracerProvider({
-    spanProcessors: [new SpanAttributesFromBaggage(), new SimpleSpanProcessor({ exporter })],
-  });
-  const tracer = provider.getTracer('spec');
-  const finished = (name: string) => {
-    const span = exporter.getFinishedSpans().find((s) => s.name === name);
-    if (!span) throw new Error(`no finished span ${name}`);
-    return span.attributes;
-  };
-  return { tracer, finished };
-}
 
 function withBaggage(context: Context, entries: Record<string, string>): Context {
   let baggage = propagation.createBaggage();
@@ -37,14 +19,14 @@ describe(SpanAttributesFromBaggage.name, () => {
 
   describe('onStart', () => {
     it('copies checkout.path and order.id from the baggage onto the span', () => {
-      const { tracer, finished } = world();
+      const { tracer, finished } = recordingTracer();
       const context = withBaggage(ROOT_CONTEXT, { 'checkout.path': 'queued', 'order.id': 'o-1' });
       tracer.startSpan('publish', {}, context).end();
       expect(finished('publish')).toMatchObject({ 'checkout.path': 'queued', 'order.id': 'o-1' });
     });
 
     it('copies only the allow-listed keys, and only valid values', () => {
-      const { tracer, finished } = world();
+      const { tracer, finished } = recordingTracer();
       const context = withBaggage(ROOT_CONTEXT, {
         'checkout.path': 'express',
         'order.id': 'o-2',
@@ -55,7 +37,7 @@ describe(SpanAttributesFromBaggage.name, () => {
     });
 
     it('leaves the spans that started before the entries as they are (no scan of open spans)', () => {
-      const { tracer, finished } = world();
+      const { tracer, finished } = recordingTracer();
       const server = tracer.startSpan('POST /orders', {}, ROOT_CONTEXT);
       const inServer = trace.setSpan(ROOT_CONTEXT, server);
       const sibling = tracer.startSpan('jwks', {}, inServer);
@@ -69,7 +51,7 @@ describe(SpanAttributesFromBaggage.name, () => {
     });
 
     it('gives a span without baggage the tags of its local parent span', () => {
-      const { tracer, finished } = world();
+      const { tracer, finished } = recordingTracer();
       const consumer = tracer.startSpan('process (linked)', {}, ROOT_CONTEXT);
       consumer.setAttribute('checkout.path', 'queued');
       tracer.startSpan('exists', {}, trace.setSpan(ROOT_CONTEXT, consumer)).end();

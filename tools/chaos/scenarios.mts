@@ -2,6 +2,7 @@
 import { redisRestart, rabbitmqRestart } from './infrastructure-scenarios.mts';
 import { duplicateDeliveries, poison } from './message-scenarios.mts';
 import { killAndRestart, sigtermDrain } from './process-scenarios.mts';
+import { queueDeleted } from './queue-scenarios.mts';
 import { type Scenario } from './scenario.mts';
 import { slowConsumer } from './slow-consumer-scenario.mts';
 
@@ -24,6 +25,8 @@ export const SCENARIOS: readonly Scenario[] = [
   slowConsumer,
   duplicateDeliveries,
   poison,
+  queueDeleted('payment', true),
+  queueDeleted('orders', false),
 ];
 
 export const CI_SCENARIOS: readonly Scenario[] = SCENARIOS.filter((scenario) => scenario.inCi);

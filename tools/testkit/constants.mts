@@ -63,12 +63,16 @@ export const OUTBOX_PARTITIONS = 8;
 /** Where the services keep their state in Redis (each service's repositories). */
 export const REDIS_KEYS = {
   orderPrefix: 'orders:order:',
+  /** Rejected orders whose release/refund is not done yet (orders' sweeper of overdue sagas). */
+  toCompensate: 'orders:to-compensate',
   /** The outbox's partitions, one Redis Stream each (orders' Outbox): `orders:outbox:{<n>}`. */
   outboxPartitionPrefix: 'orders:outbox:{',
   reservationPrefix: 'inventory:reservation:',
   stockPrefix: 'inventory:stock:',
   paymentPrefix: 'payment:payment:',
   captured: 'payment:captured',
+  /** An order refunded before any charge: no payment may be stored for it (payment's Refund). */
+  voidedPrefix: 'payment:void:',
 } as const;
 
 function sagaConsumers(): string[] {

@@ -1,13 +1,14 @@
 // What `npm run topology:generate [-- --check]` (cli.mts) writes: what is derived from
 // topology.yaml and committed: the `services` block of the Helm values, the service-name enum of
 // the values schema, skaffold's `app` config (artifacts, image values, per-service profile patches
-// and port-forwards), the contracts lib's gRPC services and retryable methods, and README's ports
-// table.
+// and port-forwards), the contracts lib's gRPC services, retryable methods and broker topology,
+// the broker topology the chart's RabbitMQ loads at boot, and README's ports table.
 // --check writes nothing and fails, naming the files, when any of them would change.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as prettier from 'prettier';
 import { stringify } from 'yaml';
+import { brokerTopology, rabbitmqDefinitions } from './broker.mts';
 import {
   grpcCallersOf,
   grpcPeersOf,
@@ -24,6 +25,7 @@ export const SCHEMA_FILE = 'charts/junction/values.schema.json';
 export const SKAFFOLD_FILE = 'skaffold.yaml';
 export const CONTRACTS_FILE = 'libs/contracts/src/topology.ts';
 export const README_FILE = 'README.md';
+export const BROKER_DEFINITIONS_FILE = 'charts/junction-infra/files/rabbitmq-topology.json';
 
 const BEGIN = '# BEGIN services: generated from topology.yaml by `npm run topology:generate`.';
 const END = '# END services';
@@ -324,8 +326,8 @@ function grpcServices(topology: Topology, read: ReadFile): Record<string, unknow
 }
 
 /**
- * The contracts' view of the topology: each gRPC API's proto (for the servers) and the methods a
- * client may retry.
+ * The contracts' view of the topology: each gRPC API's proto (for the servers), the methods a
+ * client may retry, and the broker topology every service declares before it publishes.
  */
 function contractsModule(topology: Topology, read: ReadFile): string {
   const apis = Object.fromEntries(
@@ -349,6 +351,14 @@ export const GRPC_SERVICES = ${JSON.stringify(grpcServices(topology, read))} as 
 
 /** Per gRPC service, the methods a client may retry: a repeated call has one effect. */
 export const IDEMPOTENT_GRPC_METHODS: Readonly<Record<string, readonly string[]>> = ${JSON.stringify(apis)};
+
+/**
+ * The whole broker topology: the events exchange, every consuming service's queue, retry and
+ * parking queues, and a binding per event it consumes (tools/topology/broker.mts). Every service
+ * declares all of it on each connection before it publishes or consumes (libs/messaging), so no
+ * event is published before its queue exists; the chart's RabbitMQ loads the same at boot.
+ */
+export const BROKER_TOPOLOGY = ${JSON.stringify(brokerTopology(topology))} as const;
 `;
 }
 
@@ -375,6 +385,10 @@ export async function generatedFiles(
   files.set(SCHEMA_FILE, schemaWithServiceNames(read(SCHEMA_FILE), topology));
   files.set(SKAFFOLD_FILE, skaffoldWithApp(read(SKAFFOLD_FILE), topology));
   files.set(CONTRACTS_FILE, contractsModule(topology, read));
+  files.set(
+    BROKER_DEFINITIONS_FILE,
+    `${JSON.stringify(rabbitmqDefinitions(brokerTopology(topology)), null, 2)}\n`,
+  );
   files.set(
     README_FILE,
     replaceBetweenMarkers(read(README_FILE), readmePorts(topology), README_FILE, [

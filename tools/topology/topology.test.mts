@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
+import { brokerTopology } from './broker.mts';
 import { generatedFiles, staleFiles, VALUES_FILE } from './generate.mts';
 import {
   grpcCallersOf,
@@ -27,7 +28,7 @@ function edited(edit: (raw: Raw) => void): string {
 }
 
 describe('topology.yaml', () => {
-  it('is what the generated Helm values, values schema, skaffold config, contracts and README ports table say', async () => {
+  it('is what the generated Helm values, values schema, skaffold config, contracts, RabbitMQ definitions and README ports table say', async () => {
     assert.deepEqual(await staleFiles(), [], 'run: npm run topology:generate');
   });
 
@@ -39,6 +40,41 @@ describe('topology.yaml', () => {
     );
     const values = (await generatedFiles(changed)).get(VALUES_FILE) ?? '';
     assert.match(values, /httpPort: 3999/);
+  });
+
+  it('derives the broker topology from what each service consumes', () => {
+    const topology = loadTopology();
+    const broker = brokerTopology(topology);
+    // The reference services' queues, and those of any service added to this workspace (the
+    // generator's test runs this file in a copy with one more consumer).
+    const consumers = Object.values(topology.services).filter((s) => s.consumes.length > 0);
+    assert.deepEqual(
+      broker.queues.map((q) => q.name),
+      consumers.flatMap((s) => [
+        `${s.name}.events.parking`,
+        `${s.name}.events.retry`,
+        `${s.name}.events`,
+      ]),
+    );
+    for (const reference of ['orders', 'payment', 'inventory']) {
+      assert.ok(
+        consumers.some((s) => s.name === reference),
+        `${reference} consumes events`,
+      );
+    }
+    assert.deepEqual(
+      broker.bindings
+        .filter((b) => b.queue === 'inventory.events')
+        .map((b) => `${b.exchange} ${b.routingKey}`),
+      ['junction.events order.placed', 'junction.events payment.declined'],
+    );
+    // Every event the reference services publish (mandatory) reaches a queue: one nobody
+    // consumes would be returned. (A generated service's new events have no consumer yet and are
+    // not published mandatory: docs/extending.md.)
+    const bound = new Set(broker.bindings.map((b) => b.routingKey));
+    for (const s of consumers.filter((c) => ['orders', 'payment', 'inventory'].includes(c.name))) {
+      for (const event of s.publishes) assert.ok(bound.has(event), `${event} reaches no queue`);
+    }
   });
 
   it('declares who calls each gRPC method', () => {

@@ -11,7 +11,15 @@ export {
   type GrpcServiceName,
 } from './proto-files';
 export * from './events';
+export {
+  ORDER_LIMITS,
+  SKU_PATTERN,
+  skuSchema,
+  orderLineSchema,
+  orderLinesSchema,
+  type OrderLineInput,
+} from './order-lines';
 export { EVENTS } from './event-contracts';
 export { EVENT_EXAMPLES } from './event-examples';
-export { IDEMPOTENT_GRPC_METHODS } from './topology';
+export { BROKER_TOPOLOGY, IDEMPOTENT_GRPC_METHODS } from './topology';
 export { SPAN_BAGGAGE, type SpanBaggageKey } from './baggage';

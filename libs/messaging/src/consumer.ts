@@ -1,13 +1,14 @@
 import { type DomainError, isDomainError, withPropagatedBaggage } from '@junction/platform';
-import { type ConfirmChannel, type ConsumeMessage } from 'amqplib';
+import { type ChannelModel, type ConfirmChannel, type ConsumeMessage } from 'amqplib';
 import { type Logger } from 'pino';
 import { type AmqpConnection } from './connection';
+import { declareBrokerTopology } from './declare-topology';
 import { type EventHandler } from './event-handler';
 import { PUBLISHED_AT_HEADER } from './headers';
 import { type Inbox } from './inbox';
 import { MessagingMetrics } from './messaging-metrics';
 import { QueueDispatcher } from './queue-dispatcher';
-import { assertConsumerTopology, queueNames, type QueueNames } from './topology';
+import { type BrokerTopology, consumerTopology, queueNames, type QueueNames } from './topology';
 
 export interface ConsumerOptions {
   /** Names the queues: `<service>.events`, `.retry`, `.parking`. */
@@ -16,8 +17,14 @@ export interface ConsumerOptions {
   readonly prefetch: number;
   /** Attempts (first delivery included) before a failing message is parked. */
   readonly maxAttempts: number;
+  /** How long a failed message waits in the retry queue: its TTL there, set per message. */
   readonly retryDelayMs: number;
   readonly maxMessageBytes: number;
+  /**
+   * The whole broker topology, declared again with the consumer's own queues whenever it
+   * (re)subscribes (after a reconnect, or after the broker cancelled it: its queue was deleted).
+   */
+  readonly topology?: BrokerTopology;
 }
 
 type Outcome =
@@ -55,21 +62,26 @@ export class EventConsumer extends QueueDispatcher<ConfirmChannel, EventHandler>
       openChannel: (c) => c.createConfirmChannel(),
       prefetch: options.prefetch,
       keyOf: (handler) => handler.event.routingKey,
+      logger,
     });
     this.queue = queueNames(options.service).main;
   }
 
-  protected async declare(channel: ConfirmChannel): Promise<string> {
-    this.names = await assertConsumerTopology(
-      channel,
-      this.options.service,
-      [...this.handlers.keys()],
-      { retryDelayMs: this.options.retryDelayMs, deliveryLimit: this.options.maxAttempts * 2 },
-    );
+  protected async declare(_channel: ConfirmChannel, connection: ChannelModel): Promise<string> {
+    const own = consumerTopology(this.options.service, [...this.handlers.keys()]);
+    if (this.options.topology) {
+      await declareBrokerTopology(connection, this.options.topology, this.logger);
+    }
+    await declareBrokerTopology(connection, own, this.logger);
+    this.names = queueNames(this.options.service);
     return this.names.main;
   }
 
-  protected async handle(channel: ConfirmChannel, message: ConsumeMessage): Promise<void> {
+  protected async handle(
+    channel: ConfirmChannel,
+    message: ConsumeMessage,
+    ack: () => void,
+  ): Promise<void> {
     const started = Date.now();
     const routingKey = routingKeyOf(message);
     this.metrics.delivered(routingKey, this.queue, queueWaitSeconds(message, started));
@@ -78,6 +90,7 @@ export class EventConsumer extends QueueDispatcher<ConfirmChannel, EventHandler>
         infrastructureFailure(message, error),
       );
       await this.settle(channel, message, outcome);
+      ack();
       this.metrics.processed(routingKey, this.queue, (Date.now() - started) / 1000, outcome.kind);
     } catch (error) {
       // The channel died mid-way: the broker redelivers the unacked message to someone else.
@@ -140,6 +153,7 @@ export class EventConsumer extends QueueDispatcher<ConfirmChannel, EventHandler>
     return { kind: 'retry', attempt: attempt + 1, reason };
   }
 
+  /** A retried or parked message is first published to its queue (confirmed); then acked. */
   private async settle(
     channel: ConfirmChannel,
     message: ConsumeMessage,
@@ -169,7 +183,14 @@ export class EventConsumer extends QueueDispatcher<ConfirmChannel, EventHandler>
         channel.sendToQueue(
           queue,
           message.content,
-          { ...message.properties, headers, persistent: true },
+          {
+            ...message.properties,
+            headers,
+            persistent: true,
+            // The retry delay: the retry queue dead-letters the message back once it expires
+            // (the broker drops `expiration` then). A parked message never expires.
+            ...(outcome.kind === 'retry' ? { expiration: String(this.options.retryDelayMs) } : {}),
+          },
           (error: unknown) => {
             if (error) reject(new Error('broker did not confirm the retry/park publish'));
             else resolve();
@@ -177,7 +198,6 @@ export class EventConsumer extends QueueDispatcher<ConfirmChannel, EventHandler>
         );
       });
     }
-    channel.ack(message);
   }
 }
 

@@ -1,5 +1,6 @@
 export { AmqpConnection } from './connection';
 export { EventConsumer, type ConsumerOptions } from './consumer';
+export { declareBrokerTopology } from './declare-topology';
 export { type EventHandler, type SubscribedEvent } from './event-handler';
 export { Inbox } from './inbox';
 export { MessagingModule, type MessagingOptions } from './messaging.module';
@@ -8,8 +9,10 @@ export { EventPublisher, type PublishOptions, UnroutableEvent } from './publishe
 export { type RpcError, type RpcHandler, type RpcReply } from './rpc-handler';
 export { RpcServer, type RpcServerOptions } from './rpc-server';
 export {
-  assertConsumerTopology,
   assertRpcQueue,
+  type BrokerTopology,
+  consumerTopology,
+  DELIVERY_LIMIT,
   EVENTS_EXCHANGE,
   queueNames,
   type QueueNames,

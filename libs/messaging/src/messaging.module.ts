@@ -24,8 +24,14 @@ import { Inbox } from './inbox';
 import { EventPublisher } from './publisher';
 import { type RpcHandler } from './rpc-handler';
 import { RpcServer } from './rpc-server';
+import { type BrokerTopology } from './topology';
 
 export interface MessagingOptions {
+  /**
+   * The whole broker topology (BROKER_TOPOLOGY of @junction/contracts, generated from
+   * topology.yaml): declared on every connection before anything publishes or consumes.
+   */
+  readonly topology: BrokerTopology;
   /** Handler classes for the routing keys this service consumes (also list them as providers). */
   readonly consumers?: readonly Type<EventHandler>[];
   /** Methods this service answers over AMQP request-reply (also list them as providers). */
@@ -75,13 +81,13 @@ class MessagingLifecycle
 }
 
 /**
- * RabbitMQ for a service: one connection, an EventPublisher (confirms), an EventConsumer
- * running the given handlers on the service's own quorum queue, and an RpcServer answering the
- * given request-reply methods on `<service>.rpc`.
+ * RabbitMQ for a service: one connection that declares the whole broker topology first, an
+ * EventPublisher (confirms), an EventConsumer running the given handlers on the service's own
+ * quorum queue, and an RpcServer answering the given request-reply methods on `<service>.rpc`.
  */
 @Module({})
 export class MessagingModule {
-  static forService(options: MessagingOptions = {}): DynamicModule {
+  static forService(options: MessagingOptions): DynamicModule {
     const providers: Provider[] = [
       { provide: OPTIONS, useValue: options },
       {
@@ -100,6 +106,7 @@ export class MessagingModule {
             identity.name,
             logger.child({ component: 'amqp' }),
             observed,
+            options.topology,
           ),
       },
       {
@@ -126,6 +133,7 @@ export class MessagingModule {
               maxAttempts: options.maxAttempts ?? 5,
               retryDelayMs: options.retryDelayMs ?? 1_000,
               maxMessageBytes: options.maxMessageBytes ?? 256 * 1024,
+              topology: options.topology,
             },
             logger.child({ component: 'consumer' }),
           ),

@@ -26,6 +26,8 @@ export class UnroutableEvent extends DomainError {
 /**
  * Publishes domain events with publisher confirms: `publish` resolves only once the broker has
  * taken responsibility for the (persistent) message, and rejects with `unavailable` otherwise.
+ * Domain events are published `mandatory`: one that reaches no queue is a failure
+ * (UnroutableEvent), never confirmed away.
  * Publishes may overlap (a batch waits for all its confirms at once). It runs in the caller's
  * context, so the amqplib instrumentation parents the PRODUCER span there.
  */
@@ -36,7 +38,7 @@ export class EventPublisher {
   private readonly appId: string;
 
   constructor(
-    connection: AmqpConnection,
+    private readonly connection: AmqpConnection,
     private readonly metrics = new MessagingMetrics(),
   ) {
     this.appId = connection.appId;
@@ -54,8 +56,12 @@ export class EventPublisher {
     try {
       await confirmedPublish(channel, event, this.appId, options.mandatory === true);
       // RabbitMQ sends basic.return before the basic.ack of the same message.
-      if (options.mandatory && this.takeReturned(event.messageId))
+      if (options.mandatory && this.takeReturned(event.messageId)) {
+        // A queue is missing (deleted, or the broker lost its definitions): declared again in
+        // the background, so the caller's retry finds it. This publish has failed all the same.
+        void this.connection.topologyLost();
         throw new UnroutableEvent(event.routingKey);
+      }
       this.metrics.published(event.routingKey, (performance.now() - started) / 1000);
     } catch (error) {
       this.metrics.published(event.routingKey, (performance.now() - started) / 1000, error);

@@ -1,11 +1,11 @@
-import { type Channel, type ConsumeMessage } from 'amqplib';
+import { type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
 import { type AmqpConnection } from './connection';
 import { Subscription, type SubscriptionSetup } from './subscription';
 
 /** How a QueueDispatcher opens its channel, how many deliveries it takes at once, how it keys handlers. */
 export interface QueueDispatcherSetup<C extends Channel, H> extends Pick<
   SubscriptionSetup<C>,
-  'openChannel' | 'prefetch'
+  'openChannel' | 'prefetch' | 'logger'
 > {
   /** The key a delivery names its handler by (routing key, RPC method). */
   keyOf(handler: H): string;
@@ -25,9 +25,10 @@ export abstract class QueueDispatcher<C extends Channel, H> {
     this.keyOf = (handler) => setup.keyOf(handler);
     this.subscription = new Subscription(connection, {
       openChannel: (c) => setup.openChannel(c),
-      declare: (channel) => this.declare(channel),
+      declare: (channel, c) => this.declare(channel, c),
       prefetch: setup.prefetch,
-      handle: (channel, message) => this.handle(channel, message),
+      logger: setup.logger,
+      handle: (channel, message, ack) => this.handle(channel, message, ack),
     });
   }
 
@@ -48,9 +49,9 @@ export abstract class QueueDispatcher<C extends Channel, H> {
     return this.subscription.stop();
   }
 
-  /** Declares what the queue needs on a new channel; answers the queue to consume. */
-  protected abstract declare(channel: C): Promise<string>;
+  /** Declares what the queue needs (see SubscriptionSetup.declare); answers the queue to consume. */
+  protected abstract declare(channel: C, connection: ChannelModel): Promise<string>;
 
-  /** Takes one delivery to its end (see SubscriptionSetup.handle): it must not reject. */
-  protected abstract handle(channel: C, message: ConsumeMessage): Promise<void>;
+  /** Takes one delivery to its end and acks it (see SubscriptionSetup.handle): must not reject. */
+  protected abstract handle(channel: C, message: ConsumeMessage, ack: () => void): Promise<void>;
 }

@@ -32,6 +32,7 @@ export class RpcServer extends QueueDispatcher<Channel, RpcHandler> {
       openChannel: (c) => c.createChannel(),
       prefetch: options.prefetch,
       keyOf: (handler) => handler.method,
+      logger,
     });
   }
 
@@ -39,7 +40,11 @@ export class RpcServer extends QueueDispatcher<Channel, RpcHandler> {
     return assertRpcQueue(channel, this.options.service);
   }
 
-  protected async handle(channel: Channel, message: ConsumeMessage): Promise<void> {
+  protected async handle(
+    channel: Channel,
+    message: ConsumeMessage,
+    ack: () => void,
+  ): Promise<void> {
     try {
       const reply = await this.answer(message);
       const { replyTo, correlationId } = message.properties as {
@@ -55,7 +60,7 @@ export class RpcServer extends QueueDispatcher<Channel, RpcHandler> {
       } else {
         this.logger.warn({ type: message.properties.type as unknown }, 'request without replyTo');
       }
-      channel.ack(message);
+      ack();
     } catch (error) {
       // The channel died mid-way: the broker redelivers the unacked request to another server.
       this.logger.warn(

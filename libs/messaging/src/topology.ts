@@ -20,54 +20,70 @@ export function queueNames(service: string): QueueNames {
   };
 }
 
-export interface TopologyOptions {
-  readonly retryDelayMs: number;
-  /**
-   * Broker-side backstop: a message redelivered this many times (e.g. because it crashes the
-   * consumer before it can be acked) is dead-lettered to the parking queue.
-   */
-  readonly deliveryLimit: number;
+/** The queue arguments of a broker topology: the same values every service declares. */
+export type QueueArguments = Readonly<Record<string, string | number>>;
+
+/**
+ * Exchanges, queues and bindings, declared together: the whole broker topology of topology.yaml
+ * (BROKER_TOPOLOGY of @junction/contracts, generated) or one consumer's part of it.
+ */
+export interface BrokerTopology {
+  readonly exchanges: readonly { readonly name: string; readonly type: string }[];
+  readonly queues: readonly { readonly name: string; readonly arguments: QueueArguments }[];
+  readonly bindings: readonly {
+    readonly exchange: string;
+    readonly queue: string;
+    readonly routingKey: string;
+  }[];
+}
+
+/**
+ * Broker-side backstop of a main queue: a message delivered this many times without an ack (it
+ * crashes the consumer before it can be settled) is dead-lettered to the parking queue. Fixed,
+ * like every queue argument: an argument cannot change once the queue exists (the same constant
+ * as tools/topology/broker.mts; a spec holds the two together).
+ */
+export const DELIVERY_LIMIT = 10;
+
+/**
+ * One consuming service's part of the broker topology: its main, retry and parking queues and a
+ * binding per routing key. The retry delay is not a queue argument: the consumer sets it on each
+ * retried message (`expiration`), so changing it never conflicts with a declared queue.
+ */
+export function consumerTopology(service: string, routingKeys: readonly string[]): BrokerTopology {
+  const names = queueNames(service);
+  return {
+    exchanges: [{ name: EVENTS_EXCHANGE, type: 'topic' }],
+    queues: [
+      { name: names.parking, arguments: { 'x-queue-type': 'quorum' } },
+      {
+        name: names.retry,
+        arguments: {
+          'x-queue-type': 'quorum',
+          'x-dead-letter-exchange': '',
+          'x-dead-letter-routing-key': names.main,
+        },
+      },
+      {
+        name: names.main,
+        arguments: {
+          'x-queue-type': 'quorum',
+          'x-delivery-limit': DELIVERY_LIMIT,
+          'x-dead-letter-exchange': '',
+          'x-dead-letter-routing-key': names.parking,
+        },
+      },
+    ],
+    bindings: routingKeys.map((routingKey) => ({
+      exchange: EVENTS_EXCHANGE,
+      queue: names.main,
+      routingKey,
+    })),
+  };
 }
 
 export async function assertExchange(channel: Channel): Promise<void> {
   await channel.assertExchange(EVENTS_EXCHANGE, 'topic', { durable: true });
-}
-
-/** Declares (idempotently) the exchange and one service's main, retry and parking queues. */
-export async function assertConsumerTopology(
-  channel: Channel,
-  service: string,
-  routingKeys: readonly string[],
-  options: TopologyOptions,
-): Promise<QueueNames> {
-  const names = queueNames(service);
-  await assertExchange(channel);
-  await channel.assertQueue(names.parking, {
-    durable: true,
-    arguments: { 'x-queue-type': 'quorum' },
-  });
-  await channel.assertQueue(names.retry, {
-    durable: true,
-    arguments: {
-      'x-queue-type': 'quorum',
-      'x-message-ttl': options.retryDelayMs,
-      'x-dead-letter-exchange': '',
-      'x-dead-letter-routing-key': names.main,
-    },
-  });
-  await channel.assertQueue(names.main, {
-    durable: true,
-    arguments: {
-      'x-queue-type': 'quorum',
-      'x-delivery-limit': options.deliveryLimit,
-      'x-dead-letter-exchange': '',
-      'x-dead-letter-routing-key': names.parking,
-    },
-  });
-  for (const routingKey of routingKeys) {
-    await channel.bindQueue(names.main, EVENTS_EXCHANGE, routingKey);
-  }
-  return names;
 }
 
 /** How long a request waits in a service's RPC queue for a server before the broker drops it. */

@@ -1,3 +1,4 @@
+import { BROKER_TOPOLOGY } from '@junction/contracts';
 import { MessagingModule } from '@junction/messaging';
 import { FaultInjector, SharedFaultInjector } from '@junction/platform';
 import { Module } from '@nestjs/common';
@@ -15,6 +16,7 @@ import { InventoryEvents, StockStore } from './domain/ports';
 @Module({
   imports: [
     MessagingModule.forService({
+      topology: BROKER_TOPOLOGY,
       consumers: [OrderPlacedConsumer, PaymentDeclinedConsumer],
       rpcHandlers: [GetItemRpcHandler],
     }),

@@ -55,6 +55,7 @@ const EXPECTED = [
   'UPDATE libs/contracts/src/event-contracts.ts',
   'UPDATE topology.yaml',
   'UPDATE libs/contracts/src/topology.ts',
+  'UPDATE charts/junction-infra/files/rabbitmq-topology.json',
   'UPDATE README.md',
   'UPDATE charts/junction/values.yaml',
   'UPDATE charts/junction/values.schema.json',

@@ -145,6 +145,11 @@ export class AmqpClient {
     ).catch(() => 0);
   }
 
+  /** Deletes a queue (and the messages in it); answers how many messages went with it. */
+  async deleteQueue(queue: string): Promise<number> {
+    return this.onOwnChannel(async (channel) => (await channel.deleteQueue(queue)).messageCount);
+  }
+
   /** Deletes queues if they exist (each on its own channel: a missing one may close it). */
   async deleteQueues(queues: readonly string[]): Promise<void> {
     for (const queue of queues) {

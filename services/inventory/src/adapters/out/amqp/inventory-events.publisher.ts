@@ -7,8 +7,10 @@ import { type PlacedOrder, type Reservation } from '../../../domain/reservation'
 
 /**
  * Inventory's events, built here and nowhere else: proto3 JSON of inventory.reserved or
- * inventory.rejected, published with confirms. The messageId is derived from the order, so a
- * redelivered order.placed republishes the same message and downstream dedups it.
+ * inventory.rejected, published with confirms and `mandatory`: an outcome that reaches no queue
+ * rejects (UnroutableEvent), so the handler fails and its order.placed is retried — not marked
+ * handled, never confirmed away. The messageId is derived from the order, so the retry (or a
+ * redelivery) republishes the same message and downstream dedups it.
  */
 @Injectable()
 export class InventoryEventsPublisher extends InventoryEvents {
@@ -20,7 +22,7 @@ export class InventoryEventsPublisher extends InventoryEvents {
   }
 
   override async reservationDecided(order: PlacedOrder, reservation: Reservation): Promise<void> {
-    await this.publisher.publish(this.outcomeOf(order, reservation));
+    await this.publisher.publish(this.outcomeOf(order, reservation), { mandatory: true });
   }
 
   private outcomeOf(order: PlacedOrder, reservation: Reservation): OutgoingEvent {

@@ -7,8 +7,10 @@ import { PaymentEvents } from '../../../domain/ports';
 
 /**
  * Payment's events, built here and nowhere else: proto3 JSON of payment.captured or
- * payment.declined, published with confirms. The messageId is derived from the order, so a
- * redelivered inventory.reserved republishes the same message and downstream dedups it.
+ * payment.declined, published with confirms and `mandatory`: an outcome that reaches no queue
+ * rejects (UnroutableEvent), so the handler fails and its inventory.reserved is retried — not
+ * marked handled, never confirmed away. The messageId is derived from the order, so the retry (or a
+ * redelivery) republishes the same message and downstream dedups it.
  */
 @Injectable()
 export class PaymentEventsPublisher extends PaymentEvents {
@@ -20,7 +22,7 @@ export class PaymentEventsPublisher extends PaymentEvents {
   }
 
   override async chargeDecided(payment: Payment): Promise<void> {
-    await this.publisher.publish(this.outcomeOf(payment));
+    await this.publisher.publish(this.outcomeOf(payment), { mandatory: true });
   }
 
   private outcomeOf(payment: Payment): OutgoingEvent {

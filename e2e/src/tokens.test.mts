@@ -9,6 +9,9 @@ import { Api, type Session } from './support/api.mts';
 import { removeInfrastructure, resetInfrastructure } from './support/environment.mts';
 import { type E2eTopology, startE2eTopology } from './support/topology.mts';
 
+/** How long the refresh token just rotated away from may be presented again (a double submit). */
+const GRACE_SECONDS = 2;
+
 describe('tokens', () => {
   let topology: E2eTopology;
   let api: Api;
@@ -17,7 +20,10 @@ describe('tokens', () => {
 
   before(async () => {
     await resetInfrastructure();
-    topology = await startE2eTopology({ only: ['user', 'auth', 'orders', 'inventory', 'payment'] });
+    topology = await startE2eTopology({
+      only: ['user', 'auth', 'orders', 'inventory', 'payment'],
+      env: { auth: { REFRESH_REUSE_GRACE_SECONDS: String(GRACE_SECONDS) } },
+    });
     api = new Api(topology);
     session = await api.newSession();
     kid = decodeProtectedHeader(session.accessToken).kid ?? '';
@@ -83,18 +89,21 @@ describe('tokens', () => {
     assert.equal(reply.status, 401);
   });
 
-  it('rotates refresh tokens and revokes the session when an old one is replayed', async () => {
-    const fresh = await api.newSession();
-    const first = await api.request<{ refreshToken: string; accessToken: string }>(
+  const refresh = (refreshToken: string) =>
+    api.request<{ refreshToken: string; accessToken: string; message: string }>(
       'auth',
       'POST',
       '/auth/refresh',
-      {
-        body: { refreshToken: fresh.refreshToken },
-      },
+      { body: { refreshToken } },
     );
+
+  it('rotates refresh tokens and revokes the session when an old one is replayed', async () => {
+    const fresh = await api.newSession();
+    const first = await refresh(fresh.refreshToken);
     assert.equal(first.status, 200);
     assert.notEqual(first.body.refreshToken, fresh.refreshToken);
+    // Past the grace window of a double submit, a rotated token coming back is a replay.
+    await new Promise((resolve) => setTimeout(resolve, GRACE_SECONDS * 1000 + 500));
     const replay = await api.request<{ message: string }>('auth', 'POST', '/auth/refresh', {
       body: { refreshToken: fresh.refreshToken },
     });
@@ -104,6 +113,20 @@ describe('tokens', () => {
       body: { refreshToken: first.body.refreshToken },
     });
     assert.equal(afterRevoke.status, 401, 'the whole session is revoked');
+  });
+
+  it('keeps the session when the same refresh is submitted twice within the grace window', async () => {
+    const fresh = await api.newSession();
+    const [first, second] = await Promise.all([
+      refresh(fresh.refreshToken),
+      refresh(fresh.refreshToken),
+    ]);
+    assert.equal(first.status, 200, first.body.message);
+    assert.equal(second.status, 200, second.body.message);
+    assert.equal((await me(second.body.accessToken)).status, 200);
+    const next = await refresh(second.body.refreshToken);
+    assert.equal(next.status, 200, 'the session goes on with the pair the browser kept');
+    assert.notEqual(next.body.refreshToken, second.body.refreshToken);
   });
 
   it('ends the session on logout', async () => {

@@ -36,26 +36,49 @@ interface SigningKey {
   readonly publicKey: KeyLike;
 }
 
-/** A tiny stand-in for auth's JWKS endpoint. */
+/** How the stand-in answers: the key set, a 503, a body that is no JSON, or nothing at all. */
+type JwksBehaviour = 'serve' | 'fail' | 'garbage' | 'hang';
+
+/** A tiny stand-in for auth's JWKS endpoint, which a test can make fail. */
 class JwksServer {
+  behaviour: JwksBehaviour = 'serve';
+  fetches = 0;
+
   private constructor(
     private readonly server: Server,
     readonly url: string,
   ) {}
 
   static async serve(keys: readonly JWK[]): Promise<JwksServer> {
+    const served: { jwks?: JwksServer } = {};
     const server = createServer((request, response) => {
-      if (request.url !== '/.well-known/jwks.json') {
+      const jwks = served.jwks;
+      if (request.url !== '/.well-known/jwks.json' || !jwks) {
         response.writeHead(404).end();
         return;
       }
-      response.writeHead(200, { 'content-type': 'application/json' });
-      response.end(JSON.stringify({ keys }));
+      jwks.fetches++;
+      switch (jwks.behaviour) {
+        case 'serve':
+          response.writeHead(200, { 'content-type': 'application/json' });
+          response.end(JSON.stringify({ keys }));
+          return;
+        case 'fail':
+          response.writeHead(503).end();
+          return;
+        case 'garbage':
+          response.writeHead(200, { 'content-type': 'application/json' });
+          response.end('<html>upstream connect error</html>');
+          return;
+        case 'hang':
+          return; // the verifier's 2 s timeout ends it
+      }
     });
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');
     const { port } = server.address() as AddressInfo;
-    return new JwksServer(server, `http://127.0.0.1:${port}/.well-known/jwks.json`);
+    served.jwks = new JwksServer(server, `http://127.0.0.1:${port}/.well-known/jwks.json`);
+    return served.jwks;
   }
 
   async close(): Promise<void> {
@@ -316,7 +339,7 @@ describe(JwtVerifier.name, () => {
       await closed.close();
       const { verifier, report } = observedVerifier(url);
       await expect(verifier.verify(await token())).rejects.toMatchObject({
-        code: 'unauthenticated',
+        code: 'unavailable',
       });
       expect(report()).toMatchObject({
         state: 'down',
@@ -347,5 +370,134 @@ describe(JwtVerifier.name, () => {
       await verifier.verify(await token());
       expect(report()?.lastSuccessAt).toBe(first);
     });
+  });
+
+  describe('verify, when the key set cannot be fetched', () => {
+    let own: JwksServer;
+
+    beforeEach(async () => {
+      const publicJwk = await exportJWK(signing.publicKey);
+      own = await JwksServer.serve([{ ...publicJwk, kid: KID, alg: 'ES256', use: 'sig' }]);
+    });
+
+    afterEach(async () => {
+      await own.close();
+    });
+
+    /** A verifier whose key set goes stale after 100 ms and is kept `staleIfErrorMs` more. */
+    function staleVerifier(staleIfErrorMs = 60_000): JwtVerifier {
+      return new JwtVerifier({
+        jwksUrl: own.url,
+        issuer: ISSUER,
+        audience: AUDIENCE,
+        cacheMaxAgeMs: 100,
+        staleIfErrorMs,
+      });
+    }
+
+    const pastMaxAge = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 150));
+
+    it.each<JwksBehaviour>(['fail', 'garbage', 'hang'])(
+      'answers unavailable with a retry time, not unauthenticated, when it never had a key set (%s)',
+      async (behaviour) => {
+        own.behaviour = behaviour;
+        const outcome = staleVerifier().verify(await token());
+        await expect(outcome).rejects.toMatchObject({
+          code: 'unavailable',
+          message: expect.stringMatching(/^cannot verify access token right now/) as unknown,
+          retryAfterSeconds: expect.any(Number) as unknown,
+        });
+      },
+    );
+
+    it('answers unavailable when auth cannot be reached at all', async () => {
+      const closed = await JwksServer.serve([]);
+      const url = closed.url;
+      await closed.close();
+      const verifier = new JwtVerifier({ jwksUrl: url, issuer: ISSUER, audience: AUDIENCE });
+      const error = await verifier.verify(await token()).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(DomainError);
+      expect((error as DomainError).code).toBe('unavailable');
+      expect((error as DomainError).retryAfterSeconds).toBeGreaterThanOrEqual(1);
+    });
+
+    it.each<JwksBehaviour>(['fail', 'garbage', 'hang'])(
+      'keeps verifying with the last good key set past its max age while fetching fails (%s)',
+      async (behaviour) => {
+        const verifier = staleVerifier();
+        await verifier.verify(await token());
+        own.behaviour = behaviour;
+        await pastMaxAge();
+        await expect(verifier.verify(await token())).resolves.toEqual({
+          sub: 'user-1',
+          sid: 'session-1',
+        });
+        await expect(
+          verifier.verify(await token({ claims: { sid: 'session-2' } })),
+        ).resolves.toEqual({ sub: 'user-1', sid: 'session-2' });
+      },
+    );
+
+    it('does not try to fetch again right after a failed fetch', async () => {
+      const verifier = staleVerifier();
+      await verifier.verify(await token());
+      own.behaviour = 'fail';
+      await pastMaxAge();
+      const before = own.fetches;
+      for (let request = 0; request < 5; request++) await verifier.verify(await token());
+      expect(own.fetches - before).toBe(1);
+    });
+
+    it('answers unavailable once the last good key set is older than the stale-if-error bound', async () => {
+      const verifier = staleVerifier(100);
+      await verifier.verify(await token());
+      own.behaviour = 'fail';
+      await new Promise((resolve) => setTimeout(resolve, 250)); // 100 ms max age + 100 ms bound
+      await expect(verifier.verify(await token())).rejects.toMatchObject({
+        code: 'unavailable',
+      });
+    });
+
+    it('answers unavailable for a kid it does not know while the refresh fails', async () => {
+      const verifier = staleVerifier();
+      await verifier.verify(await token());
+      own.behaviour = 'fail';
+      await pastMaxAge();
+      const next = await generateKeyPair('ES256');
+      await expect(
+        verifier.verify(await token({ kid: 'key-2', key: next.privateKey })),
+      ).rejects.toMatchObject({
+        code: 'unavailable',
+        message: 'cannot verify access token right now: its key is not known yet',
+      });
+    });
+
+    it('still rejects a token signed by another key under a known kid', async () => {
+      const verifier = staleVerifier();
+      await verifier.verify(await token());
+      own.behaviour = 'fail';
+      await pastMaxAge();
+      const impostor = await generateKeyPair('ES256');
+      await expect(
+        verifier.verify(await token({ key: impostor.privateKey })),
+      ).rejects.toMatchObject({
+        code: 'unauthenticated',
+        message: 'access token signature invalid',
+      });
+      await expect(verifier.verify(await token({ expiresAt: now() - 60 }))).rejects.toMatchObject({
+        code: 'unauthenticated',
+        message: 'access token expired',
+      });
+    });
+
+    it('fetches the key set again once the retry time has passed', async () => {
+      own.behaviour = 'fail';
+      const verifier = staleVerifier();
+      const error = (await verifier.verify(await token()).catch((e: unknown) => e)) as DomainError;
+      expect(error.code).toBe('unavailable');
+      own.behaviour = 'serve';
+      await new Promise((resolve) => setTimeout(resolve, (error.retryAfterSeconds ?? 0) * 1000));
+      await expect(verifier.verify(await token())).resolves.toMatchObject({ sub: 'user-1' });
+    }, 15_000);
   });
 });

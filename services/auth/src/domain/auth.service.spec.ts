@@ -102,14 +102,18 @@ function authWith(accounts: readonly Account[], options: { throttled?: boolean }
   );
 
   const config = mockOf<AuthConfig>({
-    tokens: { refreshTtlSeconds: REFRESH_TTL_SECONDS, accessTtlSeconds: ACCESS_TTL_SECONDS },
+    tokens: {
+      refreshTtlSeconds: REFRESH_TTL_SECONDS,
+      accessTtlSeconds: ACCESS_TTL_SECONDS,
+      refreshReuseGraceSeconds: 5,
+    },
   });
 
   const throttle = mockOf<AttemptThrottle>();
-  throttle.login.mockImplementation(() =>
+  throttle.login.mockImplementation(<T>(_email: string, _ip: string, verify: () => Promise<T>) =>
     options.throttled
       ? Promise.reject(new DomainError('rate_limited', 'too many login attempts', [], 30))
-      : Promise.resolve(),
+      : verify(),
   );
 
   const service = new AuthService(

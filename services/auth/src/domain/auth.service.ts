@@ -27,8 +27,9 @@ export class AuthService {
 
   /** Starts a session; only the digest of its refresh token is stored. */
   async login(email: string, password: string, clientIp: string): Promise<TokenPair> {
-    await this.throttle.login(email.toLowerCase(), clientIp);
-    const user = await this.users.verifyCredentials(email.toLowerCase(), password);
+    const user = await this.throttle.login(email.toLowerCase(), clientIp, () =>
+      this.users.verifyCredentials(email.toLowerCase(), password),
+    );
     const sessionId = this.ids.newId();
     const refreshToken = this.secrets.newToken();
     await this.sessions.create(
@@ -40,7 +41,11 @@ export class AuthService {
     return this.pair(user.id, sessionId, refreshToken);
   }
 
-  /** Rotates the refresh token. Presenting an already-rotated token revokes the session. */
+  /**
+   * Rotates the refresh token. Presenting an already-rotated token revokes the session, except
+   * the one just rotated, again within the grace window (a double submit): that gets a valid
+   * pair too.
+   */
   async refresh(refreshToken: string): Promise<TokenPair> {
     const oldHash = this.secrets.digest(refreshToken);
     const session = await this.sessions.sessionOf(oldHash);
@@ -51,6 +56,7 @@ export class AuthService {
       oldHash,
       this.secrets.digest(next),
       this.config.tokens.refreshTtlSeconds,
+      this.config.tokens.refreshReuseGraceSeconds,
     );
     if (result === 'reused')
       throw new InvalidRefreshToken('refresh token reuse detected; session revoked');

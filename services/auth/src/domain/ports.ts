@@ -11,12 +11,18 @@ export abstract class SessionStore {
   ): Promise<void>;
   /** The session a refresh token (current or already rotated) belongs to. */
   abstract sessionOf(refreshHash: string): Promise<Session | undefined>;
-  /** Atomically: the new hash becomes current if the old one was; otherwise the session ends. */
+  /**
+   * Atomically: the new hash becomes current if the old one was. The token rotated away from
+   * last, presented again within `graceSeconds` of that rotation (a double-submitted refresh),
+   * rotates too: its new hash becomes current beside the one the first rotation made. Any other
+   * token of the session ends it.
+   */
   abstract rotate(
     sessionId: string,
     oldHash: string,
     newHash: string,
     ttlSeconds: number,
+    graceSeconds: number,
   ): Promise<RotateResult>;
   abstract revoke(sessionId: string): Promise<void>;
 }
@@ -31,7 +37,7 @@ export abstract class UserDirectory {
 /** Signs access tokens with auth's private key; publishes the public keys to verify them. */
 export abstract class TokenSigner {
   abstract sign(userId: string, sessionId: string): Promise<AccessToken>;
-  /** The current public key first, then a previous one still valid during a rotation. */
+  /** The keys to publish: the next one, the signing one, retired ones whose tokens are valid. */
   abstract keySet(): PublicKeySet;
 }
 
@@ -41,4 +47,26 @@ export abstract class Secrets {
   abstract newToken(): string;
   /** A deterministic one-way digest (SHA-256, hex) of a secret or of personal data. */
   abstract digest(value: string): string;
+}
+
+/** Failed logins seen for an account, from one client and from every client. */
+export interface LoginFailureCounts {
+  readonly byClient: number;
+  readonly byAccount: number;
+  /** Seconds until the client's failures, and the account's, are forgotten. */
+  readonly clientRetryAfterSeconds: number;
+  readonly accountRetryAfterSeconds: number;
+}
+
+/** Counts failed logins per (account, client) and per account, each in its own window. */
+export abstract class LoginFailures {
+  abstract count(account: string, client: string): Promise<LoginFailureCounts>;
+  abstract record(
+    account: string,
+    client: string,
+    clientWindowSeconds: number,
+    accountWindowSeconds: number,
+  ): Promise<void>;
+  /** Forgets the client's failures for the account (after it signed in). */
+  abstract clear(account: string, client: string): Promise<void>;
 }

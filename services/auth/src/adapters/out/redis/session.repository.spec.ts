@@ -5,6 +5,10 @@ import { SessionRepository } from './session.repository';
 const TTL_SECONDS = 600;
 const refreshHash = (): string => randomBytes(32).toString('hex');
 
+/** Rotation without a grace window: any second use of a rotated token revokes. */
+const NO_GRACE = 0;
+const GRACE_SECONDS = 1;
+
 describe(SessionRepository.name, () => {
   let store: TestRedis;
 
@@ -48,46 +52,93 @@ describe(SessionRepository.name, () => {
     it("rotates the current token, and the new one becomes the session's", async () => {
       const { repository, sessionId, userId, current } = await session();
       const next = refreshHash();
-      await expect(repository.rotate(sessionId, current, next, TTL_SECONDS)).resolves.toBe(
-        'rotated',
-      );
+      await expect(
+        repository.rotate(sessionId, current, next, TTL_SECONDS, NO_GRACE),
+      ).resolves.toBe('rotated');
       await expect(repository.sessionOf(next)).resolves.toEqual({ sessionId, userId });
-      await expect(repository.rotate(sessionId, next, refreshHash(), TTL_SECONDS)).resolves.toBe(
-        'rotated',
-      );
+      await expect(
+        repository.rotate(sessionId, next, refreshHash(), TTL_SECONDS, NO_GRACE),
+      ).resolves.toBe('rotated');
     });
 
     it('revokes the whole session when an already-rotated token comes back', async () => {
       const { repository, sessionId, current } = await session();
       const next = refreshHash();
-      await repository.rotate(sessionId, current, next, TTL_SECONDS);
+      await repository.rotate(sessionId, current, next, TTL_SECONDS, NO_GRACE);
 
-      await expect(repository.rotate(sessionId, current, refreshHash(), TTL_SECONDS)).resolves.toBe(
-        'reused',
-      );
+      await expect(
+        repository.rotate(sessionId, current, refreshHash(), TTL_SECONDS, NO_GRACE),
+      ).resolves.toBe('reused');
       await expect(store.redis.exists(`session:${sessionId}`)).resolves.toBe(0);
-      await expect(repository.rotate(sessionId, next, refreshHash(), TTL_SECONDS)).resolves.toBe(
-        'revoked',
-      );
+      await expect(
+        repository.rotate(sessionId, next, refreshHash(), TTL_SECONDS, NO_GRACE),
+      ).resolves.toBe('revoked');
     });
 
     it('answers revoked for a session that was logged out', async () => {
       const { repository, sessionId, current } = await session();
       await repository.revoke(sessionId);
-      await expect(repository.rotate(sessionId, current, refreshHash(), TTL_SECONDS)).resolves.toBe(
-        'revoked',
-      );
+      await expect(
+        repository.rotate(sessionId, current, refreshHash(), TTL_SECONDS, NO_GRACE),
+      ).resolves.toBe('revoked');
     });
 
     it('lets one of two concurrent rotations of a token win; the replay revokes the session', async () => {
       const { sessionId, current } = await session();
       const other = store.anotherConnection();
       const results = await Promise.all([
-        new SessionRepository(store.redis).rotate(sessionId, current, refreshHash(), TTL_SECONDS),
-        new SessionRepository(other).rotate(sessionId, current, refreshHash(), TTL_SECONDS),
+        new SessionRepository(store.redis).rotate(
+          sessionId,
+          current,
+          refreshHash(),
+          TTL_SECONDS,
+          NO_GRACE,
+        ),
+        new SessionRepository(other).rotate(
+          sessionId,
+          current,
+          refreshHash(),
+          TTL_SECONDS,
+          NO_GRACE,
+        ),
       ]);
       expect([...results].sort()).toEqual(['reused', 'rotated']);
       await expect(store.redis.exists(`session:${sessionId}`)).resolves.toBe(0);
+    });
+
+    it('rotates the token just rotated away from once more within the grace window', async () => {
+      const { repository, sessionId, userId, current } = await session();
+      const [first, second] = [refreshHash(), refreshHash()];
+      await expect(
+        repository.rotate(sessionId, current, first, TTL_SECONDS, GRACE_SECONDS),
+      ).resolves.toBe('rotated');
+      await expect(
+        repository.rotate(sessionId, current, second, TTL_SECONDS, GRACE_SECONDS),
+      ).resolves.toBe('rotated');
+      await expect(repository.sessionOf(second)).resolves.toEqual({ sessionId, userId });
+      await expect(
+        repository.rotate(sessionId, second, refreshHash(), TTL_SECONDS, GRACE_SECONDS),
+      ).resolves.toBe('rotated');
+    });
+
+    it('revokes the session when the rotated token comes back after the grace window', async () => {
+      const { repository, sessionId, current } = await session();
+      await repository.rotate(sessionId, current, refreshHash(), TTL_SECONDS, GRACE_SECONDS);
+      await new Promise((resolve) => setTimeout(resolve, GRACE_SECONDS * 1000 + 100));
+      await expect(
+        repository.rotate(sessionId, current, refreshHash(), TTL_SECONDS, GRACE_SECONDS),
+      ).resolves.toBe('reused');
+      await expect(store.redis.exists(`session:${sessionId}`)).resolves.toBe(0);
+    });
+
+    it('revokes the session for an older token even within the grace window', async () => {
+      const { repository, sessionId, current } = await session();
+      const next = refreshHash();
+      await repository.rotate(sessionId, current, next, TTL_SECONDS, GRACE_SECONDS);
+      await repository.rotate(sessionId, next, refreshHash(), TTL_SECONDS, GRACE_SECONDS);
+      await expect(
+        repository.rotate(sessionId, current, refreshHash(), TTL_SECONDS, GRACE_SECONDS),
+      ).resolves.toBe('reused');
     });
   });
 });

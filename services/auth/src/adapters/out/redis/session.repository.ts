@@ -4,19 +4,30 @@ import { SessionStore } from '../../../domain/ports';
 import { type RotateResult, type Session } from '../../../domain/session';
 
 /**
- * Rotates a session's refresh token atomically. A token that is not the session's current one
- * (it was already rotated: a replay) revokes the whole session.
- * KEYS: session:<sid>, refresh:<old>, refresh:<new>; ARGV: old hash, new hash, sid, ttl.
- * Returns 'rotated', 'reused' (session revoked) or 'revoked' (session gone).
+ * Rotates a session's refresh token atomically. `current` holds the hashes that may rotate
+ * (one, or more after double submits); `previous` and `rotatedAt` (Redis time, ms) the one
+ * rotated away from last. That one, presented again within the grace window, rotates too (a
+ * browser that double-submitted keeps its session): its new hash joins `current`. Any other
+ * token that is not current (it was already rotated: a replay) revokes the whole session.
+ * KEYS: session:<sid>, refresh:<old>, refresh:<new>; ARGV: old hash, new hash, sid, ttl,
+ * grace ms. Returns 'rotated', 'reused' (session revoked) or 'revoked' (session gone).
  */
 const ROTATE = `
 local current = redis.call('HGET', KEYS[1], 'current')
 if not current then return 'revoked' end
-if current ~= ARGV[1] then
-  redis.call('DEL', KEYS[1])
-  return 'reused'
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+if string.find(',' .. current .. ',', ',' .. ARGV[1] .. ',', 1, true) then
+  redis.call('HSET', KEYS[1], 'current', ARGV[2], 'previous', ARGV[1], 'rotatedAt', now)
+else
+  local previous = redis.call('HGET', KEYS[1], 'previous')
+  local rotatedAt = tonumber(redis.call('HGET', KEYS[1], 'rotatedAt') or '0')
+  if previous ~= ARGV[1] or now - rotatedAt >= tonumber(ARGV[5]) then
+    redis.call('DEL', KEYS[1])
+    return 'reused'
+  end
+  redis.call('HSET', KEYS[1], 'current', current .. ',' .. ARGV[2])
 end
-redis.call('HSET', KEYS[1], 'current', ARGV[2])
 redis.call('EXPIRE', KEYS[1], ARGV[4])
 redis.call('SET', KEYS[3], ARGV[3], 'EX', ARGV[4])
 return 'rotated'
@@ -55,6 +66,7 @@ export class SessionRepository extends SessionStore {
     oldHash: string,
     newHash: string,
     ttlSeconds: number,
+    graceSeconds: number,
   ): Promise<RotateResult> {
     const keys = [`session:${sessionId}`, `refresh:${oldHash}`, `refresh:${newHash}`];
     return (await this.redis.eval(
@@ -65,6 +77,7 @@ export class SessionRepository extends SessionStore {
       newHash,
       sessionId,
       ttlSeconds,
+      graceSeconds * 1000,
     )) as RotateResult;
   }
 

@@ -1,3 +1,4 @@
+import { BROKER_TOPOLOGY } from '@junction/contracts';
 import { MessagingModule } from '@junction/messaging';
 import { bearerAuthProviders, FaultInjector, SharedFaultInjector } from '@junction/platform';
 import { Module } from '@nestjs/common';
@@ -12,7 +13,12 @@ import { PaymentService } from './domain/payment.service';
 import { PaymentEvents, PaymentStore } from './domain/ports';
 
 @Module({
-  imports: [MessagingModule.forService({ consumers: [InventoryReservedConsumer] })],
+  imports: [
+    MessagingModule.forService({
+      topology: BROKER_TOPOLOGY,
+      consumers: [InventoryReservedConsumer],
+    }),
+  ],
   controllers: [PaymentController, PaymentGrpcController],
   providers: [
     PaymentService,

@@ -22,11 +22,18 @@ function chargeCommand(overrides: Partial<ChargeCommand> = {}): ChargeCommand {
  */
 function paymentStore(...existing: Payment[]) {
   const stored = new Map(existing.map((p) => [p.orderId, p]));
+  const voided = new Set<string>();
   const repository = mockOf<PaymentStore>();
   repository.find.mockImplementation((orderId) => Promise.resolve(stored.get(orderId)));
   repository.createOnce.mockImplementation((payment) => {
-    if (stored.has(payment.orderId)) return Promise.resolve(false);
+    if (stored.has(payment.orderId)) return Promise.resolve('exists');
+    if (voided.has(payment.orderId)) return Promise.resolve('voided');
     stored.set(payment.orderId, payment);
+    return Promise.resolve('created');
+  });
+  repository.voidUnlessCharged.mockImplementation((orderId) => {
+    if (stored.has(orderId)) return Promise.resolve(false);
+    voided.add(orderId);
     return Promise.resolve(true);
   });
   repository.markRefunded.mockImplementation((orderId) => {
@@ -91,9 +98,20 @@ describe(PaymentService.name, () => {
       repository.find.mockResolvedValueOnce(undefined);
       repository.createOnce.mockImplementationOnce(() => {
         stored.set(command.orderId, winner);
-        return Promise.resolve(false);
+        return Promise.resolve('exists');
       });
       await expect(service.charge(command)).resolves.toEqual(winner);
+    });
+
+    it('refuses with failed_precondition to charge an order refunded before any charge, storing nothing', async () => {
+      const { service, stored } = paymentStore();
+      const command = chargeCommand();
+      await expect(service.refund(command.orderId)).rejects.toMatchObject({ code: 'not_found' });
+      await expect(service.charge(command)).rejects.toMatchObject({
+        code: 'failed_precondition',
+        message: `order ${command.orderId} was voided before it was charged`,
+      });
+      expect(stored.has(command.orderId)).toBe(false);
     });
   });
 
@@ -123,9 +141,21 @@ describe(PaymentService.name, () => {
       expect(stored.get(orderId)?.status).toBe('declined');
     });
 
-    it('answers not_found for an order that was never charged', async () => {
+    it('answers not_found for an order that was never charged, every time', async () => {
       const { service } = paymentStore();
       await expect(service.refund('order-never')).rejects.toMatchObject({ code: 'not_found' });
+      await expect(service.refund('order-never')).rejects.toMatchObject({ code: 'not_found' });
+    });
+
+    it('refunds the charge that got in between its look and its void', async () => {
+      const { service, repository } = paymentStore();
+      const command = chargeCommand();
+      await service.charge(command);
+      // Nothing yet when the refund looks; the concurrent charge stored its payment first.
+      repository.find.mockResolvedValueOnce(undefined);
+      await expect(service.refund(command.orderId)).resolves.toMatchObject({
+        status: 'refunded',
+      });
     });
   });
 

@@ -37,8 +37,8 @@ describe(PaymentRepository.name, () => {
           new PaymentRepository(connections[i % connections.length]!).createOnce(attempt),
         ),
       );
-      expect(created.filter(Boolean)).toHaveLength(1);
-      const winner = attempts[created.indexOf(true)]!;
+      expect(created.filter((outcome) => outcome === 'created')).toHaveLength(1);
+      const winner = attempts[created.indexOf('created')]!;
       await expect(new PaymentRepository(store.redis).find(orderId)).resolves.toEqual(winner);
       await expect(store.redis.smembers('captured')).resolves.toContain(orderId);
     });
@@ -46,9 +46,29 @@ describe(PaymentRepository.name, () => {
     it('stores a declined payment with its reason, outside the captured set', async () => {
       const repository = new PaymentRepository(store.redis);
       const declined = payment({ status: 'declined', declineReason: 'card_declined' });
-      await expect(repository.createOnce(declined)).resolves.toBe(true);
+      await expect(repository.createOnce(declined)).resolves.toBe('created');
       await expect(repository.find(declined.orderId)).resolves.toEqual(declined);
       await expect(store.redis.sismember('captured', declined.orderId)).resolves.toBe(0);
+    });
+  });
+
+  describe('voidUnlessCharged', () => {
+    it('voids an order without a payment, so no payment can be created for it', async () => {
+      const repository = new PaymentRepository(store.redis);
+      const late = payment();
+      await expect(repository.voidUnlessCharged(late.orderId)).resolves.toBe(true);
+      await expect(repository.voidUnlessCharged(late.orderId)).resolves.toBe(true);
+      await expect(repository.createOnce(late)).resolves.toBe('voided');
+      await expect(repository.find(late.orderId)).resolves.toBeUndefined();
+      await expect(store.redis.sismember('captured', late.orderId)).resolves.toBe(0);
+    });
+
+    it('does not void an order that has a payment', async () => {
+      const repository = new PaymentRepository(store.redis);
+      const captured = payment();
+      await repository.createOnce(captured);
+      await expect(repository.voidUnlessCharged(captured.orderId)).resolves.toBe(false);
+      await expect(repository.find(captured.orderId)).resolves.toEqual(captured);
     });
   });
 

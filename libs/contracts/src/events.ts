@@ -1,18 +1,17 @@
 import { z } from 'zod';
+import { orderLinesSchema as lines } from './order-lines';
 
 /**
  * Validation for the event payloads of proto/ as they travel: proto3 JSON (camelCase, enums by
  * name, Timestamp as RFC 3339). The proto message is the shape; these add the rules a consumer
- * relies on. Keep each in step with its .proto message (a spec checks the field names).
+ * relies on. Keep each in step with its .proto message (a spec checks the field names). The
+ * lines of an order obey the same limits as at the edge (order-lines.ts).
  */
 const id = z
   .string()
   .min(1)
   .max(64)
   .regex(/^[A-Za-z0-9_.:-]+$/, 'must be an id');
-const sku = z.string().regex(/^[A-Z0-9][A-Z0-9-]{0,31}$/, 'must be a SKU such as JNC-MUG');
-const line = z.object({ sku, quantity: z.number().int().min(1).max(1000) });
-const lines = z.array(line).min(1).max(50);
 
 const envelope = <T extends string>(type: T) => ({
   messageId: z.string().min(1).max(200),

@@ -1,9 +1,11 @@
+import { BROKER_TOPOLOGY } from '@junction/contracts';
 import { MessagingModule } from '@junction/messaging';
 import { bearerAuthProviders } from '@junction/platform';
 import { Module } from '@nestjs/common';
 import { InventoryRejectedConsumer } from './adapters/in/amqp/inventory-rejected.consumer';
 import { PaymentCapturedConsumer } from './adapters/in/amqp/payment-captured.consumer';
 import { PaymentDeclinedConsumer } from './adapters/in/amqp/payment-declined.consumer';
+import { OpenStreams } from './adapters/in/http/open-streams';
 import { OrderEventsStreamer } from './adapters/in/http/order-events.streamer';
 import { OrderController } from './adapters/in/http/order.controller';
 import { CheckoutEventsPublisher } from './adapters/out/amqp/checkout-events.publisher';
@@ -19,6 +21,7 @@ import { AbandonedCheckouts } from './domain/abandoned-checkouts';
 import { CheckoutCompensation } from './domain/checkout-compensation';
 import { CheckoutService } from './domain/checkout.service';
 import { OrderService } from './domain/order.service';
+import { OverdueQueuedOrders } from './domain/overdue-queued-orders';
 import {
   CheckoutEvents,
   OrderStatusFeed,
@@ -31,12 +34,13 @@ import {
 const consumers = [InventoryRejectedConsumer, PaymentCapturedConsumer, PaymentDeclinedConsumer];
 
 @Module({
-  imports: [MessagingModule.forService({ consumers })],
+  imports: [MessagingModule.forService({ topology: BROKER_TOPOLOGY, consumers })],
   controllers: [OrderController],
   providers: [
     // The domain.
     CheckoutService,
     AbandonedCheckouts,
+    OverdueQueuedOrders,
     CheckoutCompensation,
     OrderService,
     // Its ports, bound to their adapters (Clock and IdGenerator come from PlatformModule).
@@ -50,6 +54,7 @@ const consumers = [InventoryRejectedConsumer, PaymentCapturedConsumer, PaymentDe
     Outbox,
     OutboxRelay,
     OrderEventsStreamer,
+    OpenStreams,
     ...consumers,
     ...bearerAuthProviders(OrdersConfig),
   ],

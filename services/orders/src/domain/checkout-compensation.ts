@@ -16,7 +16,8 @@ export class CheckoutCompensation {
 
   /**
    * true when everything is undone; false when a peer could not be reached (try again later).
-   * `deadline`: the end of the checkout's time budget, when undoing inside a checkout.
+   * `deadline`: the end of the undo's own budget (COMPENSATION_BUDGET_MS), when undoing inside a
+   * checkout — never what is left of the checkout's, which the failure may have spent.
    */
   async undo(orderId: string, deadline?: Date): Promise<boolean> {
     const [release, refund] = await Promise.allSettled([

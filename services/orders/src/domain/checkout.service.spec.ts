@@ -69,7 +69,8 @@ function checkout(peers: PeerBehaviour = {}) {
     charges.push({ orderId, amountCents });
     return peers.charge ? peers.charge() : Promise.resolve({ captured: true });
   });
-  payment.refund.mockImplementation((orderId) => {
+  payment.refund.mockImplementation((orderId, deadline) => {
+    deadlines.push(deadline);
     if (peers.compensationFails) return peerUnavailable('payment');
     refunded.push(orderId);
     return Promise.resolve();
@@ -103,6 +104,10 @@ function checkout(peers: PeerBehaviour = {}) {
     /** Places an order as the controller does: under a new id, for `userId`. */
     place: (userId: string, request: PlaceOrder, idempotencyKey?: string) =>
       service.place({ orderId: ids.newId(), userId, request, idempotencyKey }),
+    clock,
+    statuses,
+    /** What the sweeper does to an abandoned checkout, once its undo went through. */
+    interrupt: (orderId: string) => store.transition(orderId, 'rejected', 'interrupted'),
     orders: store.orders,
     transitions: store.transitions,
     outbox: store.outbox,
@@ -137,14 +142,35 @@ describe(CheckoutService.name, () => {
       expect(world.charges).toEqual([{ orderId: order.id, amountCents: 3700 }]);
     });
 
-    it('gives every peer call of the checkout the end of one budget as its deadline', async () => {
+    it('gives Reserve and Charge the end of one budget, and the release after a decline its own', async () => {
       const world = checkout({
         charge: () => Promise.resolve({ captured: false, reason: 'card_declined' }),
       });
       await world.place('user-1', placeOrder());
-      // FixedClock: 2026-01-01T00:00:00Z, plus CHECKOUT_BUDGET_MS (5 s by default).
+      // FixedClock: 2026-01-01T00:00:00Z, plus CHECKOUT_BUDGET_MS (5 s by default) for the
+      // checkout, plus COMPENSATION_BUDGET_MS (1 s by default) for the undo.
       const deadline = new Date('2026-01-01T00:00:05.000Z');
-      expect(world.deadlines()).toEqual([deadline, deadline, deadline]);
+      const undo = new Date('2026-01-01T00:00:01.000Z');
+      expect(world.deadlines()).toEqual([deadline, deadline, undo]);
+    });
+
+    it("undoes a charge that ran out of the checkout's budget within a budget of its own", async () => {
+      const world = checkout({
+        charge: () => {
+          world.clock.advance(5_000); // the Charge took the whole checkout budget
+          return peerUnavailable('payment');
+        },
+      });
+      await failure(world.place('user-1', placeOrder()));
+      const [reserve, charge, ...undo] = world.deadlines();
+      expect(reserve).toEqual(new Date('2026-01-01T00:00:05.000Z'));
+      expect(charge).toEqual(reserve);
+      // Release and Refund get a second from the moment of the undo, not a spent budget.
+      const own = new Date('2026-01-01T00:00:06.000Z');
+      expect(undo).toEqual([own, own]);
+      const [order] = [...world.orders.values()];
+      expect(world.released).toEqual([order!.id]);
+      expect(world.refunded).toEqual([order!.id]);
     });
 
     it('rejects the order with the reason of a rejected reservation, charging nothing', async () => {
@@ -214,6 +240,21 @@ describe(CheckoutService.name, () => {
       expect(world.transitions).toEqual([]);
     });
 
+    it('rejects the order with payment_failed and releases its stock when payment refuses a voided order', async () => {
+      // Payment refuses the Charge of an order it was asked to refund before (a swept checkout).
+      const refused = new DomainError(
+        'failed_precondition',
+        'order o-1 was voided before it was charged',
+      );
+      const world = checkout({ charge: () => Promise.reject(refused) });
+      await expect(world.place('user-1', placeOrder())).rejects.toBe(refused);
+      const [order] = [...world.orders.values()];
+      expect(world.transitions).toEqual([
+        { orderId: order!.id, status: 'rejected', reason: 'payment_failed' },
+      ]);
+      expect(world.released).toEqual([order!.id]);
+    });
+
     it('passes a peer error other than unavailable through unchanged', async () => {
       const invalid = new DomainError('invalid_argument', 'lines.0.sku: must be a SKU');
       const world = checkout({ reserve: () => Promise.reject(invalid) });
@@ -268,6 +309,58 @@ describe(CheckoutService.name, () => {
       const bob = await world.place('bob', placeOrder(), 'same-key');
       expect(bob.created).toBe(true);
       expect(bob.order.id).not.toBe(alice.order.id);
+    });
+
+    it('starts afresh on a retry after a transient rejection, instead of replaying it', async () => {
+      let paymentDown = true;
+      const world = checkout({
+        charge: () =>
+          paymentDown ? peerUnavailable('payment') : Promise.resolve({ captured: true }),
+      });
+      const error = await failure(world.place('user-1', placeOrder(), 'key-4'));
+      expect(error.code).toBe('unavailable');
+      paymentDown = false;
+      const retry = await world.place('user-1', placeOrder(), 'key-4');
+      expect(retry.created).toBe(true);
+      expect(retry.order).toMatchObject({ status: 'confirmed' });
+      const again = await world.place('user-1', placeOrder(), 'key-4');
+      expect(again).toEqual({ order: retry.order, created: false });
+    });
+
+    it('answers 503 to a retry while the earlier attempt is still in flight, not its pending order', async () => {
+      let paymentDown = true;
+      const world = checkout({
+        charge: () =>
+          paymentDown ? peerUnavailable('payment') : Promise.resolve({ captured: true }),
+        compensationFails: true,
+      });
+      await failure(world.place('user-1', placeOrder(), 'key-6'));
+      const [stranded] = [...world.orders.values()];
+      expect(stranded).toMatchObject({ status: 'pending' });
+      world.statuses.watch.mockImplementation(() => {
+        world.clock.advance(5_000);
+        return () => undefined;
+      });
+      const waiting = await failure(world.place('user-1', placeOrder(), 'key-6'));
+      expect(waiting).toMatchObject({ code: 'unavailable', retryAfterSeconds: 2 });
+
+      // The sweeper undoes it and rejects it as interrupted: the next retry starts afresh.
+      paymentDown = false;
+      expect(world.orders.size).toBe(1);
+      await world.interrupt(stranded!.id);
+      const retry = await world.place('user-1', placeOrder(), 'key-6');
+      expect(retry).toMatchObject({ created: true, order: { status: 'confirmed' } });
+    });
+
+    it('replays a rejection about the request itself, such as a declined card', async () => {
+      const world = checkout({
+        charge: () => Promise.resolve({ captured: false, reason: 'card_declined' }),
+      });
+      const first = await world.place('user-1', placeOrder(), 'key-5');
+      const again = await world.place('user-1', placeOrder(), 'key-5');
+      expect(first.order).toMatchObject({ status: 'rejected', reason: 'payment_declined' });
+      expect(again).toEqual({ order: first.order, created: false });
+      expect(world.charges).toHaveLength(1);
     });
 
     it('answers a repeated queued request with the pending order at once', async () => {

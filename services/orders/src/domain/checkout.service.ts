@@ -2,14 +2,27 @@ import { Clock, isDomainError } from '@junction/platform';
 import { Injectable } from '@nestjs/common';
 import { OrdersConfig } from '../config';
 import { CheckoutCompensation } from './checkout-compensation';
-import { isTerminal, type Order, type PlaceOrder, type PlaceOrderCommand } from './order';
-import { DependencyUnavailable, IdempotencyKeyReused, OrderNotFound } from './order.errors';
+import {
+  isTerminal,
+  isTransientRejection,
+  type Order,
+  type PlaceOrder,
+  type PlaceOrderCommand,
+} from './order';
+import {
+  DependencyUnavailable,
+  IdempotencyKeyReused,
+  IdempotentRequestInProgress,
+  OrderNotFound,
+} from './order.errors';
 import {
   CheckoutEvents,
+  type IdempotencyClaim,
   OrderStatusFeed,
   OrderStore,
   PaymentGateway,
   RequestFingerprint,
+  type SerializedEvent,
   StockReserver,
 } from './ports';
 
@@ -20,6 +33,7 @@ export interface PlacedOrder {
 }
 
 const REPLAY_WAIT_MS = 10_000;
+const MAX_TAKEOVER_ROUNDS = 3;
 
 /** The two checkout paths. Both end in the same states; only how they get there differs. */
 @Injectable()
@@ -38,41 +52,53 @@ export class CheckoutService {
 
   async place(command: PlaceOrderCommand): Promise<PlacedOrder> {
     const { orderId, userId, request, idempotencyKey } = command;
-    if (idempotencyKey !== undefined) {
-      const fingerprint = this.fingerprint.of(request);
-      const binding = await this.store.claimIdempotencyKey(
-        userId,
-        idempotencyKey,
-        fingerprint,
-        orderId,
-      );
-      if (!binding.claimed) {
-        if (binding.fingerprint !== fingerprint) throw new IdempotencyKeyReused();
-        return { order: await this.replay(binding.orderId, userId, request.mode), created: false };
-      }
+    const order = newOrder(orderId, userId, request, this.clock.now());
+    if (idempotencyKey === undefined) {
+      await this.store.create(order, this.eventOf(order));
+      return this.run(order);
     }
-    return this.start(newOrder(orderId, userId, request, this.clock.now()));
+    const fingerprint = this.fingerprint.of(request);
+    let replacing: IdempotencyClaim | undefined;
+    // The key is taken over only from the binding found stale; if another retry took it over
+    // first, that one's order is replayed instead (a few rounds at most, under contention).
+    for (let round = 0; round < MAX_TAKEOVER_ROUNDS; round++) {
+      const binding = { userId, key: idempotencyKey, fingerprint, replacing };
+      const claim = await this.store.createWithKey(order, binding, this.eventOf(order));
+      if (claim.claimed) return this.run(order);
+      if (claim.fingerprint !== fingerprint) throw new IdempotencyKeyReused();
+      const earlier = await this.replay(claim.orderId, userId, request.mode);
+      if (earlier !== undefined && !isTransientRejection(earlier))
+        return { order: earlier, created: false };
+      replacing = claim;
+    }
+    throw new IdempotentRequestInProgress();
   }
 
-  private async start(order: Order): Promise<PlacedOrder> {
+  private eventOf(order: Order): SerializedEvent | undefined {
+    return order.mode === 'queued' ? this.events.orderPlaced(order) : undefined;
+  }
+
+  /** Runs a checkout whose order was just written (queued: its event with it, in the outbox). */
+  private async run(order: Order): Promise<PlacedOrder> {
     if (order.mode === 'queued') {
-      await this.store.create(order, this.events.orderPlaced(order));
-      this.events.flush();
+      this.events.flush(order);
       return { order, created: true };
     }
-    await this.store.create(order);
     // One budget for the whole checkout: each gRPC call gets at most what is left of it.
     const deadline = new Date(this.clock.now().getTime() + this.config.checkoutBudgetMs);
     return { order: await this.checkoutBlocking(order, deadline), created: true };
   }
 
-  /** Reserve, then charge, over gRPC; a decline releases the stock. The caller waits. */
+  /**
+   * Reserve, then charge, over gRPC, within the checkout's budget (`deadline`); a decline
+   * releases the stock. The caller waits.
+   */
   private async checkoutBlocking(order: Order, deadline: Date): Promise<Order> {
-    const reservation = await this.compensateOnFailure(order, 'inventory', deadline, () =>
+    const reservation = await this.compensateOnFailure(order, 'inventory', () =>
       this.inventory.reserve(order.id, order.lines, deadline),
     );
     if (!reservation.reserved) return this.finish(order.id, 'rejected', reservation.reason);
-    const charge = await this.compensateOnFailure(order, 'payment', deadline, () =>
+    const charge = await this.compensateOnFailure(order, 'payment', () =>
       this.payment.charge(
         order.id,
         order.userId,
@@ -82,8 +108,9 @@ export class CheckoutService {
       ),
     );
     if (!charge.captured) {
-      await this.compensateOnFailure(order, 'inventory', deadline, () =>
-        this.inventory.release(order.id, deadline),
+      // An undo: it has its own budget, so a decline that came late still returns the stock.
+      await this.compensateOnFailure(order, 'inventory', () =>
+        this.inventory.release(order.id, this.compensationDeadline()),
       );
       return this.finish(order.id, 'rejected', 'payment_declined', reservation.totalCents);
     }
@@ -92,21 +119,22 @@ export class CheckoutService {
 
   /**
    * A peer that fails or misses its deadline leaves the outcome unknown: undo what may have
-   * happened and reject the order. If even the undo cannot reach a peer, the order stays in
-   * flight and the sweeper of abandoned checkouts finishes the undo later. The caller gets 503
-   * (with the peer's Retry-After, e.g. while its circuit is open) or the peer's own error.
+   * happened and reject the order. The undo has a budget of its own (COMPENSATION_BUDGET_MS),
+   * not what is left of the checkout's, which a timeout has spent. If even the undo cannot reach
+   * a peer, the order stays in flight and the sweeper of abandoned checkouts finishes the undo
+   * later. The caller gets 503 (with the peer's Retry-After, e.g. while its circuit is open) or
+   * the peer's own error.
    */
   private async compensateOnFailure<T>(
     order: Order,
     peer: string,
-    deadline: Date,
     call: () => Promise<T>,
   ): Promise<T> {
     try {
       return await call();
     } catch (error) {
       const unavailable = isDomainError(error) && error.code === 'unavailable';
-      if (await this.compensation.undo(order.id, deadline)) {
+      if (await this.compensation.undo(order.id, this.compensationDeadline())) {
         await this.store.transition(
           order.id,
           'rejected',
@@ -117,6 +145,11 @@ export class CheckoutService {
         throw new DependencyUnavailable(peer, error.message, error.retryAfterSeconds);
       throw error;
     }
+  }
+
+  /** The end of an undo's own budget, starting now. */
+  private compensationDeadline(): Date {
+    return new Date(this.clock.now().getTime() + this.config.compensationBudgetMs);
   }
 
   private async finish(
@@ -131,17 +164,24 @@ export class CheckoutService {
     return order;
   }
 
-  /** The order an earlier request with the same key placed; a blocking one is awaited to its end. */
-  private async replay(orderId: string, userId: string, mode: PlaceOrder['mode']): Promise<Order> {
+  /**
+   * The order an earlier request with the same key placed; a blocking one is awaited to its
+   * end. undefined when that order is gone (nothing to replay: the key may be taken over). A
+   * blocking order still in flight after the wait is not replayed as if it had ended: the caller
+   * gets a 503 and tries again.
+   */
+  private async replay(
+    orderId: string,
+    userId: string,
+    mode: PlaceOrder['mode'],
+  ): Promise<Order | undefined> {
     const deadline = this.clock.now().getTime() + REPLAY_WAIT_MS;
     for (;;) {
       const order = await this.store.find(orderId);
-      const settled = order !== undefined && (mode === 'queued' || isTerminal(order.status));
-      if (settled && order.userId === userId) return order;
-      if (this.clock.now().getTime() > deadline) {
-        if (order?.userId === userId) return order;
-        throw new OrderNotFound(orderId);
-      }
+      if (order === undefined) return undefined;
+      if (order.userId !== userId) throw new OrderNotFound(orderId);
+      if (mode === 'queued' || order.mode === 'queued' || isTerminal(order.status)) return order;
+      if (this.clock.now().getTime() > deadline) throw new IdempotentRequestInProgress();
       await this.nextChange(orderId, 100);
     }
   }

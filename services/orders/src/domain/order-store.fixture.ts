@@ -1,6 +1,11 @@
 import { type Clock } from '@junction/platform';
 import { type Order, type OrderStatus } from './order';
-import { type IdempotencyClaim, OrderStore, type SerializedEvent } from './ports';
+import {
+  type IdempotencyBinding,
+  type IdempotencyClaim,
+  OrderStore,
+  type SerializedEvent,
+} from './ports';
 
 export interface Transition {
   readonly orderId: string;
@@ -18,6 +23,8 @@ export class InMemoryOrderStore extends OrderStore {
   readonly orders = new Map<string, Order>();
   readonly transitions: Transition[] = [];
   readonly outbox: SerializedEvent[] = [];
+  /** The orders listed to compensate, with when they were listed (ms). */
+  readonly toCompensateList = new Map<string, number>();
   private readonly keys = new Map<string, { fingerprint: string; orderId: string }>();
 
   constructor(private readonly clock: Clock) {
@@ -56,6 +63,41 @@ export class InMemoryOrderStore extends OrderStore {
     return Promise.resolve(true);
   }
 
+  async rejectToCompensate(orderId: string, reason: string, at: Date): Promise<boolean> {
+    if (!(await this.transition(orderId, 'rejected', reason))) return false;
+    this.toCompensateList.set(orderId, at.getTime());
+    return true;
+  }
+
+  markToCompensate(orderId: string, at: Date): Promise<void> {
+    this.toCompensateList.set(orderId, at.getTime());
+    return Promise.resolve();
+  }
+
+  toCompensate(listedBefore: Date, limit = 100): Promise<string[]> {
+    const listed = [...this.toCompensateList]
+      .filter(([, at]) => at <= listedBefore.getTime())
+      .sort(([, a], [, b]) => a - b)
+      .map(([orderId]) => orderId);
+    return Promise.resolve(listed.slice(0, limit));
+  }
+
+  compensated(orderId: string, listedUpTo: Date): Promise<void> {
+    const listed = this.toCompensateList.get(orderId);
+    if (listed !== undefined && listed <= listedUpTo.getTime())
+      this.toCompensateList.delete(orderId);
+    return Promise.resolve();
+  }
+
+  overdueQueued(olderThan: Date, limit = 100): Promise<string[]> {
+    const overdue = [...this.orders.values()]
+      .filter((o) => o.mode === 'queued' && o.status === 'pending')
+      .filter((o) => Date.parse(o.createdAt) <= olderThan.getTime())
+      .sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt))
+      .map((o) => o.id);
+    return Promise.resolve(overdue.slice(0, limit));
+  }
+
   find(orderId: string): Promise<Order | undefined> {
     return Promise.resolve(this.orders.get(orderId));
   }
@@ -77,15 +119,21 @@ export class InMemoryOrderStore extends OrderStore {
     return Promise.resolve(own.slice(0, limit));
   }
 
-  claimIdempotencyKey(
-    userId: string,
-    key: string,
-    fingerprint: string,
-    orderId: string,
+  createWithKey(
+    order: Order,
+    binding: IdempotencyBinding,
+    event?: SerializedEvent,
   ): Promise<IdempotencyClaim> {
+    const { userId, key, fingerprint, replacing } = binding;
     const existing = this.keys.get(`${userId}:${key}`);
-    if (existing) return Promise.resolve({ ...existing, claimed: false });
-    this.keys.set(`${userId}:${key}`, { fingerprint, orderId });
-    return Promise.resolve({ fingerprint, orderId, claimed: true });
+    const stale =
+      replacing !== undefined &&
+      existing?.orderId === replacing.orderId &&
+      existing.fingerprint === replacing.fingerprint;
+    if (existing && !stale) return Promise.resolve({ ...existing, claimed: false });
+    this.keys.set(`${userId}:${key}`, { fingerprint, orderId: order.id });
+    this.orders.set(order.id, order);
+    if (event !== undefined) this.outbox.push(event);
+    return Promise.resolve({ fingerprint, orderId: order.id, claimed: true });
   }
 }

@@ -22,3 +22,14 @@ export class DependencyUnavailable extends DomainError {
     );
   }
 }
+
+export class IdempotentRequestInProgress extends DomainError {
+  constructor(retryAfterSeconds = 2) {
+    super(
+      'unavailable',
+      'an earlier request with this Idempotency-Key is still being completed; try again',
+      [],
+      retryAfterSeconds,
+    );
+  }
+}

@@ -1,7 +1,8 @@
-import { mockOf } from '@junction/platform/testing';
+import { FixedClock, mockOf } from '@junction/platform/testing';
 import { type Order } from './order';
 import { pendingOrder as order } from './order.fixture';
 import { OrderService } from './order.service';
+import { InMemoryOrderStore } from './order-store.fixture';
 import { type OrderStore } from './ports';
 
 function ordersOf(...stored: Order[]) {
@@ -10,7 +11,7 @@ function ordersOf(...stored: Order[]) {
   store.listIdsForUser.mockImplementation((userId) =>
     Promise.resolve(stored.filter((o) => o.userId === userId).map((o) => o.id)),
   );
-  return new OrderService(store);
+  return new OrderService(store, new FixedClock());
 }
 
 describe(OrderService.name, () => {
@@ -34,6 +35,53 @@ describe(OrderService.name, () => {
       const mine = order({ userId: 'alice' });
       const service = ordersOf(mine, order({ userId: 'bob' }));
       await expect(service.listForUser('alice')).resolves.toEqual([mine]);
+    });
+  });
+
+  describe('paymentCaptured', () => {
+    function world() {
+      const clock = new FixedClock();
+      const store = new InMemoryOrderStore(clock);
+      return { store, service: new OrderService(store, clock), now: clock.now() };
+    }
+
+    it('confirms a pending order with the captured amount', async () => {
+      const { store, service } = world();
+      const pending = order();
+      await store.create(pending);
+      await expect(service.paymentCaptured(pending.id, 1200)).resolves.toBe(true);
+      await expect(store.find(pending.id)).resolves.toMatchObject({
+        status: 'confirmed',
+        totalCents: 1200,
+      });
+      expect(store.toCompensateList.size).toBe(0);
+    });
+
+    it('leaves an order that timed out rejected, and lists it so that the capture is refunded', async () => {
+      const { store, service, now } = world();
+      const late = order();
+      await store.create(late);
+      await store.rejectToCompensate(late.id, 'timeout', new Date(now.getTime() - 60_000));
+      await store.compensated(late.id, now);
+
+      await expect(service.paymentCaptured(late.id, 1200)).resolves.toBe(false);
+
+      await expect(store.find(late.id)).resolves.toMatchObject({
+        status: 'rejected',
+        reason: 'timeout',
+        totalCents: 0,
+      });
+      await expect(store.toCompensate(now)).resolves.toEqual([late.id]);
+    });
+
+    it('changes nothing for a duplicate capture of a confirmed order', async () => {
+      const { store, service } = world();
+      const confirmed = order();
+      await store.create(confirmed);
+      await service.paymentCaptured(confirmed.id, 1200);
+      await expect(service.paymentCaptured(confirmed.id, 1200)).resolves.toBe(false);
+      expect(store.toCompensateList.size).toBe(0);
+      expect((await store.find(confirmed.id))?.history).toHaveLength(2);
     });
   });
 });

@@ -1,3 +1,4 @@
+import { Clock } from '@junction/platform';
 import { Injectable } from '@nestjs/common';
 import { type Order, type OrderOutcome } from './order';
 import { OrderNotFound } from './order.errors';
@@ -6,7 +7,10 @@ import { OrderStore } from './ports';
 /** Reading orders (own ones only) and applying the outcome of a checkout. */
 @Injectable()
 export class OrderService {
-  constructor(private readonly store: OrderStore) {}
+  constructor(
+    private readonly store: OrderStore,
+    private readonly clock: Clock,
+  ) {}
 
   /** Another user's order is "not found", so its existence does not leak. */
   async getForUser(orderId: string, userId: string): Promise<Order> {
@@ -24,5 +28,18 @@ export class OrderService {
   /** Records a terminal outcome; a duplicate or late outcome is a no-op (returns false). */
   complete(orderId: string, status: OrderOutcome, reason = '', totalCents?: number) {
     return this.store.transition(orderId, status, reason, totalCents);
+  }
+
+  /**
+   * The queued checkout's last step: its payment was captured, so the order is confirmed. A
+   * capture for an order that was rejected meanwhile (timed out, and compensated before the
+   * capture could be refunded) must not keep the money: the order is listed to compensate again,
+   * and the next sweep refunds it. Returns true when it confirmed the order.
+   */
+  async paymentCaptured(orderId: string, amountCents: number): Promise<boolean> {
+    if (await this.store.transition(orderId, 'confirmed', '', amountCents)) return true;
+    const order = await this.store.find(orderId);
+    if (order?.status === 'rejected') await this.store.markToCompensate(orderId, this.clock.now());
+    return false;
   }
 }

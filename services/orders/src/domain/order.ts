@@ -40,6 +40,27 @@ export function isTerminal(status: OrderStatus): boolean {
   return status !== 'pending';
 }
 
+/**
+ * Rejections that say nothing about the request, only that a peer or the process failed on
+ * the way (the caller got a 503 or no answer): a retry under the same Idempotency-Key is a
+ * fresh attempt, not a replay of this order.
+ */
+export const TRANSIENT_REJECTIONS = [
+  'inventory_unavailable',
+  'inventory_failed',
+  'payment_unavailable',
+  'payment_failed',
+  'interrupted',
+  'timeout',
+] as const;
+
+export function isTransientRejection(order: Order): boolean {
+  return (
+    order.status === 'rejected' &&
+    (TRANSIENT_REJECTIONS as readonly string[]).includes(order.reason)
+  );
+}
+
 /** The command to place an order: the request of a user, under the id chosen for its order. */
 export interface PlaceOrderCommand {
   /**

@@ -17,6 +17,18 @@ export interface IdempotencyClaim {
   readonly claimed: boolean;
 }
 
+/** An Idempotency-Key of a user, to bind to a new order in the same step that writes it. */
+export interface IdempotencyBinding {
+  readonly userId: string;
+  readonly key: string;
+  readonly fingerprint: string;
+  /**
+   * The earlier binding the caller found stale (its order is gone, or was rejected for a
+   * transient reason): the key is taken over if it still holds exactly that binding.
+   */
+  readonly replacing?: IdempotencyClaim | undefined;
+}
+
 /** Where orders, their status history and the Idempotency-Key bindings are kept. */
 export abstract class OrderStore {
   /** Writes a new order; with `event`, that event goes into the outbox in the same step. */
@@ -38,18 +50,41 @@ export abstract class OrderStore {
   /** Blocking checkouts started before `olderThan` that never finished (their caller is gone). */
   abstract abandonedBlocking(olderThan: Date, limit?: number): Promise<string[]>;
 
+  /** Queued orders placed before `olderThan` that are still pending, oldest first. */
+  abstract overdueQueued(olderThan: Date, limit?: number): Promise<string[]>;
+
+  /**
+   * Rejects a pending order as `reason` and lists it among the orders to compensate, in one
+   * atomic step (as transition does, at `at`): of several callers, and against the saga's own
+   * outcomes, exactly one wins, and only while the order is pending. true for the winner.
+   */
+  abstract rejectToCompensate(orderId: string, reason: string, at: Date): Promise<boolean>;
+
+  /** Lists a rejected order (again) among those to compensate, e.g. after a late capture. */
+  abstract markToCompensate(orderId: string, at: Date): Promise<void>;
+
+  /** Orders listed to compensate at or before `listedBefore`, oldest first. */
+  abstract toCompensate(listedBefore: Date, limit?: number): Promise<string[]>;
+
+  /**
+   * The order's compensation is done: it leaves the list, unless it was listed again after
+   * `listedUpTo` (a capture that came while the compensation ran is compensated once more).
+   */
+  abstract compensated(orderId: string, listedUpTo: Date): Promise<void>;
+
   /** The ids of the user's orders, newest first. */
   abstract listIdsForUser(userId: string, limit: number): Promise<string[]>;
 
   /**
-   * Binds an Idempotency-Key of a user to an order id (first caller wins, kept 24 h). Returns
-   * the binding that holds after the call: ours, or the earlier one with its request fingerprint.
+   * Writes a new order (with `event`, as create does) and binds the Idempotency-Key to it, in
+   * one atomic step: a key is never bound to an order that was not written, nor an order
+   * written under a key bound to another (first caller wins, the binding is kept 24 h). When
+   * the key is bound already, nothing is written and the earlier binding is returned.
    */
-  abstract claimIdempotencyKey(
-    userId: string,
-    key: string,
-    fingerprint: string,
-    orderId: string,
+  abstract createWithKey(
+    order: Order,
+    binding: IdempotencyBinding,
+    event?: SerializedEvent,
   ): Promise<IdempotencyClaim>;
 }
 
@@ -63,8 +98,9 @@ export type ReservationOutcome =
   | { readonly reserved: false; readonly reason: string };
 
 /**
- * Inventory, as the blocking checkout reaches it. `deadline` is the end of the checkout's time
- * budget: a call gets at most what is left of it. Both calls are idempotent per order.
+ * Inventory, as the blocking checkout reaches it. `deadline` is the end of the time budget the
+ * call belongs to (the checkout's, or its undo's): a call gets at most what is left of it. Both
+ * calls are idempotent per order.
  */
 export abstract class StockReserver {
   abstract reserve(
@@ -99,8 +135,8 @@ export abstract class CheckoutEvents {
   /** The order.placed event of a new queued order, to store with it (OrderStore.create). */
   abstract orderPlaced(order: Order): SerializedEvent;
 
-  /** Sends what was just stored in the outbox now, instead of at the next poll. */
-  abstract flush(): void;
+  /** Sends the order's events that were just stored now, instead of at the next poll. */
+  abstract flush(order: Order): void;
 }
 
 /** Status changes of orders, from every orders replica. */

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 
-/** Fields the gRPC requests and the REST path share: one definition each. */
-export const skuSchema = z
-  .string()
-  .regex(/^[A-Z0-9][A-Z0-9-]{0,31}$/, 'must be a SKU such as JNC-MUG');
+/**
+ * Fields the gRPC requests and the REST path share: one definition each. A SKU is what every
+ * service calls a SKU (libs/contracts).
+ */
+export { skuSchema } from '@junction/contracts';
 
 export const orderIdSchema = z
   .string()

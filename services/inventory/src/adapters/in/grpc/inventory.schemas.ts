@@ -1,15 +1,14 @@
+import { orderLinesSchema } from '@junction/contracts';
 import { z } from 'zod';
 import { orderIdSchema, skuSchema } from '../fields.schemas';
 import { paddingBytesSchema } from '../reply-padding';
 
-/** Reserve: `{ orderId, lines: [{ sku, quantity }] }`. */
-export const reserveSchema = z.object({
-  orderId: orderIdSchema,
-  lines: z
-    .array(z.object({ sku: skuSchema, quantity: z.number().int().min(1).max(1000) }))
-    .min(1, 'at least one line')
-    .max(50),
-});
+/**
+ * Reserve: `{ orderId, lines: [{ sku, quantity }] }`, its lines within the limits every hop of a
+ * checkout shares (libs/contracts ORDER_LIMITS: as many lines, units and one line per SKU as
+ * POST /orders accepts).
+ */
+export const reserveSchema = z.object({ orderId: orderIdSchema, lines: orderLinesSchema });
 
 /** Release: `{ orderId }`. */
 export const releaseSchema = z.object({ orderId: orderIdSchema });

@@ -1,24 +1,36 @@
 import { Injectable } from '@nestjs/common';
 import { type FastifyReply } from 'fastify';
+import { OrdersConfig } from '../../../config';
 import { isTerminal, type OrderStatus } from '../../../domain/order';
 import { OrderService } from '../../../domain/order.service';
 import { OrderStatusFeed } from '../../../domain/ports';
+import { OpenStreams } from './open-streams';
 
 const KEEPALIVE_MS = 15_000;
 
 /**
  * Writes an order's status changes as Server-Sent Events (`event: status`, JSON data, the
  * order's history length as `id`). Written by hand on the raw response: the stream must start
- * only after the ownership check, and end by itself at a terminal state.
+ * only after the ownership check, and end by itself at a terminal state. A change is pushed when
+ * the status feed says the order changed, and the order is also read again every
+ * EVENT_STREAM_RECHECK_MS, so a missed pub/sub message delays a stream but never leaves it open.
+ * Streams are capped per user and per process (OpenStreams: 429 beyond).
  */
 @Injectable()
 export class OrderEventsStreamer {
+  private readonly recheckMs: number;
+
   constructor(
     private readonly orders: OrderService,
     private readonly statuses: OrderStatusFeed,
-  ) {}
+    private readonly open: OpenStreams,
+    config: OrdersConfig,
+  ) {
+    this.recheckMs = config.eventStreams.recheckMs;
+  }
 
   async stream(orderId: string, userId: string, reply: FastifyReply): Promise<void> {
+    const release = this.open.open(userId); // 429 before anything is written
     reply.hijack();
     const raw = reply.raw;
     raw.writeHead(200, {
@@ -35,6 +47,8 @@ export class OrderEventsStreamer {
       state.closed = true;
       stopWatching();
       clearInterval(keepalive);
+      clearInterval(recheck);
+      release();
       raw.end();
     };
     const push = async (): Promise<void> => {
@@ -46,10 +60,12 @@ export class OrderEventsStreamer {
       }
       if (isTerminal(order.status)) finish();
     };
-    const stopWatching = this.statuses.watch(orderId, () => {
+    const pushOrFinish = (): void => {
       push().catch(finish);
-    });
+    };
+    const stopWatching = this.statuses.watch(orderId, pushOrFinish);
     const keepalive = setInterval(() => raw.write(': keepalive\n\n'), KEEPALIVE_MS);
+    const recheck = setInterval(pushOrFinish, this.recheckMs);
     raw.on('close', finish);
     await push().catch(finish);
   }

@@ -1,16 +1,13 @@
+import { ORDER_LIMITS, orderLinesSchema } from '@junction/contracts';
 import { z } from 'zod';
 import { CHECKOUT_MODES, ORDER_STATUSES } from '../../../domain/order';
 
 export const placeOrderSchema = z.object({
-  lines: z
-    .array(
-      z.object({
-        sku: z.string().regex(/^[A-Z0-9][A-Z0-9-]{0,31}$/, 'must be a SKU such as JNC-MUG'),
-        quantity: z.number().int('must be a whole number').min(1).max(100),
-      }),
-    )
-    .min(1, 'must have at least one line')
-    .max(20),
+  // The limits every hop of the saga shares (libs/contracts): what is accepted here is never
+  // refused, and parked, downstream. A SKU on two lines is refused, not merged.
+  lines: orderLinesSchema.meta({
+    description: `1 to ${String(ORDER_LIMITS.maxLines)} lines, one per SKU (a SKU on two lines is a 400), each of 1 to ${String(ORDER_LIMITS.maxQuantity)} units`,
+  }),
   paymentMethod: z
     .string()
     .regex(/^pm_[a-z0-9_]{1,60}$/, 'must be a payment method token such as pm_card_ok'),

@@ -6,12 +6,12 @@ import { CheckoutEventsPublisher } from './checkout-events.publisher';
 import { type OutboxRelay } from './outbox-relay';
 
 function publisher() {
-  let kicks = 0;
+  const kicked: (string | undefined)[] = [];
   const relay = mockOf<OutboxRelay>();
-  relay.kick.mockImplementation(() => {
-    kicks += 1;
+  relay.kick.mockImplementation((key) => {
+    kicked.push(key);
   });
-  return { events: new CheckoutEventsPublisher(relay), kicks: () => kicks };
+  return { events: new CheckoutEventsPublisher(relay), kicked };
 }
 
 describe(CheckoutEventsPublisher.name, () => {
@@ -37,10 +37,11 @@ describe(CheckoutEventsPublisher.name, () => {
   });
 
   describe('flush', () => {
-    it('wakes the relay', () => {
+    it("wakes the relay for the order's partition", () => {
       const world = publisher();
-      world.events.flush();
-      expect(world.kicks()).toBe(1);
+      const order = pendingOrder();
+      world.events.flush(order);
+      expect(world.kicked).toEqual([order.id]);
     });
   });
 });

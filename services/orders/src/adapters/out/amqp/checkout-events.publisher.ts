@@ -22,8 +22,8 @@ export class CheckoutEventsPublisher extends CheckoutEvents {
     return JSON.stringify(entry);
   }
 
-  flush(): void {
-    this.relay.kick();
+  flush(order: Order): void {
+    this.relay.kick(order.id);
   }
 }
 

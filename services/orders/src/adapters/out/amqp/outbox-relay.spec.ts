@@ -58,9 +58,20 @@ class WatchedPublisher extends EventPublisher {
   }
 }
 
+/** The real outbox, counting which partitions the relay reads. */
+class CountedOutbox extends Outbox {
+  readonly reads: number[] = [];
+
+  override read(partition: number, count: number): ReturnType<Outbox['read']> {
+    this.reads.push(partition);
+    return super.read(partition, count);
+  }
+}
+
 /** A relay as one orders replica runs it: its own Redis and AMQP connections. */
 interface RunningRelay {
   readonly relay: OutboxRelay;
+  readonly outbox: CountedOutbox;
   readonly publisher: WatchedPublisher;
   readonly redis: Redis;
   readonly connection: AmqpConnection;
@@ -101,11 +112,12 @@ describe(OutboxRelay.name, () => {
     const publisher = new WatchedPublisher(connection);
     connection.start();
     await until('the relay’s channel', () => publisher.ready, 10_000);
-    const outbox = new Outbox(redis, config);
+    const outbox = new CountedOutbox(redis, config);
     const relay = new OutboxRelay(outbox, publisher, config, logger);
     let started = false;
     const running: RunningRelay = {
       relay,
+      outbox,
       publisher,
       redis,
       connection,
@@ -238,6 +250,30 @@ describe(OutboxRelay.name, () => {
       'an empty outbox',
       async () => (await new Outbox(store.redis, config).size()) === 0,
     );
+    await observer.close();
+  });
+
+  it("reads only a new order's partition when kicked, and finds an entry nobody kicked for", async () => {
+    const config = configWith();
+    const observer = await observe();
+    const running = await startRelay(config);
+    running.start();
+    await until('all partitions', () => running.relay.partitions().length === 8);
+    running.outbox.reads.length = 0;
+
+    const orders = Array.from({ length: 20 }, (_, i) => `kicked-${String(i)}`);
+    for (const id of orders) {
+      await write(config, [[id, event(id, 1)]]);
+      running.relay.kick(id);
+      await until(`${id} published`, () => observer.arrived.includes(`${id}#1`), 10_000);
+    }
+    // A round of all 8 partitions per order (and another after it) would be 16 reads each; a
+    // kicked partition is one or two, plus a sweep of all 8 every 500 ms.
+    expect(running.outbox.reads.length).toBeLessThan(orders.length * 8);
+
+    // Written by another replica (no kick here): the next sweep publishes it.
+    await write(config, [['unkicked', event('unkicked', 1)]]);
+    await until('the unkicked entry', () => observer.arrived.includes('unkicked#1'), 10_000);
     await observer.close();
   });
 

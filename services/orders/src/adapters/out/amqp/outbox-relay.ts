@@ -35,6 +35,8 @@ class Alarm {
 interface BatchResult {
   readonly published: number;
   readonly failed: number;
+  /** Entries were left behind (a full batch, an order's later event, a failure): go again. */
+  readonly more: boolean;
 }
 
 const IDLE_POLL_MS = 500;
@@ -52,7 +54,10 @@ const JOIN_MS = 300;
  * after unroutableAttempts; neither blocks the entries behind it. A relay that dies leaves its
  * leases to expire (leaseMs): the others take its partitions and publish what it had not deleted,
  * so nothing is lost (what it had published but not deleted goes out twice; consumers absorb it).
- * `kick` wakes the relay right after a new order.
+ * `kick` wakes the relay right after a new order, for that order's partition only; every
+ * partition held is read again at least every IDLE_POLL_MS (which is how a relay finds what
+ * another replica's orders wrote to its partitions). At a few hundred orders a second, a round of
+ * every partition on every new order was most of the relay's Redis commands.
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -64,6 +69,10 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private readonly owned = new Set<number>();
   /** The batch in flight per partition. */
   private readonly inFlight = new Map<number, Promise<BatchResult>>();
+  /** Partitions to read in the next round: kicked, or left with more to publish. */
+  private readonly due = new Set<number>();
+  /** When every partition held was last read (performance.now()). */
+  private sweptAt = 0;
   /** Unroutable returns so far, by stream id. */
   private readonly unroutable = new Map<string, number>();
   private running = false;
@@ -101,7 +110,18 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     await this.outbox.leave(this.id).catch(() => undefined);
   }
 
-  kick(): void {
+  /**
+   * Wakes the publish loop for the partition of `key` (an order id) — if this relay holds it; the
+   * owner's next sweep finds it otherwise — or, without a key, for every partition held.
+   */
+  kick(key?: string): void {
+    if (key === undefined) {
+      for (const p of this.owned) this.due.add(p);
+    } else {
+      const partition = this.outbox.partitionOf(key);
+      if (!this.owned.has(partition)) return;
+      this.due.add(partition);
+    }
     this.publishAlarm.ring();
   }
 
@@ -165,7 +185,8 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       const p = (start + i) % partitions;
       if (!this.owned.has(p) && (await this.outbox.acquire(p, this.id, leaseMs))) {
         this.owned.add(p);
-        this.kick();
+        this.due.add(p);
+        this.publishAlarm.ring();
       }
     }
   }
@@ -185,27 +206,47 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     }
   }
 
-  /** One batch on every partition held; returns how long to wait before the next round. */
+  /** One batch on every partition due; returns how long to wait before the next round. */
   private async publishRound(): Promise<number> {
     if (this.owned.size === 0) return IDLE_POLL_MS;
     if (!this.publisher.ready) return RETRY_MS;
     const results = await Promise.all(
-      [...this.owned].map((p) => {
-        const batch = this.publishBatch(p);
+      this.partitionsDue().map((p) => {
+        const batch = this.publishBatch(p).then((result) => {
+          if (result.more) this.due.add(p);
+          return result;
+        });
         this.inFlight.set(p, batch);
         return batch.finally(() => this.inFlight.delete(p));
       }),
     );
-    if (results.some((r) => r.published > 0)) return 0;
-    return results.some((r) => r.failed > 0) ? RETRY_MS : IDLE_POLL_MS;
+    if (results.some((r) => r.failed > 0) && !results.some((r) => r.published > 0)) {
+      return RETRY_MS;
+    }
+    if (this.due.size > 0) return 0;
+    return Math.max(0, IDLE_POLL_MS - (performance.now() - this.sweptAt));
+  }
+
+  /** Every partition held once per IDLE_POLL_MS; in between, those kicked or left with more. */
+  private partitionsDue(): number[] {
+    const now = performance.now();
+    const sweep = now - this.sweptAt >= IDLE_POLL_MS;
+    if (sweep) this.sweptAt = now;
+    const due = sweep ? [...this.owned] : [...this.due].filter((p) => this.owned.has(p));
+    this.due.clear();
+    return due;
   }
 
   private async publishBatch(partition: number): Promise<BatchResult> {
     const stored = await this.outbox.read(partition, this.settings.batchSize);
     const batch: { stored: StoredEntry; entry: OutboxEntry }[] = [];
     const keys = new Set<string>();
+    let later = 0;
     for (const item of stored) {
-      if (keys.has(item.key)) continue; // after the order's earlier event is confirmed
+      if (keys.has(item.key)) {
+        later += 1; // after the order's earlier event is confirmed
+        continue;
+      }
       keys.add(item.key);
       const parsed = parseEntry(item.entry);
       if (typeof parsed === 'string') await this.park(partition, item, parsed);
@@ -246,7 +287,8 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       );
     }
     if (!(await this.outbox.remove(partition, this.id, confirmed))) this.lost(partition);
-    return { published: confirmed.length, failed };
+    const more = stored.length >= this.settings.batchSize || later > 0 || failed > 0;
+    return { published: confirmed.length, failed, more };
   }
 
   private async onUnroutable(partition: number, item: StoredEntry, error: UnroutableEvent) {

@@ -160,40 +160,84 @@ describe(OrderRepository.name, () => {
     });
   });
 
-  describe('claimIdempotencyKey', () => {
-    it('binds the key to the first order; later claims get that binding back', async () => {
-      const repository = repositoryOn(store.redis);
-      const key = randomUUID();
-      const first = await repository.claimIdempotencyKey('alice', key, 'fp-1', 'order-1');
-      const second = await repository.claimIdempotencyKey('alice', key, 'fp-2', 'order-2');
-      expect(first).toEqual({ orderId: 'order-1', fingerprint: 'fp-1', claimed: true });
-      expect(second).toEqual({ orderId: 'order-1', fingerprint: 'fp-1', claimed: false });
+  describe('createWithKey', () => {
+    const bindingOf = (userId: string, key: string, fingerprint: string) => ({
+      userId,
+      key,
+      fingerprint,
     });
 
-    it('lets one of several concurrent claims win', async () => {
+    it('binds the key to the first order and writes it; later calls get that binding back', async () => {
+      const repository = repositoryOn(store.redis);
+      const key = randomUUID();
+      const [first, second] = [storedOrder(), storedOrder()];
+      const claim1 = await repository.createWithKey(first, bindingOf('alice', key, 'fp-1'));
+      const claim2 = await repository.createWithKey(second, bindingOf('alice', key, 'fp-2'));
+      expect(claim1).toEqual({ orderId: first.id, fingerprint: 'fp-1', claimed: true });
+      expect(claim2).toEqual({ orderId: first.id, fingerprint: 'fp-1', claimed: false });
+      await expect(repository.find(first.id)).resolves.toEqual(first);
+      await expect(repository.find(second.id)).resolves.toBeUndefined();
+    });
+
+    it('lets one of several concurrent calls win and write its order', async () => {
       const key = randomUUID();
       const connections = Array.from({ length: 3 }, () => store.anotherConnection());
+      const orders = Array.from({ length: 6 }, () => storedOrder());
       const claims = await Promise.all(
-        Array.from({ length: 6 }, (_, i) =>
-          repositoryOn(connections[i % 3]!).claimIdempotencyKey(
-            'alice',
-            key,
-            `fp-${i}`,
-            `order-${i}`,
+        orders.map((order, i) =>
+          repositoryOn(connections[i % 3]!).createWithKey(
+            order,
+            bindingOf('alice', key, `fp-${i}`),
           ),
         ),
       );
       const winners = claims.filter((claim) => claim.claimed);
       expect(winners).toHaveLength(1);
       expect(claims.every((claim) => claim.orderId === winners[0]!.orderId)).toBe(true);
+      const written = await Promise.all(
+        orders.map((order) => repositoryOn(store.redis).find(order.id)),
+      );
+      expect(written.filter(Boolean)).toHaveLength(1);
+    });
+
+    it('takes over only the exact stale binding it is given', async () => {
+      const repository = repositoryOn(store.redis);
+      const key = randomUUID();
+      const [first, second, third] = [storedOrder(), storedOrder(), storedOrder()];
+      const stale = await repository.createWithKey(first, bindingOf('alice', key, 'fp'));
+      const takeover = await repository.createWithKey(second, {
+        ...bindingOf('alice', key, 'fp'),
+        replacing: stale,
+      });
+      expect(takeover).toEqual({ orderId: second.id, fingerprint: 'fp', claimed: true });
+      const late = await repository.createWithKey(third, {
+        ...bindingOf('alice', key, 'fp'),
+        replacing: stale,
+      });
+      expect(late).toEqual({ orderId: second.id, fingerprint: 'fp', claimed: false });
+    });
+
+    it('puts the event into the outbox and a blocking order in flight in the same step', async () => {
+      const outbox = new Outbox(store.redis, config);
+      const repository = new OrderRepository(store.redis, outbox);
+      const queued = storedOrder({ mode: 'queued' });
+      const entry = JSON.stringify({ routingKey: 'order.placed', messageId: queued.id });
+      await repository.createWithKey(queued, bindingOf('alice', randomUUID(), 'fp'), entry);
+      const stored = await outbox.read(outbox.partitionOf(queued.id), 100);
+      expect(stored).toContainEqual({ id: expect.any(String) as string, key: queued.id, entry });
+      const blocking = storedOrder({ mode: 'blocking' }, new Date(0));
+      await repository.createWithKey(blocking, bindingOf('alice', randomUUID(), 'fp'));
+      await expect(repository.abandonedBlocking(new Date(1))).resolves.toContain(blocking.id);
+      await repository.transition(blocking.id, 'rejected', 'interrupted');
     });
 
     it("keeps one user's key apart from another's", async () => {
       const repository = repositoryOn(store.redis);
       const key = randomUUID();
-      await repository.claimIdempotencyKey('alice', key, 'fp-a', 'order-a');
-      await expect(repository.claimIdempotencyKey('bob', key, 'fp-b', 'order-b')).resolves.toEqual({
-        orderId: 'order-b',
+      await repository.createWithKey(storedOrder(), bindingOf('alice', key, 'fp-a'));
+      const bobs = storedOrder();
+      await expect(repository.createWithKey(bobs, bindingOf('bob', key, 'fp-b'))).resolves.toEqual({
+        orderId: bobs.id,
         fingerprint: 'fp-b',
         claimed: true,
       });
@@ -202,7 +246,7 @@ describe(OrderRepository.name, () => {
     it('keeps the binding for a day', async () => {
       const repository = repositoryOn(store.redis);
       const key = randomUUID();
-      await repository.claimIdempotencyKey('alice', key, 'fp', 'order');
+      await repository.createWithKey(storedOrder(), bindingOf('alice', key, 'fp'));
       const ttl = await store.redis.ttl(`idempotency:alice:${key}`);
       expect(ttl).toBeGreaterThan(24 * 3600 - 60);
       expect(ttl).toBeLessThanOrEqual(24 * 3600);

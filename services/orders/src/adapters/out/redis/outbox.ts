@@ -123,7 +123,12 @@ export class Outbox implements OnApplicationShutdown {
 
   /** Adds the write of `entry` to a transaction (the order's MULTI). */
   append(transaction: ChainableCommander, key: string, entry: string): void {
-    transaction.xadd(streamKey(this.partitionOf(key)), '*', 'key', key, 'entry', entry);
+    transaction.xadd(this.streamOf(key), '*', 'key', key, 'entry', entry);
+  }
+
+  /** The stream an entry with this ordering key goes to (for a script that appends it). */
+  streamOf(key: string): string {
+    return streamKey(this.partitionOf(key));
   }
 
   /** Up to `count` entries of a partition, oldest first. */

@@ -102,7 +102,7 @@ describe('npm start', () => {
 });
 
 describe('configuration', () => {
-  it('stops a service with a broken value with one line naming the variable, and exit 78', async () => {
+  it('stops a service with a broken value with one line naming the variable, not the value, and exit 78', async () => {
     const child = spawn(
       process.execPath,
       [join(ROOT, 'services', 'inventory', 'dist', 'main.js')],
@@ -117,10 +117,8 @@ describe('configuration', () => {
     assert.equal(code, 78);
     const lines = stderr.trim().split('\n');
     assert.equal(lines.length, 1, stderr);
-    assert.match(
-      lines[0] ?? '',
-      /^inventory: invalid configuration: HTTP_PORT: .*\(got "eighty"\)$/,
-    );
+    assert.match(lines[0] ?? '', /^inventory: invalid configuration: HTTP_PORT: .*number/);
+    assert.doesNotMatch(stderr, /eighty/);
   });
 
   it('names a missing required variable', async () => {
@@ -136,7 +134,7 @@ describe('configuration', () => {
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     assert.equal(await new Promise((resolve) => child.once('exit', resolve)), 78);
-    assert.match(stderr, /^auth: invalid configuration: JWT_PRIVATE_KEY: .*\(missing\)\n$/);
+    assert.match(stderr, /^auth: invalid configuration: JWT_PRIVATE_KEY: missing\n$/);
   });
 });
 

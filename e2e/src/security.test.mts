@@ -23,7 +23,10 @@ describe('security', () => {
 
   before(async () => {
     await resetInfrastructure();
-    topology = await startE2eTopology({ env: { auth: { LOGIN_LIMIT_PER_ACCOUNT: '3' } } });
+    // One proxy hop trusted, so that X-Forwarded-For tells auth apart the clients of a test.
+    topology = await startE2eTopology({
+      env: { auth: { LOGIN_LIMIT_PER_ACCOUNT: '3', TRUST_PROXY_HOPS: '1' } },
+    });
     api = new Api(topology);
     session = await api.newSession();
   });
@@ -33,7 +36,28 @@ describe('security', () => {
     await removeInfrastructure();
   });
 
-  it('limits logins per account with 429 and Retry-After', async () => {
+  const login = (email: string, password: string, client: string) =>
+    api.request('auth', 'POST', '/auth/login', {
+      body: { email, password },
+      headers: { 'x-forwarded-for': client },
+    });
+
+  it("does not let one client's failed logins lock the account's owner out", async () => {
+    const email = `victim-${String(Date.now())}@example.test`;
+    await api.request('auth', 'POST', '/auth/register', {
+      body: { email, password, displayName: 'V' },
+    });
+    const attacker: number[] = [];
+    for (let i = 0; i < 6; i++)
+      attacker.push((await login(email, 'wrong password', '198.51.100.23')).status);
+    assert.deepEqual(attacker, [401, 401, 401, 429, 429, 429], 'the attacker is throttled');
+    const owner = await login(email, password, '203.0.113.45');
+    assert.equal(owner.status, 200, 'the owner, on another client, still signs in');
+    const again = await login(email, password, '198.51.100.23');
+    assert.equal(again.status, 429, 'the attacking client stays throttled');
+  });
+
+  it('limits failed logins per account and client with 429 and Retry-After', async () => {
     const email = `limited-${String(Date.now())}@example.test`;
     await api.request('auth', 'POST', '/auth/register', {
       body: { email, password, displayName: 'L' },

@@ -43,7 +43,12 @@ export {
   withTraceContext,
 } from './telemetry/context-propagation';
 export { BearerAuthGuard, Principal } from './auth/bearer-auth.guard';
-export { ACCESS_TOKEN_ALGORITHM, type AccessTokenClaims } from './auth/jwt-verifier';
+export {
+  ACCESS_TOKEN_ALGORITHM,
+  type AccessTokenClaims,
+  JwtVerifier,
+  type JwtVerifierOptions,
+} from './auth/jwt-verifier';
 export { bearerAuthProviders } from './auth/auth.providers';
 export { RateLimiter, type RateLimit } from './rate-limit/rate-limiter';
 export {

@@ -91,12 +91,24 @@ export const jwtVerifierEnv = {
   AUTH_JWKS_URL: env.url(['http', 'https'], 'http://127.0.0.1:3001/.well-known/jwks.json'),
   JWT_ISSUER: z.string().min(1).default('junction-auth'),
   JWT_AUDIENCE: z.string().min(1).default('junction'),
+  /** How long a fetched key set is used before it is fetched again (≤ auth's publication delay). */
+  JWKS_CACHE_MAX_AGE_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(600_000),
+  /** How long past that the last good key set is used while auth's JWKS cannot be fetched. */
+  JWKS_STALE_IF_ERROR_MS: z.coerce.number().int().min(0).max(86_400_000).default(3_600_000),
 };
 
 export function jwtVerifierSettings(e: {
   AUTH_JWKS_URL: string;
   JWT_ISSUER: string;
   JWT_AUDIENCE: string;
+  JWKS_CACHE_MAX_AGE_MS: number;
+  JWKS_STALE_IF_ERROR_MS: number;
 }) {
-  return { jwksUrl: e.AUTH_JWKS_URL, issuer: e.JWT_ISSUER, audience: e.JWT_AUDIENCE } as const;
+  return {
+    jwksUrl: e.AUTH_JWKS_URL,
+    issuer: e.JWT_ISSUER,
+    audience: e.JWT_AUDIENCE,
+    cacheMaxAgeMs: e.JWKS_CACHE_MAX_AGE_MS,
+    staleIfErrorMs: e.JWKS_STALE_IF_ERROR_MS,
+  } as const;
 }

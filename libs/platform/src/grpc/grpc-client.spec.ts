@@ -51,6 +51,14 @@ const serving: Behaviour = (_call, callback) => {
 const unavailable: Behaviour = (_call, callback) => {
   callback({ code: status.UNAVAILABLE, details: 'down' });
 };
+/** Answers SERVING, but only after `ms`. */
+const slow =
+  (ms: number): Behaviour =>
+  (call, callback) => {
+    setTimeout(() => {
+      serving(call, callback);
+    }, ms);
+  };
 
 function client(
   target: string,
@@ -101,6 +109,84 @@ describe(GrpcClient.name, () => {
           status: 'SERVING',
         });
         expect(server.calls()).toBe(2);
+      } finally {
+        health.close();
+        server.stop();
+      }
+    });
+
+    it('calls the peer twice at most for an idempotent method, however often it fails', async () => {
+      const server = await peer(unavailable);
+      const health = client(server.target, { idempotent: true });
+      try {
+        expect((await rejection(check(health))).code).toBe('unavailable');
+        expect(server.calls()).toBe(2);
+      } finally {
+        health.close();
+        server.stop();
+      }
+    });
+
+    it('retries DEADLINE_EXCEEDED once for an idempotent method', async () => {
+      const server = await peer(slow(400));
+      const health = client(server.target, { idempotent: true, deadlineMs: 100 });
+      try {
+        const error = await rejection(check(health));
+        expect(error.code).toBe('unavailable');
+        expect(error.message).toMatch(/deadline/i);
+        expect(server.calls()).toBe(2);
+      } finally {
+        health.close();
+        server.stop();
+      }
+    });
+
+    it('never retries DEADLINE_EXCEEDED for a method that is not idempotent', async () => {
+      const server = await peer(slow(400));
+      const health = client(server.target, { deadlineMs: 100 });
+      try {
+        expect((await rejection(check(health))).code).toBe('unavailable');
+        expect(server.calls()).toBe(1);
+      } finally {
+        health.close();
+        server.stop();
+      }
+    });
+
+    it('does not retry when what is left of the budget cannot hold a whole attempt', async () => {
+      const server = await peer(slow(600));
+      const health = client(server.target, { idempotent: true, deadlineMs: 200 });
+      try {
+        // The first attempt gets its own 200 ms; the ~150 ms left would be a doomed retry.
+        const error = await rejection(withCallBudget(350, () => check(health)));
+        expect(error.code).toBe('unavailable');
+        expect(server.calls()).toBe(1);
+      } finally {
+        health.close();
+        server.stop();
+      }
+    });
+
+    it("neither retries nor counts against the peer a call that runs out of the caller's budget", async () => {
+      let slowly = true;
+      const server = await peer((call, callback) => {
+        if (slowly) slow(300)(call, callback);
+        else serving(call, callback);
+      });
+      const observed = observedDependencies();
+      const health = client(server.target, { idempotent: true, observed });
+      try {
+        // More budget-exhausted calls than the breaker's 3 failures.
+        for (let i = 0; i < 4; i++) {
+          const error = await rejection(withCallBudget(100, () => check(health)));
+          expect(error.message).toBe(
+            "deadline exceeded: health.Check did not answer within the caller's budget",
+          );
+        }
+        expect(server.calls()).toBe(4);
+        expect(observed.report().health?.circuit).toBe('closed');
+        slowly = false;
+        await expect(check(health)).resolves.toMatchObject({ status: 'SERVING' });
       } finally {
         health.close();
         server.stop();
@@ -182,6 +268,27 @@ describe(GrpcClient.name, () => {
         );
         expect(error.message).toBe('no time left to call health.Check');
         expect(server.calls()).toBe(0);
+      } finally {
+        health.close();
+        server.stop();
+      }
+    });
+
+    it('does not count a spent budget against the peer: the circuit stays closed', async () => {
+      const server = await peer(serving);
+      const health = client(server.target, { idempotent: true });
+      try {
+        for (let i = 0; i < 4; i++) {
+          const error = await rejection(
+            withCallBudget(0, async () => {
+              await sleep(5);
+              return check(health);
+            }),
+          );
+          expect(error.message).toBe('no time left to call health.Check');
+        }
+        await expect(check(health)).resolves.toMatchObject({ status: 'SERVING' });
+        expect(server.calls()).toBe(1);
       } finally {
         health.close();
         server.stop();

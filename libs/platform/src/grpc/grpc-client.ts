@@ -47,11 +47,15 @@ type UnaryCall = (
 ) => void;
 
 export interface GrpcClientOptions<S> {
-  /** Deadline of one call; shortened to the caller's remaining budget (withCallBudget). */
+  /**
+   * Deadline of one attempt; shortened to the caller's remaining budget (withCallBudget). A retry
+   * is made only when the budget still leaves it this whole deadline.
+   */
   readonly deadlineMs: number;
   /**
-   * Methods safe to retry (the same request twice has one effect); others are never retried.
-   * Default: the ones topology.yaml marks idempotent for this service (IDEMPOTENT_GRPC_METHODS).
+   * Methods safe to retry (the same request twice has one effect), once, on `unavailable` or
+   * DEADLINE_EXCEEDED; others are never retried. Default: the ones topology.yaml marks
+   * idempotent for this service (IDEMPOTENT_GRPC_METHODS).
    */
   readonly idempotentMethods?: readonly (keyof S & string)[];
   readonly maxMessageBytes?: number;
@@ -79,12 +83,27 @@ const PEER_FAILURES: ReadonlySet<number> = new Set([
 const isUnavailable = (error: unknown): boolean =>
   isDomainError(error) && error.code === 'unavailable';
 
+/** Attempts of one call at most: the call and one retry, so a slow peer gets twice its load. */
+const MAX_ATTEMPTS = 2;
+/** The retry's backoff (with jitter) never waits longer than this. */
+const RETRY_MAX_DELAY_MS = 100;
+
+/**
+ * The caller's time budget ran out (before or during an attempt). That says nothing about the
+ * peer: the policies let it through untouched (no retry, not a failure of the peer), and the
+ * caller gets it as `unavailable`.
+ */
+class BudgetSpent extends Error {}
+
 /**
  * A typed gRPC client for one peer, on @grpc/grpc-js (so the OpenTelemetry grpc instrumentation
  * traces every call). Every call has a deadline. Resilience comes from cockatiel: a bulkhead
  * caps calls in flight, a circuit breaker fails fast while the peer is down (answering
- * `unavailable` with a Retry-After), and idempotent methods are retried on `unavailable` with
- * exponential backoff and jitter, within the deadline budget. Errors come back as DomainErrors.
+ * `unavailable` with a Retry-After), and an idempotent method is retried once on `unavailable`
+ * (DEADLINE_EXCEEDED included) after a short jittered backoff, when the caller's budget still
+ * leaves the retry its whole deadline. Running out of the caller's budget is neither retried nor
+ * counted against the peer. Errors come back as DomainErrors. This client is the one layer that
+ * retries: the mesh retries no gRPC call (charts/junction/templates/mesh/virtualservices.yaml).
  * With `observed`, each call's outcome (and, at report time, the channel's connectivity and the
  * circuit) is reported under the peer's name; calls the circuit or bulkhead refused are not calls.
  */
@@ -123,10 +142,13 @@ export class GrpcClient<S extends ServiceDefinition> {
     });
     this.guarded = wrap(bulkhead(limits.concurrent, limits.queued), circuit);
     this.retried = wrap(
-      retry(handleWhen(isUnavailable), {
-        maxAttempts: 2,
-        backoff: new ExponentialBackoff({ initialDelay: 50, maxDelay: 400 }),
-      }),
+      retry(
+        handleWhen((error) => isUnavailable(error) && this.retryFits()),
+        {
+          maxAttempts: MAX_ATTEMPTS - 1,
+          backoff: new ExponentialBackoff({ initialDelay: 50, maxDelay: RETRY_MAX_DELAY_MS }),
+        },
+      ),
       this.guarded,
     );
     const idempotent = new Set<string>(
@@ -155,10 +177,15 @@ export class GrpcClient<S extends ServiceDefinition> {
 
   private async invoke(method: string, request: unknown, idempotent: boolean): Promise<never> {
     try {
+      // Checked before the retry and the breaker see the call; a budget that runs out later (in
+      // the bulkhead's queue, the backoff or the attempt) comes through them as BudgetSpent.
+      if (this.timeLeft() <= 0)
+        throw new BudgetSpent(`no time left to call ${this.peer}.${method}`);
       return await (idempotent ? this.retried : this.guarded).execute(() =>
         this.unary(method, request),
       );
     } catch (error) {
+      if (error instanceof BudgetSpent) throw new DomainError('unavailable', error.message);
       if (error instanceof BrokenCircuitError) {
         throw new DomainError(
           'unavailable',
@@ -179,21 +206,38 @@ export class GrpcClient<S extends ServiceDefinition> {
     }
   }
 
+  /** Milliseconds left of the caller's budget (withCallBudget); Infinity without one. */
+  private timeLeft(): number {
+    const budget = currentBudgetDeadline();
+    return budget === undefined ? Number.POSITIVE_INFINITY : budget - Date.now();
+  }
+
+  /** A retry is useful only with a whole attempt's deadline left after the longest backoff. */
+  private retryFits(): boolean {
+    return this.timeLeft() >= this.options.deadlineMs + RETRY_MAX_DELAY_MS;
+  }
+
   private unary(method: string, request: unknown): Promise<never> {
     const fn = (this.client as unknown as Record<string, UnaryCall | undefined>)[method];
     if (!fn) return Promise.reject(new Error(`${this.peer} has no method ${method}`));
     const budget = currentBudgetDeadline();
-    const deadline = Math.min(
-      Date.now() + this.options.deadlineMs,
-      budget ?? Number.POSITIVE_INFINITY,
-    );
-    if (deadline <= Date.now()) {
-      return Promise.reject(
-        new DomainError('unavailable', `no time left to call ${this.peer}.${method}`),
-      );
-    }
+    const now = Date.now();
+    if (budget !== undefined && budget <= now)
+      return Promise.reject(new BudgetSpent(`no time left to call ${this.peer}.${method}`));
+    // Cut short to the caller's budget, a deadline that expires is the caller's, not the peer's.
+    const own = now + this.options.deadlineMs;
+    const byBudget = budget !== undefined && budget < own;
+    const deadline = byBudget ? budget : own;
     return new Promise((resolve, reject) => {
       fn.call(this.client, request, new Metadata(), { deadline }, (error, response) => {
+        if (byBudget && error?.code === grpcStatus.DEADLINE_EXCEEDED) {
+          reject(
+            new BudgetSpent(
+              `deadline exceeded: ${this.peer}.${method} did not answer within the caller's budget`,
+            ),
+          );
+          return;
+        }
         this.observe(method, error);
         if (error) reject(this.toDomainError(method, error));
         else resolve(response as never);

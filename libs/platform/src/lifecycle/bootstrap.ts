@@ -3,13 +3,13 @@ import { type GrpcServiceInfo } from '@junction/contracts';
 import { type INestApplication, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { type MicroserviceOptions } from '@nestjs/microservices';
-import helmet from '@fastify/helmet';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { type Logger } from 'pino';
 import { type z } from 'zod';
 import { type PlatformConfig } from '../config/env';
 import { ConfigError, type ConfigClass, loadConfig } from '../config/load-config';
 import { grpcServerOptions, GrpcServerHandle } from '../grpc/grpc-server';
+import { addSecurityHeaders } from '../http/security-headers';
 import { ObservedDependencies } from '../health/observed-dependencies';
 import { Readiness } from '../health/readiness';
 import { AppLogger } from '../logging/app-logger';
@@ -93,11 +93,13 @@ async function start<C extends PlatformConfig, S extends z.ZodType>(
     }),
     { logger: new PinoNestLogger(logger), abortOnError: false },
   );
+  const fastify = app.getHttpAdapter().getInstance();
   const routeHook = httpRouteHook();
-  if (routeHook) app.getHttpAdapter().getInstance().addHook('onRequest', routeHook);
-  // Security headers on every response. CORS stays closed: Nest sends no CORS headers unless
-  // enableCors() is called, and browsers reach Junction through the gateway's single origin.
-  await app.register(helmet);
+  if (routeHook) fastify.addHook('onRequest', routeHook);
+  // Helmet's security headers on every response, computed once. CORS stays closed: Nest sends no
+  // CORS headers unless enableCors() is called, and browsers reach Junction through the gateway's
+  // single origin.
+  addSecurityHeaders(fastify);
   if (grpc && definition.grpc) {
     app.connectMicroservice<MicroserviceOptions>(
       grpcServerOptions(

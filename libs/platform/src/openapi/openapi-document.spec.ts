@@ -141,12 +141,20 @@ describe(buildOpenApiDocument.name, () => {
 
   it('answers with the declared statuses, the errors it may give and 5XX, all with the Error body', () => {
     const responses = document.paths?.['/widgets']?.post?.responses ?? {};
-    expect(Object.keys(responses)).toEqual(['201', '400', '401', '409', '5XX']);
+    expect(Object.keys(responses)).toEqual(['201', '400', '401', '409', '503', '5XX']);
     expect(responses['409']).toMatchObject({
       description: 'The name is taken; The key was used for another widget',
       content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
     });
     expect(Object.keys(document.paths?.['/widgets']?.get?.responses ?? {})).toEqual(['200', '5XX']);
+  });
+
+  it('documents a guarded route’s 503 with Retry-After, for a token that cannot be verified now', () => {
+    const responses: Record<string, unknown> = document.paths?.['/widgets']?.post?.responses ?? {};
+    expect(responses['503']).toMatchObject({
+      description: expect.stringContaining('cannot be verified right now') as unknown,
+      headers: { 'Retry-After': { schema: { type: 'integer' } } },
+    });
   });
 
   it('describes an event stream as text/event-stream with its data schema', () => {

@@ -18,6 +18,10 @@ const ERROR_MEANING: Record<ErrorCode, string> = {
   unavailable: 'Unavailable; try again after Retry-After seconds',
 };
 
+/** A guarded route's 503: auth's key set cannot be fetched and no usable one is cached. */
+const TOKEN_UNVERIFIABLE =
+  'the access token cannot be verified right now (auth’s key set cannot be fetched)';
+
 const RETRY_AFTER = {
   description: 'Seconds to wait before trying again',
   schema: { type: 'integer' },
@@ -30,8 +34,15 @@ function errorResponses(
   const codes: Partial<Record<ErrorCode, string>> = {
     ...(hasInput(contract) ? { invalid_argument: ERROR_MEANING.invalid_argument } : {}),
     ...(bearer ? { unauthenticated: ERROR_MEANING.unauthenticated } : {}),
+    ...(bearer
+      ? { unavailable: `Unavailable: ${TOKEN_UNVERIFIABLE}; try again after Retry-After seconds` }
+      : {}),
     ...contract.errors,
   };
+  const ownUnavailable = contract.errors?.unavailable;
+  if (bearer && ownUnavailable !== undefined) {
+    codes.unavailable = `${ownUnavailable || ERROR_MEANING.unavailable}; also when ${TOKEN_UNVERIFIABLE}`;
+  }
   const byStatus = new Map<number, { meanings: string[]; retry: boolean }>();
   for (const [code, meaning] of Object.entries(codes) as [ErrorCode, string][]) {
     const status = httpStatusOf(code);

@@ -48,7 +48,7 @@ junction-bench; all removed afterwards) and measures, in randomised ABBA rounds:
   4. two orders replicas' outbox relays sharing one outbox;
   5. CPU-ms per checkout at a fixed rate with tracing off, on for every trace, and sampled;
   6. a CPU profile of every service at that rate, per path.
-Full run: about 40 minutes. Needs RabbitMQ (with rabbitmqctl) and Redis on localhost, and the
+Full run: about 32 minutes. Needs RabbitMQ (with rabbitmqctl) and Redis on localhost, and the
 services built (npm run bench builds them).
 
   --quick          every part, briefly (a few minutes): numbers to check the bench, not to quote

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createPrivateKey, createPublicKey, sign, verify } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { helmTemplate, render } from './charts.mts';
+import { readInfraFile } from './infra-files.mts';
 import { ofKind, workloads } from './objects.mts';
 
 type Secret = { data: Record<string, string> };
@@ -61,6 +62,41 @@ describe('secrets generated at install', () => {
     assert.equal(url.password, decode(s, 'password'));
     assert.ok(url.password.length >= 32);
     assert.equal(url.host, 'rabbitmq.junction.svc.cluster.local:5672');
+  });
+
+  it('the broker imports at boot the topology generated from topology.yaml, with its user', () => {
+    const definitions = JSON.parse(decode(secret('rabbitmq-definitions'), 'definitions.json')) as {
+      users: { name: string; password: string }[];
+      permissions: { user: string; vhost: string }[];
+      queues: unknown[];
+      exchanges: unknown[];
+      bindings: unknown[];
+    };
+    const topology = JSON.parse(readInfraFile('rabbitmq-topology.json')) as {
+      queues: unknown[];
+      exchanges: unknown[];
+      bindings: unknown[];
+    };
+    assert.deepEqual(definitions.queues, topology.queues);
+    assert.deepEqual(definitions.exchanges, topology.exchanges);
+    assert.deepEqual(definitions.bindings, topology.bindings);
+    const credentials = secret('rabbitmq-credentials');
+    assert.deepEqual(
+      definitions.users.map((u) => [u.name, u.password]),
+      [[decode(credentials, 'username'), decode(credentials, 'password')]],
+    );
+    assert.deepEqual(
+      definitions.permissions.map((p) => [p.user, p.vhost]),
+      [[decode(credentials, 'username'), '/']],
+    );
+    const config = ofKind<{ data: Record<string, string> }>(
+      render('default').infra,
+      'ConfigMap',
+    ).find((c) => c.metadata.name === 'rabbitmq-config')?.data['10-junction.conf'];
+    assert.match(
+      config ?? '',
+      /^load_definitions = \/etc\/rabbitmq\/definitions\/definitions\.json$/m,
+    );
   });
 
   it('services read credentials from the Secrets, never from plain values', () => {

@@ -52,6 +52,10 @@ describe('gRPC errors', () => {
     assert.equal(unknown.code, status.NOT_FOUND);
     const item = await inventory.call('getItem', { sku: 'JNC-MUG' });
     assert.equal(item.code, status.OK);
+    // Bench padding is off unless REPLY_PADDING_MAX_BYTES allows it.
+    const padded = await inventory.call('getItem', { sku: 'JNC-MUG', paddingBytes: 262_144 });
+    assert.equal(padded.code, status.INVALID_ARGUMENT);
+    assert.match(padded.details, /REPLY_PADDING_MAX_BYTES/);
   });
 
   it('payment: INVALID_ARGUMENT for a bad charge, FAILED_PRECONDITION for refunding a decline', async () => {

@@ -1,5 +1,6 @@
 // Hardening, as an attacker would probe it: rate limits with Retry-After, security headers, no
-// CORS, body size limits, authentication on every private route, and no secret in any log line.
+// CORS, body size limits, no bench padding on the public catalog, authentication on every
+// private route, and no secret in any log line.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Api, type Session } from './support/api.mts';
@@ -104,6 +105,14 @@ describe('security', () => {
       headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' },
     });
     assert.equal(preflight.headers.get('access-control-allow-origin'), null);
+  });
+
+  it('gives no bench padding on the public catalog: 400 naming the setting', async () => {
+    const response = await fetch(
+      topology.url('inventory', '/inventory/items/JNC-MUG?padding=262144'),
+    );
+    assert.equal(response.status, 400);
+    assert.match(await response.text(), /REPLY_PADDING_MAX_BYTES/);
   });
 
   it('refuses a body over the size limit with 413', async () => {

@@ -44,6 +44,12 @@ const AUTH_ENV = {
   REGISTER_LIMIT_PER_IP: '1000000',
   ACCESS_TOKEN_TTL_SECONDS: '3600',
 };
+/** The wire matrix's GetItem sizes (64 B to 256 KiB): inventory's bench padding, off elsewhere. */
+const INVENTORY_ENV = { REPLY_PADDING_MAX_BYTES: String(256 * 1024) };
+const SERVICE_ENV: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  auth: AUTH_ENV,
+  inventory: INVENTORY_ENV,
+};
 
 export interface BenchTopologyOptions {
   /** An OTLP/HTTP endpoint: every service exports its spans there (http/protobuf). */
@@ -91,7 +97,7 @@ export class BenchTopology {
       env: Object.fromEntries(
         Object.keys(SERVICES).map((name) => [
           name,
-          { ...tracing, NODE_OPTIONS: nodeOptions, ...(name === 'auth' ? AUTH_ENV : {}) },
+          { ...tracing, NODE_OPTIONS: nodeOptions, ...SERVICE_ENV[name] },
         ]),
       ),
       onLine: (service, line) => {

@@ -7,6 +7,7 @@ import { OrderPlacedConsumer } from './adapters/in/amqp/order-placed.consumer';
 import { PaymentDeclinedConsumer } from './adapters/in/amqp/payment-declined.consumer';
 import { InventoryGrpcController } from './adapters/in/grpc/inventory.grpc-controller';
 import { InventoryController } from './adapters/in/http/inventory.controller';
+import { ReplyPadding } from './adapters/in/reply-padding';
 import { InventoryEventsPublisher } from './adapters/out/amqp/inventory-events.publisher';
 import { CatalogSeeder } from './adapters/out/redis/catalog.seeder';
 import { InventoryRepository } from './adapters/out/redis/inventory.repository';
@@ -29,6 +30,8 @@ import { InventoryEvents, StockStore } from './domain/ports';
     { provide: InventoryEvents, useClass: InventoryEventsPublisher },
     // Lab feature: the faults of the @InjectFault adapter methods (getItem, reserve, release).
     { provide: FaultInjector, useClass: SharedFaultInjector },
+    // Lab feature: GetItem's bench padding, off unless REPLY_PADDING_MAX_BYTES allows it.
+    ReplyPadding,
     CatalogSeeder,
     OrderPlacedConsumer,
     PaymentDeclinedConsumer,

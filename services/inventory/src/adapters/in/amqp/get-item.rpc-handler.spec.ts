@@ -1,8 +1,12 @@
 import { mockOf } from '@junction/platform/testing';
 import { type InventoryService } from '../../../domain/inventory.service';
-import { paddingOf } from '../reply-padding';
+import { type InventoryConfig } from '../../../config';
+import { MAX_PADDING_BYTES, paddingOf, ReplyPadding } from '../reply-padding';
 import { GetItemRpcHandler } from './get-item.rpc-handler';
 
+const PADDING = new ReplyPadding(
+  mockOf<InventoryConfig>({ replyPaddingMaxBytes: MAX_PADDING_BYTES }),
+);
 const mug = { sku: 'JNC-MUG', name: 'Junction mug', priceCents: 1200, available: 7 };
 
 describe(GetItemRpcHandler.name, () => {
@@ -10,7 +14,7 @@ describe(GetItemRpcHandler.name, () => {
     it('answers proto3 JSON of GetItemResponse, padding in base64', async () => {
       const inventory = mockOf<InventoryService>();
       inventory.getItem.mockResolvedValue(mug);
-      const reply = await new GetItemRpcHandler(inventory).handle({
+      const reply = await new GetItemRpcHandler(inventory, PADDING).handle({
         sku: 'JNC-MUG',
         paddingBytes: 3,
       });
@@ -21,7 +25,7 @@ describe(GetItemRpcHandler.name, () => {
     it('leaves an empty padding out, as proto3 JSON does', async () => {
       const inventory = mockOf<InventoryService>();
       inventory.getItem.mockResolvedValue(mug);
-      const reply = await new GetItemRpcHandler(inventory).handle({
+      const reply = await new GetItemRpcHandler(inventory, PADDING).handle({
         sku: 'JNC-MUG',
         paddingBytes: 0,
       });

@@ -5,7 +5,7 @@ import { Injectable } from '@nestjs/common';
 import { type z } from 'zod';
 import { InventoryService } from '../../../domain/inventory.service';
 import { getItemSchema } from '../grpc/inventory.schemas';
-import { paddingOf } from '../reply-padding';
+import { ReplyPadding } from '../reply-padding';
 
 /**
  * AMQP request-reply adapter of GetItem (queue `inventory.rpc`, type `GetItem`): the request and
@@ -17,11 +17,15 @@ export class GetItemRpcHandler implements RpcHandler<typeof getItemSchema> {
   readonly method = 'GetItem';
   readonly schema = getItemSchema;
 
-  constructor(private readonly inventory: InventoryService) {}
+  constructor(
+    private readonly inventory: InventoryService,
+    private readonly padding: ReplyPadding,
+  ) {}
 
   @InjectFault('getItem')
   async handle({ sku, paddingBytes }: z.output<typeof getItemSchema>): Promise<unknown> {
+    const padding = this.padding.of(paddingBytes);
     const item = await this.inventory.getItem(sku);
-    return inventoryV1.GetItemResponse.toJSON({ item, padding: paddingOf(paddingBytes) });
+    return inventoryV1.GetItemResponse.toJSON({ item, padding });
   }
 }

@@ -1,13 +1,16 @@
 import { mockOf } from '@junction/platform/testing';
+import { type InventoryConfig } from '../../../config';
 import { type InventoryService } from '../../../domain/inventory.service';
+import { MAX_PADDING_BYTES, ReplyPadding } from '../reply-padding';
 import { InventoryGrpcController } from './inventory.grpc-controller';
 
 const mug = { sku: 'JNC-MUG', name: 'Junction mug', priceCents: 1200, available: 7 };
 
-function controller(): InventoryGrpcController {
+function controller(replyPaddingMaxBytes = MAX_PADDING_BYTES): InventoryGrpcController {
   const inventory = mockOf<InventoryService>();
   inventory.getItem.mockResolvedValue(mug);
-  return new InventoryGrpcController(inventory);
+  const padding = new ReplyPadding(mockOf<InventoryConfig>({ replyPaddingMaxBytes }));
+  return new InventoryGrpcController(inventory, padding);
 }
 
 describe(InventoryGrpcController.name, () => {
@@ -29,6 +32,13 @@ describe(InventoryGrpcController.name, () => {
       await expect(
         controller().getItem({ sku: 'JNC-MUG', paddingBytes: 262_145 }),
       ).rejects.toMatchObject({ code: 'invalid_argument' });
+    });
+
+    it('rejects any padding with invalid_argument where REPLY_PADDING_MAX_BYTES is 0', async () => {
+      await expect(controller(0).getItem({ sku: 'JNC-MUG', paddingBytes: 64 })).rejects.toThrow(
+        /REPLY_PADDING_MAX_BYTES=0/,
+      );
+      expect((await controller(0).getItem({ sku: 'JNC-MUG' })).item).toEqual(mug);
     });
   });
 });

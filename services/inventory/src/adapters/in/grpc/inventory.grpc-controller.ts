@@ -2,7 +2,7 @@ import { inventoryV1 } from '@junction/contracts';
 import { InjectFault, parseInput } from '@junction/platform';
 import { Controller } from '@nestjs/common';
 import { InventoryService } from '../../../domain/inventory.service';
-import { paddingOf } from '../reply-padding';
+import { ReplyPadding } from '../reply-padding';
 import { getItemSchema, releaseSchema, reserveSchema } from './inventory.schemas';
 import { toReservationMessage } from './reservation.mapper';
 
@@ -10,13 +10,17 @@ import { toReservationMessage } from './reservation.mapper';
 @Controller()
 @inventoryV1.InventoryServiceControllerMethods()
 export class InventoryGrpcController implements inventoryV1.InventoryServiceController {
-  constructor(private readonly inventory: InventoryService) {}
+  constructor(
+    private readonly inventory: InventoryService,
+    private readonly padding: ReplyPadding,
+  ) {}
 
   /** `paddingBytes` (benchmarks) adds that many filler bytes to the reply as `padding`. */
   @InjectFault('getItem')
   async getItem(request: unknown): Promise<inventoryV1.GetItemResponse> {
     const { sku, paddingBytes } = parseInput(getItemSchema, request);
-    return { item: await this.inventory.getItem(sku), padding: paddingOf(paddingBytes) };
+    const padding = this.padding.of(paddingBytes);
+    return { item: await this.inventory.getItem(sku), padding };
   }
 
   @InjectFault('reserve')

@@ -2,13 +2,16 @@ import { InjectFault, Route, RouteInput, type RouteInputOf } from '@junction/pla
 import { Controller, Get } from '@nestjs/common';
 import { type StockedItem } from '../../../domain/catalog';
 import { InventoryService } from '../../../domain/inventory.service';
-import { paddingOf } from '../reply-padding';
+import { ReplyPadding } from '../reply-padding';
 import { getItem, listItems } from './inventory.routes';
 
 /** Public catalog, readable without a token. */
 @Controller('inventory/items')
 export class InventoryController {
-  constructor(private readonly inventory: InventoryService) {}
+  constructor(
+    private readonly inventory: InventoryService,
+    private readonly padding: ReplyPadding,
+  ) {}
 
   @Get()
   @Route(listItems)
@@ -23,8 +26,8 @@ export class InventoryController {
   async get(
     @RouteInput() { params, query }: RouteInputOf<typeof getItem>,
   ): Promise<StockedItem & { padding?: string }> {
-    const { padding } = query;
+    const padding = this.padding.of(query.padding);
     const item = await this.inventory.getItem(params.sku);
-    return padding > 0 ? { ...item, padding: paddingOf(padding).toString('base64') } : item;
+    return padding.length > 0 ? { ...item, padding: padding.toString('base64') } : item;
   }
 }

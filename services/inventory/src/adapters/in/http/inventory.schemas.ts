@@ -7,7 +7,10 @@ export const itemPathSchema = z.object({ sku: skuSchema });
 
 /** GET /inventory/items/:sku?padding=N — the query string. */
 export const itemQuerySchema = z.object({
-  padding: z.coerce.number().pipe(paddingBytesSchema).default(0),
+  padding: z.coerce.number().pipe(paddingBytesSchema).default(0).meta({
+    description:
+      'Benchmarks: N filler bytes in the reply. Off (400) unless the service allows N (REPLY_PADDING_MAX_BYTES)',
+  }),
 });
 
 export const stockedItemSchema = z

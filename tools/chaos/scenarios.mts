@@ -3,6 +3,7 @@ import { redisRestart, rabbitmqRestart } from './infrastructure-scenarios.mts';
 import { duplicateDeliveries, poison } from './message-scenarios.mts';
 import { killAndRestart, sigtermDrain } from './process-scenarios.mts';
 import { queueDeleted } from './queue-scenarios.mts';
+import { consumerCancelled, parkedSaga } from './saga-scenarios.mts';
 import { type Scenario } from './scenario.mts';
 import { slowConsumer } from './slow-consumer-scenario.mts';
 
@@ -27,6 +28,9 @@ export const SCENARIOS: readonly Scenario[] = [
   poison,
   queueDeleted('payment', true),
   queueDeleted('orders', false),
+  parkedSaga,
+  consumerCancelled('payment'),
+  consumerCancelled('inventory'),
 ];
 
 export const CI_SCENARIOS: readonly Scenario[] = SCENARIOS.filter((scenario) => scenario.inCi);

@@ -1,10 +1,6 @@
 // A slow consumer: payment answers 1 s late (set at runtime with `npm run fault`), so its queue
 // backs up. The broker must never hand it more than its prefetch unacked, and the backlog must
 // drain by itself.
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { ROOT } from '../local/topology.mts';
 import {
   CONSUMER_PREFETCH,
   listConsumerPrefetch,
@@ -12,10 +8,10 @@ import {
   type QueueDepth,
   queuesOf,
 } from '@junction/testkit';
+import { serviceFault } from './fault-cli.mts';
 import { type Scenario, type ScenarioContext } from './scenario.mts';
 import { CHAOS_VHOST } from './settings.mts';
 
-const execFileAsync = promisify(execFile);
 const LATENCY_MS = 1_000;
 const QUEUE = queuesOf('payment').main;
 
@@ -26,7 +22,7 @@ export const slowConsumer: Scenario = {
   // ~23 reserved orders/s reach payment, which manages 16/s at +1 s with 16 in flight.
   load: { ratePerSecond: 40, queuedShare: 0.9 },
   async disrupt(context) {
-    await paymentFault(context.stage.redisUrl, ['--latency', String(LATENCY_MS)]);
+    await serviceFault(context.stage.redisUrl, 'payment', ['--latency', String(LATENCY_MS)]);
     const sampling = new AbortController();
     const samples = sampleQueue(sampling.signal);
     try {
@@ -45,7 +41,7 @@ export const slowConsumer: Scenario = {
       );
     } finally {
       sampling.abort();
-      await paymentFault(context.stage.redisUrl, ['--clear']);
+      await serviceFault(context.stage.redisUrl, 'payment', ['--clear']);
     }
   },
 };
@@ -88,16 +84,5 @@ function checkPrefetchBound(
   context.note(
     `max backlog ${Math.max(0, ...samples.map((s) => s.ready))}, max unacked ${Math.max(0, ...samples.map((s) => s.unacked))} ` +
       `(prefetch ${CONSUMER_PREFETCH}) over ${backlogged.length} backlogged samples`,
-  );
-}
-
-/** `npm run fault -- payment <args>` against the scenario's Redis. */
-async function paymentFault(redisUrl: string, args: readonly string[]): Promise<void> {
-  await execFileAsync(
-    process.execPath,
-    [join(ROOT, 'tools', 'fault', 'fault.mts'), 'payment', ...args, '--redis', redisUrl],
-    {
-      timeout: 15_000,
-    },
   );
 }

@@ -9,7 +9,12 @@ export {
   recreateVhost,
   deleteVhost,
 } from './amqp/admin.mts';
-export { AmqpClient, type DrainedMessage, type TappedMessage } from './amqp/client.mts';
+export {
+  AmqpClient,
+  type DrainedMessage,
+  type PeekedMessage,
+  type TappedMessage,
+} from './amqp/client.mts';
 export * from './checkout/index.mts';
 export {
   allServiceQueues,

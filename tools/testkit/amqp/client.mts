@@ -22,6 +22,10 @@ export interface DrainedMessage {
   readonly headers: Record<string, unknown>;
 }
 
+export interface PeekedMessage extends DrainedMessage {
+  readonly messageId: string;
+}
+
 export class AmqpClient {
   private readonly connection: ChannelModel;
   private readonly channel: ConfirmChannel;
@@ -123,12 +127,21 @@ export class AmqpClient {
 
   /** The messageIds of every message in a queue, left in the queue (requeued unacked). */
   async peekMessageIds(queue: string): Promise<string[]> {
+    return (await this.peekMessages(queue)).map((message) => message.messageId);
+  }
+
+  /** Every message in a queue with its messageId and headers, left in the queue (requeued unacked). */
+  async peekMessages(queue: string): Promise<PeekedMessage[]> {
     return this.onOwnChannel(async (channel) => {
-      const ids: string[] = [];
+      const messages: PeekedMessage[] = [];
       for (;;) {
         const message = await channel.get(queue, { noAck: false });
-        if (message === false) return ids;
-        ids.push(String(message.properties.messageId ?? '(no messageId)'));
+        if (message === false) return messages;
+        messages.push({
+          messageId: String(message.properties.messageId ?? '(no messageId)'),
+          content: message.content.toString(),
+          headers: message.properties.headers ?? {},
+        });
       }
     });
   }

@@ -38,6 +38,37 @@ describe(OrderService.name, () => {
     });
   });
 
+  describe('paymentDeclined', () => {
+    it('rejects a pending order and lists it to compensate, in case inventory missed the event', async () => {
+      const clock = new FixedClock();
+      const store = new InMemoryOrderStore(clock);
+      const service = new OrderService(store, clock);
+      const pending = order();
+      await store.create(pending);
+
+      await expect(service.paymentDeclined(pending.id)).resolves.toBe(true);
+
+      await expect(store.find(pending.id)).resolves.toMatchObject({
+        status: 'rejected',
+        reason: 'payment_declined',
+      });
+      await expect(store.toCompensate(clock.now())).resolves.toEqual([pending.id]);
+    });
+
+    it('changes nothing for an order that has ended already', async () => {
+      const clock = new FixedClock();
+      const store = new InMemoryOrderStore(clock);
+      const service = new OrderService(store, clock);
+      const confirmed = order();
+      await store.create(confirmed);
+      await service.paymentCaptured(confirmed.id, 1200);
+
+      await expect(service.paymentDeclined(confirmed.id)).resolves.toBe(false);
+      expect((await store.find(confirmed.id))?.status).toBe('confirmed');
+      expect(store.toCompensateList.size).toBe(0);
+    });
+  });
+
   describe('paymentCaptured', () => {
     function world() {
       const clock = new FixedClock();

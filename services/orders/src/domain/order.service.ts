@@ -31,6 +31,18 @@ export class OrderService {
   }
 
   /**
+   * The queued checkout's end after a decline: the order is rejected and, in the same step,
+   * listed to compensate. Inventory releases the stock on its own copy of payment.declined; the
+   * listing is the backstop for a copy that never reached inventory's queue — payment.declined
+   * is bound to two queues, and a publish routed to only one of them (inventory.events deleted,
+   * not yet declared again) is not returned, so `mandatory` cannot see it. The sweep's release
+   * is idempotent: after inventory's own, it changes nothing. Returns true when it rejected it.
+   */
+  paymentDeclined(orderId: string): Promise<boolean> {
+    return this.store.rejectToCompensate(orderId, 'payment_declined', this.clock.now());
+  }
+
+  /**
    * The queued checkout's last step: its payment was captured, so the order is confirmed. A
    * capture for an order that was rejected meanwhile (timed out, and compensated before the
    * capture could be refunded) must not keep the money: the order is listed to compensate again,

@@ -15,6 +15,7 @@ describe(OverdueQueuedOrders.name, () => {
   const logger = mockOf<AppLogger>();
   const log = mockOf<ReturnType<AppLogger['child']>>();
   log.warn.mockReturnValue(undefined);
+  log.debug.mockReturnValue(undefined);
   logger.child.mockReturnValue(log);
 
   /** A sweeper over an in-memory store; `peersUp()` says whether the undo reaches both peers. */

@@ -76,8 +76,11 @@ export class OverdueQueuedOrders implements OnApplicationBootstrap, OnApplicatio
       compensated += 1;
     }
     const outcome = { timedOut: claimed.length, compensated };
-    if (claimed.length > 0 || compensated > 0 || waiting > 0)
+    // A timeout or an undo that cannot reach a peer is news; the backstop release of a declined
+    // order (OrderService.paymentDeclined) is routine.
+    if (claimed.length > 0 || waiting > 0)
       this.logger.warn({ ...outcome, waiting }, 'swept overdue queued orders');
+    else if (compensated > 0) this.logger.debug(outcome, 'compensated rejected orders');
     return outcome;
   }
 

@@ -19,6 +19,7 @@ const config = new OrdersConfig(
 const logger = mockOf<AppLogger>();
 const log = mockOf<ReturnType<AppLogger['child']>>();
 log.warn.mockReturnValue(undefined);
+log.debug.mockReturnValue(undefined);
 logger.child.mockReturnValue(log);
 
 function repositoryOn(redis: Redis): OrderRepository {

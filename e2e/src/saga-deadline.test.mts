@@ -4,10 +4,7 @@
 // (a SKU on two lines, a line over the limits every hop shares), instead of accepting it and
 // leaving it parked downstream with its stock held.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { promisify } from 'node:util';
 import { status as grpcStatus } from '@grpc/grpc-js';
 import {
   DEFAULT_SKU,
@@ -22,6 +19,7 @@ import { ROOT, waitUntilReady } from '../../tools/local/topology.mts';
 import { Api, type Order, type Session } from './support/api.mts';
 import { queueDepth } from './support/broker.mts';
 import { REDIS_URL, removeInfrastructure, resetInfrastructure } from './support/environment.mts';
+import { fault as faultOf } from './support/fault.mts';
 import { grpcCall } from './support/grpc-call.mts';
 import {
   type E2eTopology,
@@ -35,11 +33,7 @@ const DEADLINE_MS = 3_000;
 /** A Charge slowed down well past the deadline (and the sweep that follows it). */
 const CHARGE_LATENCY_MS = 9_000;
 
-const execFileAsync = promisify(execFile);
-async function fault(...args: string[]): Promise<void> {
-  const cli = join(ROOT, 'tools', 'fault', 'fault.mts');
-  await execFileAsync(process.execPath, [cli, 'payment', ...args, '--redis', REDIS_URL]);
-}
+const fault = (...args: string[]) => faultOf('payment', ...args);
 
 describe('a queued order: its deadline, and the lines every hop accepts', () => {
   let topology: E2eTopology;

@@ -7,15 +7,13 @@
 //
 // E2E_UPDATE_FIXTURES=1 also rewrites fixtures/checkout-traces.json (the trace CLI's test data).
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { promisify } from 'node:util';
-import { ROOT } from '../../tools/local/topology.mts';
 import { attributesOf, onlyTrace, type Span, type TracesData } from '../../tools/trace/otlp.mts';
 import { Api, type Order, type Session } from './support/api.mts';
-import { REDIS_URL, removeInfrastructure, resetInfrastructure } from './support/environment.mts';
+import { removeInfrastructure, resetInfrastructure } from './support/environment.mts';
+import { fault } from './support/fault.mts';
 import { grpcHealth } from './support/grpc-health.mts';
 import { type OtlpReceiver, startOtlpReceiver } from './support/otlp-receiver.mts';
 import {
@@ -80,13 +78,6 @@ async function checkouts(mode: Mode, count: number): Promise<Checkout[]> {
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] as number;
-}
-
-const execFileAsync = promisify(execFile);
-async function fault(...args: string[]): Promise<string> {
-  const cli = join(ROOT, 'tools', 'fault', 'fault.mts');
-  const { stdout } = await execFileAsync(process.execPath, [cli, ...args, '--redis', REDIS_URL]);
-  return stdout;
 }
 
 /** The five services, each exporting its spans (batches every 100 ms) to a fresh receiver. */

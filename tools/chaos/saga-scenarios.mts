@@ -26,11 +26,11 @@ export const parkedSaga: Scenario = {
   env: DEADLINE_ENV,
   async disrupt(context) {
     await context.atLoadFraction(0.2);
-    await serviceFault(context.stage.redisUrl, 'payment', ['--error-rate', '1']);
+    await serviceFault('payment', ['--error-rate', '1']);
     try {
       await sleep(FAULT_MS);
     } finally {
-      await serviceFault(context.stage.redisUrl, 'payment', ['--clear']);
+      await serviceFault('payment', ['--clear']);
     }
     await context.loadDone;
     await context.settle();

@@ -22,7 +22,7 @@ export const slowConsumer: Scenario = {
   // ~23 reserved orders/s reach payment, which manages 16/s at +1 s with 16 in flight.
   load: { ratePerSecond: 40, queuedShare: 0.9 },
   async disrupt(context) {
-    await serviceFault(context.stage.redisUrl, 'payment', ['--latency', String(LATENCY_MS)]);
+    await serviceFault('payment', ['--latency', String(LATENCY_MS)]);
     const sampling = new AbortController();
     const samples = sampleQueue(sampling.signal);
     try {
@@ -41,7 +41,7 @@ export const slowConsumer: Scenario = {
       );
     } finally {
       sampling.abort();
-      await serviceFault(context.stage.redisUrl, 'payment', ['--clear']);
+      await serviceFault('payment', ['--clear']);
     }
   },
 };

@@ -1,10 +1,13 @@
 // npm run fault -- <payment|inventory> [--latency <ms>] [--error-rate <0..1>] [--operation <op>]
-//                                      [--clear] [--redis <url>]
+//                                      [--clear] [--url <base URL>] [--token <token>]
 //
-// Sets the injected faults of a running service, in its Redis keyspace: every replica re-reads
-// them within a second (libs/platform/src/faults). See docs/tracing.md. Node builtins + ioredis.
+// Sets the injected faults of a running service through its operator endpoint /admin/faults
+// (libs/platform/src/faults/fault-admin.controller.ts): the service writes them, every replica
+// applies them within a second. See docs/tracing.md.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Redis } from 'ioredis';
+import { portsOf, ROOT } from '../local/topology.mts';
 
 /** The services with a FaultInjector, and the operations that call it. */
 const OPERATIONS: Readonly<Record<string, readonly string[]>> = {
@@ -15,7 +18,8 @@ const OPERATIONS: Readonly<Record<string, readonly string[]>> = {
 const USAGE = `Usage: npm run fault -- <service> [options]
 
 Injects latency and errors into payment or inventory at runtime, for every replica (within 1 s),
-without a restart. With no option it shows the current settings.
+without a restart, through the service's /admin/faults (it needs FAULT_INJECTION=true and
+FAULT_ADMIN_TOKEN, which \`npm start\` sets). With no option it shows the current settings.
 
   <service>              payment (operations: charge, refund)
                          inventory (operations: reserve, release, getItem)
@@ -25,7 +29,10 @@ Options:
   --operation <op>       only this operation (default: every operation of the service)
   --clear                remove the runtime settings (of --operation, or all of them); the
                          service falls back to FAULT_LATENCY_MS / FAULT_ERROR_RATE from its env
-  --redis <url>          the services' Redis (default: $REDIS_URL or redis://127.0.0.1:6379)
+  --url <base URL>       the service's HTTP address (default: http://127.0.0.1:<its port>, as
+                         npm start runs it; in a cluster, a kubectl port-forward to a pod)
+  --token <token>        the operator token (default: $FAULT_ADMIN_TOKEN, else the one npm
+                         start generated in .local/fault-admin-token)
   -h, --help             show this help
 
 Examples:
@@ -42,7 +49,8 @@ interface Command {
   readonly latencyMs?: number;
   readonly errorRate?: number;
   readonly clear: boolean;
-  readonly redisUrl: string;
+  readonly url: string;
+  readonly token: string;
 }
 
 function command(argv: readonly string[]): Command | undefined {
@@ -54,7 +62,8 @@ function command(argv: readonly string[]): Command | undefined {
       'error-rate': { type: 'string' },
       operation: { type: 'string' },
       clear: { type: 'boolean', default: false },
-      redis: { type: 'string' },
+      url: { type: 'string' },
+      token: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -74,12 +83,19 @@ function command(argv: readonly string[]): Command | undefined {
   if (values.clear && (latencyMs !== undefined || errorRate !== undefined)) {
     throw new UsageError('--clear cannot be combined with --latency or --error-rate');
   }
-  const redisUrl = values.redis ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-  if (!/^rediss?:\/\//.test(redisUrl)) throw new UsageError('--redis must be a redis:// URL');
+  const url = values.url ?? `http://127.0.0.1:${String(portsOf(service).http)}`;
+  if (!/^https?:\/\/[^/]+\/?$/.test(url)) {
+    throw new UsageError(`--url must be an http(s) base URL such as http://127.0.0.1:3004: ${url}`);
+  }
+  const token = values.token ?? process.env.FAULT_ADMIN_TOKEN ?? devToken();
+  if (token === undefined) {
+    throw new UsageError('no operator token: pass --token or set FAULT_ADMIN_TOKEN');
+  }
   return {
     service,
     clear: values.clear,
-    redisUrl,
+    url: url.replace(/\/$/, ''),
+    token,
     ...(values.operation !== undefined ? { operation: values.operation } : {}),
     ...(latencyMs !== undefined ? { latencyMs } : {}),
     ...(errorRate !== undefined ? { errorRate } : {}),
@@ -109,28 +125,85 @@ function number(
   return value;
 }
 
-/** Field names shared with libs/platform/src/faults/fault-settings.ts. */
-function fieldsOf(operation: string | undefined): { latency: string; errorRate: string } {
-  const prefix = operation === undefined ? '' : `${operation}.`;
-  return { latency: `${prefix}latency_ms`, errorRate: `${prefix}error_rate` };
+/** The token `npm start` generated (tools/local/topology.mts devFaultAdminToken), if any. */
+function devToken(): string | undefined {
+  const path = join(ROOT, '.local', 'fault-admin-token');
+  return existsSync(path) ? readFileSync(path, 'utf8').trim() : undefined;
 }
 
-function describe(service: string, stored: Record<string, string>): string {
-  const lines = [`${service}: runtime faults (on top of FAULT_LATENCY_MS / FAULT_ERROR_RATE)`];
-  const scopes: (string | undefined)[] = [undefined, ...(OPERATIONS[service] ?? [])];
-  for (const scope of scopes) {
-    const fields = fieldsOf(scope);
-    const latency = stored[fields.latency];
-    const errorRate = stored[fields.errorRate];
-    if (latency === undefined && errorRate === undefined) continue;
+/** What /admin/faults answers (FaultAdminReport of libs/platform). */
+interface Report {
+  readonly service: string;
+  readonly operations: readonly string[];
+  readonly defaults: { readonly latencyMs: number; readonly errorRate: number };
+  readonly runtime: Readonly<Record<string, string>>;
+}
+
+function describe(report: Report): string {
+  const { latencyMs, errorRate } = report.defaults;
+  const lines = [
+    `${report.service}: runtime faults (on top of FAULT_LATENCY_MS=${String(latencyMs)} / FAULT_ERROR_RATE=${String(errorRate)})`,
+  ];
+  for (const scope of [undefined, ...report.operations]) {
+    const prefix = scope === undefined ? '' : `${scope}.`;
+    const latency = report.runtime[`${prefix}latency_ms`];
+    const rate = report.runtime[`${prefix}error_rate`];
+    if (latency === undefined && rate === undefined) continue;
     const parts = [
       latency === undefined ? undefined : `latency ${latency} ms`,
-      errorRate === undefined ? undefined : `error rate ${errorRate}`,
+      rate === undefined ? undefined : `error rate ${rate}`,
     ].filter((part): part is string => part !== undefined);
     lines.push(`  ${(scope ?? 'every operation').padEnd(16)} ${parts.join(', ')}`);
   }
   if (lines.length === 1) lines.push('  none set');
   return lines.join('\n');
+}
+
+/** One call to /admin/faults; a refusal is an error with the service's own message. */
+async function call(parsed: Command): Promise<Report> {
+  const endpoint = `${parsed.url}/admin/faults`;
+  const changes =
+    parsed.latencyMs !== undefined || parsed.errorRate !== undefined
+      ? {
+          method: 'PUT',
+          body: JSON.stringify({
+            ...(parsed.operation !== undefined ? { operation: parsed.operation } : {}),
+            ...(parsed.latencyMs !== undefined ? { latencyMs: parsed.latencyMs } : {}),
+            ...(parsed.errorRate !== undefined ? { errorRate: parsed.errorRate } : {}),
+          }),
+        }
+      : parsed.clear
+        ? { method: 'DELETE' }
+        : { method: 'GET' };
+  const query =
+    changes.method === 'DELETE' && parsed.operation !== undefined
+      ? `?operation=${encodeURIComponent(parsed.operation)}`
+      : '';
+  let response: Response;
+  try {
+    response = await fetch(endpoint + query, {
+      ...changes,
+      headers: {
+        authorization: `Bearer ${parsed.token}`,
+        ...('body' in changes ? { 'content-type': 'application/json' } : {}),
+      },
+      signal: AbortSignal.timeout(10_000),
+    });
+  } catch (error) {
+    throw new Error(
+      `cannot reach ${parsed.service} at ${parsed.url}: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  const body = (await response.json().catch(() => undefined)) as
+    (Report & { message?: string }) | undefined;
+  if (!response.ok) {
+    throw new Error(
+      `${parsed.service} answered ${String(response.status)}: ${body?.message ?? response.statusText}`,
+    );
+  }
+  if (!body)
+    throw new Error(`${parsed.service} answered ${String(response.status)} without a body`);
+  return body;
 }
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -147,36 +220,11 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
-  const redis = new Redis(parsed.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  redis.on('error', () => undefined);
-  try {
-    try {
-      await redis.connect();
-    } catch (error) {
-      throw new Error(
-        `cannot reach Redis at ${parsed.redisUrl}: ${error instanceof Error ? error.message : String(error)}`,
-      );
-    }
-    // The services' keys are prefixed with their name (libs/platform/src/redis/redis.provider.ts).
-    const key = `${parsed.service}:fault`;
-    const fields = fieldsOf(parsed.operation);
-    if (parsed.clear) {
-      if (parsed.operation === undefined) await redis.del(key);
-      else await redis.hdel(key, fields.latency, fields.errorRate);
-    } else {
-      const update: Record<string, string> = {};
-      if (parsed.latencyMs !== undefined) update[fields.latency] = String(parsed.latencyMs);
-      if (parsed.errorRate !== undefined) update[fields.errorRate] = String(parsed.errorRate);
-      if (Object.keys(update).length > 0) await redis.hset(key, update);
-    }
-    const changed =
-      parsed.clear || parsed.latencyMs !== undefined || parsed.errorRate !== undefined;
-    process.stdout.write(`${describe(parsed.service, await redis.hgetall(key))}\n`);
-    if (changed) process.stdout.write('every replica applies this within 1 s\n');
-    return 0;
-  } finally {
-    redis.disconnect();
-  }
+  const report = await call(parsed);
+  const changed = parsed.clear || parsed.latencyMs !== undefined || parsed.errorRate !== undefined;
+  process.stdout.write(`${describe(report)}\n`);
+  if (changed) process.stdout.write('every replica applies this within 1 s\n');
+  return 0;
 }
 
 try {

@@ -1,7 +1,7 @@
 // The local topology: the five services as separate processes from their built output, against
 // RabbitMQ and Redis on localhost. Used by `npm start` (start.mts) and by the end-to-end tests.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
@@ -89,9 +89,23 @@ export function devSigningKey(): string {
 }
 
 /**
+ * The operator token of the services' /admin/faults in local runs (`npm run fault` reads it):
+ * generated once into .local/ (git-ignored), never committed.
+ */
+export function devFaultAdminToken(): string {
+  const path = join(ROOT, '.local', 'fault-admin-token');
+  if (!existsSync(path)) {
+    mkdirSync(join(ROOT, '.local'), { recursive: true });
+    writeFileSync(path, randomBytes(32).toString('base64url'), { mode: 0o600 });
+  }
+  return readFileSync(path, 'utf8').trim();
+}
+
+/**
  * A service's environment in the local run: the same variables the chart's ConfigMap gives it,
  * derived from topology.yaml (its ports, a target per gRPC peer it calls, the signer's JWKS URL
- * for token verifiers), pointed at 127.0.0.1.
+ * for token verifiers), pointed at 127.0.0.1. Local runs are the lab: a service with faults has
+ * fault injection on, with the dev operator token (devFaultAdminToken).
  */
 export function serviceEnv(name: string, options: TopologyOptions): Record<string, string> {
   const offset = options.portOffset ?? 0;
@@ -112,6 +126,10 @@ export function serviceEnv(name: string, options: TopologyOptions): Record<strin
     env.AUTH_JWKS_URL = `http://127.0.0.1:${String(portsOf(signer.name, offset).http)}/.well-known/jwks.json`;
   }
   if (declared.tokens === 'sign') env.JWT_PRIVATE_KEY = devSigningKey();
+  if (declared.faults) {
+    env.FAULT_INJECTION = 'true';
+    env.FAULT_ADMIN_TOKEN = devFaultAdminToken();
+  }
   return { ...env, ...telemetryEnv(name), ...options.env?.[name] };
 }
 

@@ -57,7 +57,7 @@ function chartService(topology: Topology, name: string): Record<string, unknown>
     // Always present, so a values file generated from another topology replaces them entirely.
     httpCallers,
     grpcClients,
-    ...(s.faults ? { faults: { latencyMs: 0, errorRate: 0 } } : {}),
+    ...(s.faults ? { faults: { enabled: false, latencyMs: 0, errorRate: 0 } } : {}),
     ...(s.grpc
       ? {
           grpc: {

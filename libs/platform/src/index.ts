@@ -17,6 +17,8 @@ export { parseInput } from './errors/parse-input';
 export { FaultInjector } from './faults/fault-injector';
 export { InjectFault } from './faults/inject-fault.decorator';
 export { SharedFaultInjector } from './faults/shared-fault-injector';
+export { FaultsModule } from './faults/faults.module';
+export { type FaultAdminReport } from './faults/fault-admin.controller';
 export { withCallBudget } from './grpc/call-budget';
 export { GrpcClient, type GrpcClientOptions } from './grpc/grpc-client';
 export { PROTO_LOADER_OPTIONS } from './grpc/grpc-server';

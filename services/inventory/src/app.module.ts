@@ -1,6 +1,6 @@
 import { BROKER_TOPOLOGY } from '@junction/contracts';
 import { MessagingModule } from '@junction/messaging';
-import { FaultInjector, SharedFaultInjector } from '@junction/platform';
+import { FaultsModule } from '@junction/platform';
 import { Module } from '@nestjs/common';
 import { GetItemRpcHandler } from './adapters/in/amqp/get-item.rpc-handler';
 import { OrderPlacedConsumer } from './adapters/in/amqp/order-placed.consumer';
@@ -21,6 +21,9 @@ import { InventoryEvents, StockStore } from './domain/ports';
       consumers: [OrderPlacedConsumer, PaymentDeclinedConsumer],
       rpcHandlers: [GetItemRpcHandler],
     }),
+    // Lab feature: the faults of the @InjectFault adapter methods (getItem, reserve, release),
+    // off unless FAULT_INJECTION; set at runtime through /admin/faults.
+    FaultsModule,
   ],
   controllers: [InventoryController, InventoryGrpcController],
   providers: [
@@ -28,8 +31,6 @@ import { InventoryEvents, StockStore } from './domain/ports';
     InventoryRepository,
     { provide: StockStore, useExisting: InventoryRepository },
     { provide: InventoryEvents, useClass: InventoryEventsPublisher },
-    // Lab feature: the faults of the @InjectFault adapter methods (getItem, reserve, release).
-    { provide: FaultInjector, useClass: SharedFaultInjector },
     // Lab feature: GetItem's bench padding, off unless REPLY_PADDING_MAX_BYTES allows it.
     ReplyPadding,
     CatalogSeeder,

@@ -1,6 +1,6 @@
 import { BROKER_TOPOLOGY } from '@junction/contracts';
 import { MessagingModule } from '@junction/messaging';
-import { bearerAuthProviders, FaultInjector, SharedFaultInjector } from '@junction/platform';
+import { bearerAuthProviders, FaultsModule } from '@junction/platform';
 import { Module } from '@nestjs/common';
 import { InventoryReservedConsumer } from './adapters/in/amqp/inventory-reserved.consumer';
 import { PaymentGrpcController } from './adapters/in/grpc/payment.grpc-controller';
@@ -18,6 +18,9 @@ import { PaymentEvents, PaymentStore } from './domain/ports';
       topology: BROKER_TOPOLOGY,
       consumers: [InventoryReservedConsumer],
     }),
+    // Lab feature: the faults of the @InjectFault adapter methods (charge, refund), off unless
+    // FAULT_INJECTION; set at runtime through /admin/faults.
+    FaultsModule,
   ],
   controllers: [PaymentController, PaymentGrpcController],
   providers: [
@@ -25,8 +28,6 @@ import { PaymentEvents, PaymentStore } from './domain/ports';
     PaymentMethods,
     { provide: PaymentStore, useClass: PaymentRepository },
     { provide: PaymentEvents, useClass: PaymentEventsPublisher },
-    // Lab feature: the faults of the @InjectFault adapter methods (charge, refund).
-    { provide: FaultInjector, useClass: SharedFaultInjector },
     InventoryReservedConsumer,
     ...bearerAuthProviders(PaymentConfig),
   ],

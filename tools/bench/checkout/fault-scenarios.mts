@@ -11,7 +11,6 @@ import { REPO_ROOT as ROOT } from '@junction/topology';
 import { type BenchTopology } from '../bench-topology.mts';
 import { type CheckoutContext, planFor } from './checkout-context.mts';
 import { awaitHealthy, awaitSettled } from './drain.mts';
-import { BENCH_REDIS_URL } from '../run/environment.mts';
 import { type PathSummary, type Second, secondsOf, summarize } from '../load/load-summary.mts';
 import { type CheckoutMode, isAccepted, type Placement } from '../load/open-loop.mts';
 import { type LedgerCount } from './order-ledger.mts';
@@ -62,9 +61,10 @@ interface Fault {
   clear(mark: Mark): Promise<void>;
 }
 
-function faultCli(...args: string[]): Promise<void> {
+/** `npm run fault -- payment <args>` through payment's /admin/faults on the bench's ports. */
+function faultCli(topology: BenchTopology, ...args: string[]): Promise<void> {
   const cli = join(ROOT, 'tools', 'fault', 'fault.mts');
-  return run(process.execPath, [cli, 'payment', ...args, '--redis', BENCH_REDIS_URL]).then(
+  return run(process.execPath, [cli, 'payment', ...args, '--url', topology.url('payment')]).then(
     () => undefined,
   );
 }
@@ -76,11 +76,11 @@ function faultOf(kind: FaultKind, topology: BenchTopology, settings: FaultSettin
     case 'latency':
       return {
         apply: async (mark) => {
-          await faultCli('--latency', String(settings.latencyMs));
+          await faultCli(topology, '--latency', String(settings.latencyMs));
           mark(`payment +${String(settings.latencyMs)} ms`);
         },
         clear: async (mark) => {
-          await faultCli('--clear');
+          await faultCli(topology, '--clear');
           mark('payment healthy');
         },
       };

@@ -37,6 +37,9 @@ function forbiddenCalls(): MeshCall[] {
     // Readiness and diagnostics are for the kubelet (rewritten probes) and operators, not callers.
     { caller: { gateway: true }, method: 'GET', ...http('orders', '/readyz') },
     { caller: { gateway: true }, method: 'GET', ...http('orders', '/statusz') },
+    // The operator's fault endpoint is reached on the pod (port-forward), never through the mesh.
+    { caller: { gateway: true }, method: 'PUT', ...http('payment', '/admin/faults') },
+    { caller: { service: 'orders' }, method: 'PUT', ...http('inventory', '/admin/faults') },
     // A route that exists, with a method that does not.
     { caller: { gateway: true }, method: 'DELETE', ...http('orders', '/orders/sample-1') },
     { caller: { gateway: true }, method: 'GET', ...http('orders', '/orders/a/b/events') },

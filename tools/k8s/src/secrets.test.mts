@@ -128,4 +128,36 @@ describe('secrets generated at install', () => {
       assert.ok(otel.includes(attr), `OTEL_RESOURCE_ATTRIBUTES lacks ${attr}`);
     }
   });
+
+  it('fault injection is off by default; enabled, its operator token comes from a generated Secret', () => {
+    type ConfigMap = { data: Record<string, string> };
+    const configOf = (objects: ReturnType<typeof helmTemplate>, name: string) =>
+      ofKind<ConfigMap>(objects, 'ConfigMap').find((c) => c.metadata.name === `${name}-config`)
+        ?.data ?? {};
+    const envOf = (objects: ReturnType<typeof helmTemplate>, name: string) =>
+      workloads(objects).find((w) => w.object.metadata.name === name)!.containers[0]!.env ?? [];
+    const plain = render('default').app;
+    for (const name of ['payment', 'inventory']) {
+      assert.equal(configOf(plain, name).FAULT_INJECTION, 'false', name);
+      assert.equal(
+        envOf(plain, name).find((e) => e.name === 'FAULT_ADMIN_TOKEN'),
+        undefined,
+      );
+    }
+    assert.equal(
+      ofKind<Secret>(plain, 'Secret').find((x) => x.metadata.name === 'fault-admin-token'),
+      undefined,
+    );
+    const lab = helmTemplate('junction', 'junction', 'junction', [
+      '--set',
+      'services.payment.faults.enabled=true',
+    ]);
+    assert.equal(configOf(lab, 'payment').FAULT_INJECTION, 'true');
+    assert.equal(configOf(lab, 'inventory').FAULT_INJECTION, 'false');
+    const ref = envOf(lab, 'payment').find((e) => e.name === 'FAULT_ADMIN_TOKEN')?.valueFrom;
+    assert.deepEqual(ref?.secretKeyRef, { name: 'fault-admin-token', key: 'token' });
+    const token = decode(secret('fault-admin-token', lab), 'token');
+    assert.match(token, /^[A-Za-z0-9]{43}$/);
+    assert.ok(!JSON.stringify(lab.filter((o) => o.kind !== 'Secret')).includes(token));
+  });
 });

@@ -50,7 +50,17 @@ export const platformEnv = z.object({
   RABBITMQ_URL: env.url(['amqp', 'amqps'], 'amqp://guest:guest@127.0.0.1:5672'),
   /** Proxies in front of the service whose X-Forwarded-For to trust (the mesh: 1). */
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(5).default(0),
-  /** Static fault defaults (the fault CLI overrides them at runtime, see docs/tracing.md). */
+  /**
+   * Fault injection (a lab feature, docs/tracing.md): off unless true. Then FAULT_LATENCY_MS /
+   * FAULT_ERROR_RATE apply, and the runtime settings of the admin endpoint /admin/faults.
+   */
+  FAULT_INJECTION: env.flag(false),
+  /**
+   * The operator's bearer token for /admin/faults (`npm run fault`), at least 32 characters;
+   * unset, the endpoint answers 404. A secret: from a Secret, never in plain values.
+   */
+  FAULT_ADMIN_TOKEN: z.string().min(32, { message: 'must be at least 32 characters' }).optional(),
+  /** Static fault defaults (the admin endpoint overrides them at runtime, see docs/tracing.md). */
   FAULT_LATENCY_MS: env.milliseconds(0),
   FAULT_ERROR_RATE: env.ratio(0),
   /** Consumer spans link to the producer instead of continuing its trace (docs/tracing.md). */
@@ -72,6 +82,10 @@ export abstract class PlatformConfig {
   readonly trustProxyHops: number;
   /** Injected faults when none are set at runtime (used where `@InjectFault` is, see faults/). */
   readonly faults: Fault;
+  /** FAULT_INJECTION: without it `@InjectFault` injects nothing and /admin/faults is off. */
+  readonly faultInjection: boolean;
+  /** FAULT_ADMIN_TOKEN: the operator's bearer token for /admin/faults (none: the endpoint is off). */
+  readonly faultAdminToken: string | undefined;
   readonly messagingSpanLinks: boolean;
   abstract readonly httpPort: number;
 
@@ -82,6 +96,8 @@ export abstract class PlatformConfig {
     this.rabbitmqUrl = e.RABBITMQ_URL;
     this.trustProxyHops = e.TRUST_PROXY_HOPS;
     this.faults = { latencyMs: e.FAULT_LATENCY_MS, errorRate: e.FAULT_ERROR_RATE };
+    this.faultInjection = e.FAULT_INJECTION;
+    this.faultAdminToken = e.FAULT_ADMIN_TOKEN;
     this.messagingSpanLinks = e.JUNCTION_MESSAGING_SPAN_LINKS;
   }
 }

@@ -56,7 +56,10 @@ describe(InjectFault.name, () => {
         ChargeHandler,
         { provide: FaultInjector, useClass: SharedFaultInjector },
         { provide: Redis, useValue: store.redis },
-        { provide: PlatformConfig, useValue: new ExampleConfig(platformEnv.parse(env)) },
+        {
+          provide: PlatformConfig,
+          useValue: new ExampleConfig(platformEnv.parse({ FAULT_INJECTION: 'true', ...env })),
+        },
         { provide: ServiceIdentity, useValue: new ServiceIdentity('payment') },
         { provide: AppLogger, useValue: new AppLogger(pino({ level: 'silent' })) },
       ],

@@ -11,6 +11,13 @@ interface WithInjector {
 /** Classes whose FaultInjector property is declared already (one declaration per class). */
 const declared = new WeakSet<object>();
 
+/** Every operation an `@InjectFault` of this process names (the admin endpoint accepts these). */
+const operations = new Set<string>();
+
+export function faultOperations(): readonly string[] {
+  return [...operations].sort();
+}
+
 /**
  * Injects the configured fault of `operation` before an adapter method runs: the lab feature that
  * shows what a slow or failing dependency does to each checkout path, kept out of the domain.
@@ -22,9 +29,10 @@ const declared = new WeakSet<object>();
  *     async charge(request: unknown): Promise<paymentV1.ChargeResponse> { … }
  *
  * The method's class gets the FaultInjector by property injection, so the service's module must
- * bind it (`{ provide: FaultInjector, useClass: SharedFaultInjector }`), or Nest refuses to
- * start. What is injected is config: FAULT_LATENCY_MS / FAULT_ERROR_RATE and the runtime settings
- * of `npm run fault` (SharedFaultInjector); with none set, the method runs as written. An
+ * import FaultsModule (or bind FaultInjector itself), or Nest refuses to start. What is injected
+ * is config: nothing unless FAULT_INJECTION is true, then FAULT_LATENCY_MS / FAULT_ERROR_RATE and
+ * the runtime settings of the admin endpoint (`npm run fault`; SharedFaultInjector); with none
+ * set, the method runs as written. An
  * instance built without Nest (a unit test's `new`) has no injector and is never faulted.
  * The fault comes first, before the method parses its input. Only async methods can carry it.
  */
@@ -36,6 +44,7 @@ export function InjectFault(operation: string) {
   ): TypedPropertyDescriptor<Method> => {
     const method = descriptor.value;
     if (method === undefined) throw new TypeError(`@InjectFault('${operation}') is for methods`);
+    operations.add(operation);
     if (!declared.has(prototype)) {
       Inject(FaultInjector)(prototype, INJECTOR);
       declared.add(prototype);

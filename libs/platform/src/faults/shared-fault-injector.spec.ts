@@ -38,7 +38,7 @@ describe(SharedFaultInjector.name, () => {
   function injector(env: Record<string, string> = {}): SharedFaultInjector {
     const created = new SharedFaultInjector(
       store.redis,
-      config(env),
+      config({ FAULT_INJECTION: 'true', ...env }),
       new ServiceIdentity('payment'),
       new AppLogger(pino({ level: 'silent' })),
     );
@@ -54,6 +54,20 @@ describe(SharedFaultInjector.name, () => {
   }
 
   describe('inject', () => {
+    it('injects nothing unless FAULT_INJECTION is true, whatever the env and Redis say', async () => {
+      const off = new SharedFaultInjector(
+        store.redis,
+        config({ FAULT_ERROR_RATE: '1', FAULT_LATENCY_MS: '500' }),
+        new ServiceIdentity('payment'),
+        new AppLogger(pino({ level: 'silent' })),
+      );
+      started.push(off);
+      await store.redis.hset(FAULT_KEY, { error_rate: '1' });
+      off.onModuleInit();
+      await new Promise((resolve) => setTimeout(resolve, 1_200));
+      expect(await elapsed(() => off.inject('charge'))).toBeLessThan(100);
+    });
+
     it('fails every call with unavailable at FAULT_ERROR_RATE=1', async () => {
       const faults = injector({ FAULT_ERROR_RATE: '1' });
       await expect(faults.inject('charge')).rejects.toEqual(

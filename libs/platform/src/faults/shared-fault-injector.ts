@@ -18,8 +18,9 @@ import { FAULT_KEY, faultFor } from './fault-settings';
 const REFRESH_MS = 1_000;
 
 /**
- * The FaultInjector of payment and inventory: faults from FAULT_LATENCY_MS / FAULT_ERROR_RATE and,
- * at runtime, from the service's Redis hash (fault-settings.ts) that `npm run fault` writes,
+ * The FaultInjector of payment and inventory: nothing unless FAULT_INJECTION is true; then faults
+ * from FAULT_LATENCY_MS / FAULT_ERROR_RATE and, at runtime, from the service's Redis hash
+ * (fault-settings.ts) that its admin endpoint writes (FaultAdminController, `npm run fault`),
  * re-read every second by every replica. With neither set it does nothing. An injected error is
  * DomainError `unavailable`, as a real outage would be. Faults are recorded on the active span
  * (the adapter's server or consumer span): `fault.latency_ms`, `fault.injected_error` and the
@@ -45,6 +46,15 @@ export class SharedFaultInjector
   }
 
   onModuleInit(): void {
+    if (!this.config.faultInjection) {
+      const { latencyMs, errorRate } = this.config.faults;
+      if (latencyMs > 0 || errorRate > 0)
+        this.logger.warn(
+          { latencyMs, errorRate },
+          'FAULT_LATENCY_MS / FAULT_ERROR_RATE are set, but FAULT_INJECTION is not true: no faults',
+        );
+      return;
+    }
     void this.refresh();
     this.timer = setInterval(() => void this.refresh(), REFRESH_MS);
     this.timer.unref();
@@ -56,6 +66,7 @@ export class SharedFaultInjector
 
   /** Waits the configured latency, then fails with the configured probability. */
   override async inject(operation: string): Promise<void> {
+    if (!this.config.faultInjection) return;
     const fault = faultFor(operation, this.stored, this.config.faults);
     if (fault.latencyMs === 0 && fault.errorRate === 0) return;
     const fails = fault.errorRate > 0 && Math.random() < fault.errorRate;

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { setStock as setStockIn } from '@junction/testkit';
+import { REDIS_KEYS, setStock as setStockIn } from '@junction/testkit';
 import { Redis } from 'ioredis';
 import { Api, type Order, type Session } from './support/api.mts';
 import { drain, publishRaw, queueDepth } from './support/broker.mts';
@@ -239,7 +239,7 @@ describe('checkout', () => {
     assert.ok(replies.every((r) => r.status === 201 && r.body.status === 'confirmed'));
     assert.equal(replies.filter((r) => r.headers.get('idempotent-replayed') === 'true').length, 4);
     assert.equal(await api.available('JNC-MUG'), 9);
-    assert.equal(await redis.sismember('payment:captured', id), 1);
+    assert.notEqual(await redis.zscore(REDIS_KEYS.captured, id), null);
     const orders = await api.request<{ orders: Order[] }>('orders', 'GET', '/orders', {
       token: alice.accessToken,
     });
@@ -265,10 +265,10 @@ describe('checkout', () => {
       paymentMethod: 'pm_card_ok',
     });
     for (let i = 0; i < 3; i++) await publishRaw('order.placed', body, `order.placed:${orderId}`);
-    for (let i = 0; i < 100 && !(await redis.sismember('payment:captured', orderId)); i++) {
+    for (let i = 0; i < 100 && (await redis.zscore(REDIS_KEYS.captured, orderId)) === null; i++) {
       await new Promise((r) => setTimeout(r, 50));
     }
-    assert.equal(await redis.sismember('payment:captured', orderId), 1);
+    assert.notEqual(await redis.zscore(REDIS_KEYS.captured, orderId), null);
     assert.equal(await api.available('JNC-CAP'), 7);
   });
 
@@ -293,6 +293,7 @@ describe('checkout', () => {
 
 async function countCaptured(orders: Order[]): Promise<number> {
   let count = 0;
-  for (const order of orders) count += await redis.sismember('payment:captured', order.id);
+  for (const order of orders)
+    if ((await redis.zscore(REDIS_KEYS.captured, order.id)) !== null) count += 1;
   return count;
 }

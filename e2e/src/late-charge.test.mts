@@ -82,7 +82,7 @@ describe('a charge later than the sweeper of abandoned checkouts', () => {
       404,
       `no payment for the rejected order: ${JSON.stringify(payment.body)}`,
     );
-    assert.equal(await redis.sismember(REDIS_KEYS.captured, order.id), 0, 'nothing captured');
+    assert.equal(await redis.zscore(REDIS_KEYS.captured, order.id), null, 'nothing captured');
     assert.equal(await redis.exists(`${REDIS_KEYS.paymentPrefix}${order.id}`), 0, 'no payment');
     assert.equal(await redis.exists(`${REDIS_KEYS.voidedPrefix}${order.id}`), 1, 'voided');
     assert.ok(

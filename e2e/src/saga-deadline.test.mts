@@ -74,7 +74,7 @@ describe('a queued order: its deadline, and the lines every hop accepts', () => 
       token: session.accessToken,
     });
   const captured = async (orderId: string) =>
-    (await redis.sismember(REDIS_KEYS.captured, orderId)) === 1;
+    (await redis.zscore(REDIS_KEYS.captured, orderId)) !== null;
   const listedToCompensate = async (orderId: string) =>
     (await redis.zscore(REDIS_KEYS.toCompensate, orderId)) !== null;
 

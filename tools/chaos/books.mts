@@ -150,7 +150,7 @@ function paymentViolations(ledger: Ledger): string[] {
   for (const payment of ledger.payments.values()) {
     if ((payment.status === 'captured') !== ledger.captured.has(payment.orderId)) {
       violations.push(
-        `payment ${payment.orderId} is ${payment.status} but ${ledger.captured.has(payment.orderId) ? 'is' : 'is not'} in the captured set`,
+        `payment ${payment.orderId} is ${payment.status} but ${ledger.captured.has(payment.orderId) ? 'is' : 'is not'} in the captured index`,
       );
     }
     if (payment.status === 'captured' && !ledger.orders.has(payment.orderId)) {
@@ -159,7 +159,7 @@ function paymentViolations(ledger: Ledger): string[] {
   }
   for (const orderId of ledger.captured) {
     if (!ledger.payments.has(orderId))
-      violations.push(`the captured set names ${orderId}, which has no payment`);
+      violations.push(`the captured index names ${orderId}, which has no payment`);
   }
   return violations;
 }

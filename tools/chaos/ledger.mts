@@ -63,7 +63,7 @@ export async function readLedger(redis: Redis, skus: readonly string[]): Promise
       status: hash.status ?? '',
       amountCents: Number(hash.amountCents ?? 0),
     })),
-    redis.smembers(REDIS_KEYS.captured),
+    redis.zrange(REDIS_KEYS.captured, 0, -1),
     Promise.all(
       skus.map(async (sku) => [sku, Number(await redis.get(`${REDIS_KEYS.stockPrefix}${sku}`))]),
     ),

@@ -70,7 +70,8 @@ export const REDIS_KEYS = {
   reservationPrefix: 'inventory:reservation:',
   stockPrefix: 'inventory:stock:',
   paymentPrefix: 'payment:payment:',
-  captured: 'payment:captured',
+  /** Captured orders by capture time (ms), a sorted set trimmed to payment's retention. */
+  captured: 'payment:captured-at',
   /** An order refunded before any charge: no payment may be stored for it (payment's Refund). */
   voidedPrefix: 'payment:void:',
 } as const;

@@ -56,5 +56,13 @@ export {
   setStock,
   stockOf,
 } from './redis/inspection.mts';
+export {
+  familyOf,
+  KEY_FAMILIES,
+  type KeyFamily,
+  type KeyRetention,
+  keyRetentions,
+  keysWithoutRetention,
+} from './redis/retention.mts';
 export { pollUntil, sleep, until } from './poll.mts';
 export { mulberry32 } from './random.mts';

@@ -25,6 +25,12 @@ const schema = platformEnv.extend({
    */
   QUEUED_ORDER_DEADLINE_MS: env.milliseconds(300_000),
   /**
+   * How long an order (its hash, its history, its place in the user's list) is kept once it is
+   * terminal (confirmed or rejected); then Redis expires it. A pending order never expires. At
+   * least a day, the life of an Idempotency-Key, so a key never outlives its order. Default 30 d.
+   */
+  ORDER_RETENTION_SECONDS: env.count(30 * 86_400, 86_400, 10 * 365 * 86_400),
+  /**
    * The undo inside a blocking checkout (release after a decline; release + refund after a
    * failure or a timeout) has this budget of its own, so it works even when the checkout's is
    * spent. What it cannot finish, the sweeper of abandoned checkouts does later; 0 leaves every
@@ -86,6 +92,7 @@ export class OrdersConfig extends PlatformConfig {
   readonly checkoutBudgetMs: number;
   readonly queuedOrderDeadlineMs: number;
   readonly compensationBudgetMs: number;
+  readonly orderRetentionSeconds: number;
   readonly outbox: OutboxSettings;
   readonly eventStreams: EventStreamSettings;
   readonly jwt: ReturnType<typeof jwtVerifierSettings>;
@@ -99,6 +106,7 @@ export class OrdersConfig extends PlatformConfig {
     this.checkoutBudgetMs = e.CHECKOUT_BUDGET_MS;
     this.queuedOrderDeadlineMs = Math.max(1, e.QUEUED_ORDER_DEADLINE_MS);
     this.compensationBudgetMs = e.COMPENSATION_BUDGET_MS;
+    this.orderRetentionSeconds = e.ORDER_RETENTION_SECONDS;
     this.outbox = outboxSettings(e);
     this.eventStreams = {
       perUser: e.EVENT_STREAMS_PER_USER,

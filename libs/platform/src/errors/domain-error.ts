@@ -46,8 +46,20 @@ export function isDomainError(error: unknown): error is DomainError {
  */
 export function isInfrastructureUnavailable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
-  if (error.name === 'MaxRetriesPerRequestError') return true;
+  if (error.name === 'MaxRetriesPerRequestError' || isStoreFull(error)) return true;
   return /Connection is closed|ECONNREFUSED|ECONNRESET|ETIMEDOUT|Stream isn't writeable/.test(
     error.message,
   );
+}
+
+/**
+ * Redis refused a write because it is at its maxmemory (policy noeviction): "OOM command not
+ * allowed when used memory > 'maxmemory'", alone or as the cause of a MULTI's EXECABORT (the
+ * whole transaction was discarded: nothing of it was written).
+ */
+export function isStoreFull(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  if (error.message.startsWith('OOM ')) return true;
+  const previous = (error as { previousErrors?: unknown }).previousErrors;
+  return Array.isArray(previous) && previous.some((cause) => isStoreFull(cause));
 }

@@ -88,6 +88,26 @@ describe(HttpErrorFilter.name, () => {
       });
     });
 
+    it.each([
+      ['a refused command', new Error("OOM command not allowed when used memory > 'maxmemory'.")],
+      [
+        'a MULTI discarded because of one',
+        Object.assign(new Error('EXECABORT Transaction discarded because of previous errors.'), {
+          previousErrors: [new Error("OOM command not allowed when used memory > 'maxmemory'.")],
+        }),
+      ],
+    ])('answers 503 with Retry-After when Redis is full and refuses writes (%s)', (_, error) => {
+      jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+      const reply = respondTo(error);
+      expect(reply.statusCode).toBe(503);
+      expect(reply.headers['retry-after']).toBe('2');
+      expect(reply.body).toEqual({
+        statusCode: 503,
+        error: 'unavailable',
+        message: 'the store is full and refuses writes; try again later',
+      });
+    });
+
     it('hides an unexpected error behind a 500 with only a correlation id', () => {
       jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
       const reply = respondTo(new Error('redis password is hunter2'), 'req-9');

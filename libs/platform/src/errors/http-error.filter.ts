@@ -1,6 +1,6 @@
 import { type ArgumentsHost, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { type FastifyReply, type FastifyRequest } from 'fastify';
-import { isDomainError, isInfrastructureUnavailable } from './domain-error';
+import { isDomainError, isInfrastructureUnavailable, isStoreFull } from './domain-error';
 import { httpStatusOf } from './http-status';
 
 interface ErrorBody {
@@ -45,6 +45,14 @@ export class HttpErrorFilter implements ExceptionFilter {
     if (error instanceof HttpException) {
       const statusCode = error.getStatus();
       if (statusCode < 500) return { statusCode, error: 'http_error', message: error.message };
+    }
+    if (isStoreFull(error)) {
+      this.logger.warn(`Redis refuses writes (maxmemory reached): ${(error as Error).message}`);
+      return {
+        statusCode: 503,
+        error: 'unavailable',
+        message: 'the store is full and refuses writes; try again later',
+      };
     }
     if (isInfrastructureUnavailable(error)) {
       this.logger.warn(`backing service unavailable: ${(error as Error).message}`);

@@ -6,7 +6,7 @@ import { Readiness } from './readiness';
 
 function controller(): { health: HealthController; observed: ObservedDependencies } {
   const readiness = new Readiness();
-  readiness.register({ name: 'redis', check: () => Promise.resolve() });
+  readiness.register({ name: 'redis', check: () => Promise.resolve(undefined) });
   const observed = new ObservedDependencies(pino({ level: 'silent' }));
   return {
     health: new HealthController(readiness, observed, new ServiceIdentity('orders')),

@@ -4,11 +4,21 @@ describe(Readiness.name, () => {
   describe('report', () => {
     it('is ready when every dependency answers', async () => {
       const readiness = new Readiness();
-      readiness.register({ name: 'redis', check: () => Promise.resolve() });
+      readiness.register({ name: 'redis', check: () => Promise.resolve(undefined) });
       await expect(readiness.report()).resolves.toEqual({
         ready: true,
         status: 'ready',
         checks: { redis: { status: 'up' } },
+      });
+    });
+
+    it('stays ready with a dependency that answers but cannot do everything, and says what', async () => {
+      const readiness = new Readiness();
+      readiness.register({ name: 'redis', check: () => Promise.resolve('refuses writes: OOM') });
+      await expect(readiness.report()).resolves.toEqual({
+        ready: true,
+        status: 'ready',
+        checks: { redis: { status: 'up', degraded: 'refuses writes: OOM' } },
       });
     });
 

@@ -5,14 +5,25 @@
  */
 export interface DependencyCheck {
   readonly name: string;
-  /** Resolves when the dependency answers; rejects (or times out) when it does not. */
-  check(): Promise<void>;
+  /**
+   * Resolves when the dependency answers; rejects (or times out) when it does not. It may
+   * resolve with what it cannot do although it answers (Redis refusing writes): reported as
+   * `degraded` beside `up`, without failing readiness.
+   */
+  check(): Promise<string | undefined>;
+}
+
+export interface CheckResult {
+  readonly status: 'up' | 'down';
+  readonly error?: string;
+  /** Up, but something this process needs does not work (e.g. "refuses writes: OOM ..."). */
+  readonly degraded?: string;
 }
 
 export interface ReadinessReport {
   readonly ready: boolean;
   readonly status: 'ready' | 'not_ready' | 'shutting_down';
-  readonly checks: Record<string, { status: 'up' | 'down'; error?: string }>;
+  readonly checks: Record<string, CheckResult>;
 }
 
 const CHECK_TIMEOUT_MS = 1_000;
@@ -38,11 +49,12 @@ export class Readiness {
     const entries = await Promise.all(
       [...this.checks.values()].map(async (dependency) => {
         try {
-          await withTimeout(dependency.check(), CHECK_TIMEOUT_MS);
-          return [dependency.name, { status: 'up' as const }] as const;
+          const degraded = await withTimeout(dependency.check(), CHECK_TIMEOUT_MS);
+          const result: CheckResult = degraded ? { status: 'up', degraded } : { status: 'up' };
+          return [dependency.name, result] as const;
         } catch (error) {
           const message = error instanceof Error ? error.message : String(error);
-          return [dependency.name, { status: 'down' as const, error: message }] as const;
+          return [dependency.name, { status: 'down', error: message }] as const;
         }
       }),
     );
@@ -54,7 +66,7 @@ export class Readiness {
   }
 }
 
-function withTimeout(promise: Promise<void>, ms: number): Promise<void> {
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {

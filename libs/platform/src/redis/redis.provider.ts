@@ -3,15 +3,23 @@ import { Redis } from 'ioredis';
 import { PlatformConfig } from '../config/env';
 import { Readiness } from '../health/readiness';
 import { ServiceIdentity } from '../lifecycle/service-identity';
+import { AppLogger } from '../logging/app-logger';
+import { redisWriteProbe } from './write-probe';
 
 /**
  * The service's Redis connection, injectable as the `Redis` class. Every key it writes is
- * prefixed with the service name, so a service can only touch its own keys.
+ * prefixed with the service name, so a service can only touch its own keys. Its readiness
+ * check is redisWriteProbe.
  */
 export const redisProvider: Provider = {
   provide: Redis,
-  inject: [PlatformConfig, ServiceIdentity, Readiness],
-  useFactory: (config: PlatformConfig, identity: ServiceIdentity, readiness: Readiness): Redis => {
+  inject: [PlatformConfig, ServiceIdentity, Readiness, AppLogger],
+  useFactory: (
+    config: PlatformConfig,
+    identity: ServiceIdentity,
+    readiness: Readiness,
+    logger: AppLogger,
+  ): Redis => {
     const redis = new Redis(config.redisUrl, {
       keyPrefix: `${identity.name}:`,
       connectionName: identity.name,
@@ -23,10 +31,7 @@ export const redisProvider: Provider = {
     redis.on('error', () => undefined);
     readiness.register({
       name: 'redis',
-      check: async () => {
-        if (redis.status !== 'ready') throw new Error(`connection ${redis.status}`);
-        await redis.ping();
-      },
+      check: redisWriteProbe(redis, logger.child({ component: 'redis' })),
     });
     return redis;
   },

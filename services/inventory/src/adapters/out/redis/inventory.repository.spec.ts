@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { TestRedis } from '@junction/platform/testing';
+import { InventoryConfig } from '../../../config';
 import { type CatalogItem } from '../../../domain/catalog';
 import { InventoryRepository } from './inventory.repository';
+
+const config = new InventoryConfig(InventoryConfig.env.parse({}));
 
 type SeedItem = CatalogItem & { readonly stock: number };
 
@@ -31,7 +34,7 @@ describe(InventoryRepository.name, () => {
   });
 
   async function stocked(...items: SeedItem[]): Promise<InventoryRepository> {
-    const repository = new InventoryRepository(store.redis);
+    const repository = new InventoryRepository(store.redis, config);
     await repository.seed(items);
     return repository;
   }
@@ -41,6 +44,35 @@ describe(InventoryRepository.name, () => {
     if (!item) throw new Error(`no item ${sku}`);
     return item.available;
   }
+
+  describe('retention', () => {
+    const retention = config.reservationRetentionSeconds;
+    const expectRetained = async (id: string) => {
+      const ttl = await store.redis.ttl(`reservation:${id}`);
+      expect(ttl).toBeGreaterThan(retention - 60);
+      expect(ttl).toBeLessThanOrEqual(retention);
+    };
+
+    it('expires a reservation, a rejection and a release the retention after they are written', async () => {
+      const mug = seedItem({ stock: 1 });
+      const repository = await stocked(mug);
+      const [reserved, rejected, released] = [orderId(), orderId(), orderId()];
+      await repository.reserve(reserved, [{ sku: mug.sku, quantity: 1 }], 500);
+      await repository.reserve(rejected, [{ sku: mug.sku, quantity: 1 }], 500);
+      await repository.release(released);
+      for (const id of [reserved, rejected, released]) await expectRetained(id);
+      await store.redis.expire(`reservation:${reserved}`, 60);
+      await repository.release(reserved);
+      await expectRetained(reserved);
+    });
+
+    it('keeps the catalog and the stock without expiry', async () => {
+      const mug = seedItem();
+      await stocked(mug);
+      await expect(store.redis.ttl(`stock:${mug.sku}`)).resolves.toBe(-1);
+      await expect(store.redis.ttl(`item:${mug.sku}`)).resolves.toBe(-1);
+    });
+  });
 
   describe('seed', () => {
     it('keeps the current stock when the catalog is seeded again', async () => {
@@ -60,7 +92,7 @@ describe(InventoryRepository.name, () => {
       const connections = Array.from({ length: 4 }, () => store.anotherConnection());
       const outcomes = await Promise.all(
         Array.from({ length: 200 }, (_, i) =>
-          new InventoryRepository(connections[i % connections.length]!).reserve(
+          new InventoryRepository(connections[i % connections.length]!, config).reserve(
             orderId(),
             [{ sku: item.sku, quantity: 1 }],
             item.priceCents,

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Redis } from 'ioredis';
+import { InventoryConfig } from '../../../config';
 import { type CatalogItem, type StockedItem } from '../../../domain/catalog';
 import { StockStore } from '../../../domain/ports';
 import {
@@ -10,9 +11,10 @@ import {
 
 /**
  * All-or-nothing reservation, atomic in Redis, so no interleaving of concurrent orders can
- * oversell. Idempotent: a second call for the same order returns the first outcome.
+ * oversell. Idempotent: a second call for the same order returns the first outcome. The
+ * reservation expires ARGV[3] seconds after it is written (its retention).
  * KEYS[1] = reservation:<order>, KEYS[2..] = stock:<sku>; ARGV[1] = lines JSON, ARGV[2] = total,
- * ARGV[3..] = quantities in KEYS order.
+ * ARGV[3] = retention s, ARGV[4..] = quantities in KEYS order.
  */
 const RESERVE = `
 local existing = redis.call('HGET', KEYS[1], 'status')
@@ -21,41 +23,57 @@ for i = 2, #KEYS do
   local available = redis.call('GET', KEYS[i])
   if not available then
     redis.call('HSET', KEYS[1], 'status', 'rejected', 'reason', 'unknown_sku', 'lines', ARGV[1], 'total', 0)
+    redis.call('EXPIRE', KEYS[1], ARGV[3])
     return {'rejected', 'unknown_sku'}
   end
-  if tonumber(available) < tonumber(ARGV[i + 1]) then
+  if tonumber(available) < tonumber(ARGV[i + 2]) then
     redis.call('HSET', KEYS[1], 'status', 'rejected', 'reason', 'out_of_stock', 'lines', ARGV[1], 'total', 0)
+    redis.call('EXPIRE', KEYS[1], ARGV[3])
     return {'rejected', 'out_of_stock'}
   end
 end
-for i = 2, #KEYS do redis.call('DECRBY', KEYS[i], ARGV[i + 1]) end
+for i = 2, #KEYS do redis.call('DECRBY', KEYS[i], ARGV[i + 2]) end
 redis.call('HSET', KEYS[1], 'status', 'reserved', 'reason', '', 'lines', ARGV[1], 'total', ARGV[2])
+redis.call('EXPIRE', KEYS[1], ARGV[3])
 return {'reserved', ''}
 `;
 
 /**
  * Returns a reservation's stock exactly once. Releasing an unknown order leaves a tombstone, so
- * a Reserve that arrives late (after its caller gave up and compensated) takes no stock.
- * KEYS[1] = reservation:<order>; ARGV[1] = the stock key prefix.
+ * a Reserve that arrives late (after its caller gave up and compensated) takes no stock. The
+ * released reservation (or tombstone) expires ARGV[2] seconds later.
+ * KEYS[1] = reservation:<order>; ARGV[1] = the stock key prefix, ARGV[2] = retention s.
  */
 const RELEASE = `
 local status = redis.call('HGET', KEYS[1], 'status')
 if not status then
   redis.call('HSET', KEYS[1], 'status', 'released', 'reason', '', 'lines', '[]', 'total', 0)
+  redis.call('EXPIRE', KEYS[1], ARGV[2])
   return 'released'
 end
 if status ~= 'reserved' then return status end
 local lines = cjson.decode(redis.call('HGET', KEYS[1], 'lines'))
 for _, line in ipairs(lines) do redis.call('INCRBY', ARGV[1] .. line.sku, line.quantity) end
 redis.call('HSET', KEYS[1], 'status', 'released')
+redis.call('EXPIRE', KEYS[1], ARGV[2])
 return 'released'
 `;
 
-/** Inventory's keys in Redis (all under the `inventory:` prefix). Nothing else touches them. */
+/**
+ * Inventory's keys in Redis (all under the `inventory:` prefix). Nothing else touches them.
+ * The catalog (item:<sku>, catalog) and the stock (stock:<sku>) are kept; each reservation:<order>
+ * expires RESERVATION_RETENTION_SECONDS after its latest change, set by the script that changes it.
+ */
 @Injectable()
 export class InventoryRepository extends StockStore {
-  constructor(@Inject(Redis) private readonly redis: Redis) {
+  private readonly retentionSeconds: string;
+
+  constructor(
+    @Inject(Redis) private readonly redis: Redis,
+    config: InventoryConfig,
+  ) {
     super();
+    this.retentionSeconds = String(config.reservationRetentionSeconds);
   }
 
   /** Writes the catalog and its stock once; later starts keep the current stock. */
@@ -93,6 +111,7 @@ export class InventoryRepository extends StockStore {
     const args = [
       JSON.stringify(lines),
       String(totalCents),
+      this.retentionSeconds,
       ...lines.map((line) => String(line.quantity)),
     ];
     await this.redis.eval(RESERVE, keys.length, ...keys, ...args);
@@ -101,7 +120,7 @@ export class InventoryRepository extends StockStore {
 
   override async release(orderId: string): Promise<Reservation> {
     const prefix = `${this.redis.options.keyPrefix ?? ''}stock:`;
-    await this.redis.eval(RELEASE, 1, `reservation:${orderId}`, prefix);
+    await this.redis.eval(RELEASE, 1, `reservation:${orderId}`, prefix, this.retentionSeconds);
     return this.requireReservation(orderId);
   }
 

@@ -69,7 +69,7 @@ describe(CheckoutMetrics.name, () => {
   beforeAll(async () => {
     recorded = recordedMetrics();
     store = await TestRedis.connect({ label: 'checkout-metrics' });
-    repository = new OrderRepository(store.redis, new Outbox(store.redis, config));
+    repository = new OrderRepository(store.redis, new Outbox(store.redis, config), config);
   });
 
   afterAll(async () => {

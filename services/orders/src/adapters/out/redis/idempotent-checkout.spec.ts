@@ -25,7 +25,7 @@ const queuedRequest: PlaceOrder = {
 
 /** The checkout of orders over a real OrderRepository on `redis`; the peers are not reached. */
 function checkoutOn(redis: Redis) {
-  const repository = new OrderRepository(redis, new Outbox(redis, config));
+  const repository = new OrderRepository(redis, new Outbox(redis, config), config);
   const events = mockOf<CheckoutEvents>();
   events.orderPlaced.mockImplementation((order) => JSON.stringify({ orderId: order.id }));
   events.flush.mockImplementation(() => undefined);

@@ -10,7 +10,7 @@ import { Outbox } from './outbox';
 const config = new OrdersConfig(OrdersConfig.env.parse({}));
 
 function repositoryOn(redis: Redis): OrderRepository {
-  return new OrderRepository(redis, new Outbox(redis, config));
+  return new OrderRepository(redis, new Outbox(redis, config), config);
 }
 
 /** A pending order with ids no other test run uses (the status channel is not key-prefixed). */
@@ -63,7 +63,7 @@ describe(OrderRepository.name, () => {
         messageId: `order.placed:${order.id}`,
       });
       const outbox = new Outbox(store.redis, config);
-      await new OrderRepository(store.redis, outbox).create(order, entry);
+      await new OrderRepository(store.redis, outbox, config).create(order, entry);
       const partition = outbox.partitionOf(order.id);
       const stored = await outbox.read(partition, 100);
       expect(stored).toContainEqual({ id: expect.any(String) as string, key: order.id, entry });
@@ -121,6 +121,61 @@ describe(OrderRepository.name, () => {
       const received = await nextStatusMessage(subscriber, order.id);
       await repository.transition(order.id, 'confirmed', '');
       await expect(received()).resolves.toEqual({ orderId: order.id, status: 'confirmed' });
+    });
+  });
+
+  describe('retention', () => {
+    const retention = config.orderRetentionSeconds;
+    const ttlsOf = (id: string) =>
+      Promise.all([store.redis.ttl(`order:${id}`), store.redis.ttl(`order:${id}:history`)]);
+
+    it('keeps a pending order without expiry', async () => {
+      const { order } = await created();
+      await expect(ttlsOf(order.id)).resolves.toEqual([-1, -1]);
+    });
+
+    it.each(['confirmed', 'rejected'] as const)(
+      'expires an order and its history the retention after it was %s',
+      async (status) => {
+        const { repository, order } = await created();
+        await repository.transition(order.id, status, status === 'rejected' ? 'declined' : '');
+        for (const ttl of await ttlsOf(order.id)) {
+          expect(ttl).toBeGreaterThan(retention - 60);
+          expect(ttl).toBeLessThanOrEqual(retention);
+        }
+      },
+    );
+
+    it('starts the retention of an order rejected to compensate in the same step', async () => {
+      const { repository, order } = await created();
+      await repository.rejectToCompensate(order.id, 'timeout', new Date());
+      const [ttl] = await ttlsOf(order.id);
+      expect(ttl).toBeGreaterThan(retention - 60);
+    });
+
+    it("keeps a user's list a day longer than the retention, from their latest order", async () => {
+      const { order } = await created();
+      const ttl = await store.redis.ttl(`user:${order.userId}:orders`);
+      expect(ttl).toBeGreaterThan(retention + 86_400 - 60);
+      expect(ttl).toBeLessThanOrEqual(retention + 86_400);
+    });
+
+    it("drops the ids of orders placed before that from the user's list", async () => {
+      const userId = randomUUID();
+      const latest = new Date('2030-06-01T00:00:00.000Z');
+      const keptSince = latest.getTime() - (retention + 86_400) * 1000;
+      const gone = storedOrder({ userId }, new Date(keptSince - 1));
+      const kept = storedOrder({ userId }, new Date(keptSince + 1));
+      const newest = storedOrder({ userId }, latest);
+      const repository = repositoryOn(store.redis);
+      await repository.create(gone);
+      await repository.create(kept);
+      await repository.createWithKey(newest, {
+        userId,
+        key: randomUUID(),
+        fingerprint: 'fp',
+      });
+      await expect(repository.listIdsForUser(userId, 10)).resolves.toEqual([newest.id, kept.id]);
     });
   });
 
@@ -219,7 +274,7 @@ describe(OrderRepository.name, () => {
 
     it('puts the event into the outbox and a blocking order in flight in the same step', async () => {
       const outbox = new Outbox(store.redis, config);
-      const repository = new OrderRepository(store.redis, outbox);
+      const repository = new OrderRepository(store.redis, outbox, config);
       const queued = storedOrder({ mode: 'queued' });
       const entry = JSON.stringify({ routingKey: 'order.placed', messageId: queued.id });
       await repository.createWithKey(queued, bindingOf('alice', randomUUID(), 'fp'), entry);

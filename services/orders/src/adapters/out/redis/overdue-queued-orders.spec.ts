@@ -23,7 +23,7 @@ log.debug.mockReturnValue(undefined);
 logger.child.mockReturnValue(log);
 
 function repositoryOn(redis: Redis): OrderRepository {
-  return new OrderRepository(redis, new Outbox(redis, config));
+  return new OrderRepository(redis, new Outbox(redis, config), config);
 }
 
 /** What the compensation was asked to undo, and the order as it stood at that moment. */

@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { EVENT_EXAMPLES, type InventoryReservedEvent, ROUTING_KEYS } from '@junction/contracts';
 import { mockOf, TestRedis } from '@junction/platform/testing';
+import { PaymentConfig } from '../../../config';
 import { PaymentMethods } from '../../../domain/payment-methods';
 import { PaymentService } from '../../../domain/payment.service';
 import { type PaymentEvents } from '../../../domain/ports';
 import { PaymentRepository } from '../../out/redis/payment.repository';
+
+const config = new PaymentConfig(PaymentConfig.env.parse({}));
 import { InventoryReservedConsumer } from './inventory-reserved.consumer';
 
 function reserved(orderId: string): InventoryReservedEvent {
@@ -27,7 +30,10 @@ describe(InventoryReservedConsumer.name, () => {
   });
 
   function consumer() {
-    const service = new PaymentService(new PaymentRepository(store.redis), new PaymentMethods());
+    const service = new PaymentService(
+      new PaymentRepository(store.redis, config),
+      new PaymentMethods(),
+    );
     const decided: string[] = [];
     const events = mockOf<PaymentEvents>();
     events.chargeDecided.mockImplementation((payment) => {
@@ -51,7 +57,7 @@ describe(InventoryReservedConsumer.name, () => {
       await expect(service.refund(orderId)).rejects.toMatchObject({ code: 'not_found' });
       await expect(handler.handle(reserved(orderId))).resolves.toBeUndefined();
       expect(decided).toEqual([]);
-      await expect(store.redis.sismember('captured', orderId)).resolves.toBe(0);
+      await expect(store.redis.zscore('captured-at', orderId)).resolves.toBeNull();
     });
   });
 });

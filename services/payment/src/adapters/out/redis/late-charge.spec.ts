@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { TestRedis } from '@junction/platform/testing';
+import { PaymentConfig } from '../../../config';
 import { type ChargeCommand } from '../../../domain/payment';
 import { PaymentMethods } from '../../../domain/payment-methods';
 import { PaymentService } from '../../../domain/payment.service';
 import { PaymentRepository } from './payment.repository';
+
+const config = new PaymentConfig(PaymentConfig.env.parse({}));
 
 function chargeCommand(overrides: Partial<ChargeCommand> = {}): ChargeCommand {
   return {
@@ -28,7 +31,7 @@ describe(PaymentService.name, () => {
   });
 
   const service = (redis = store.redis) =>
-    new PaymentService(new PaymentRepository(redis), new PaymentMethods());
+    new PaymentService(new PaymentRepository(redis, config), new PaymentMethods());
 
   describe('charge after refund', () => {
     it('refuses a charge that arrives after the refund of its order, capturing nothing', async () => {
@@ -40,7 +43,7 @@ describe(PaymentService.name, () => {
         code: 'failed_precondition',
       });
       await expect(store.redis.exists(`payment:${command.orderId}`)).resolves.toBe(0);
-      await expect(store.redis.sismember('captured', command.orderId)).resolves.toBe(0);
+      await expect(store.redis.zscore('captured-at', command.orderId)).resolves.toBeNull();
       await expect(service().getForUser(command.orderId, command.userId)).rejects.toMatchObject({
         code: 'not_found',
       });
@@ -65,8 +68,8 @@ describe(PaymentService.name, () => {
           service(connections[round % 4]).charge(command),
           service(connections[(round + 1) % 4]).refund(command.orderId),
         ]);
-        const kept = await store.redis.sismember('captured', command.orderId);
-        expect(kept).toBe(0);
+        const kept = await store.redis.zscore('captured-at', command.orderId);
+        expect(kept).toBeNull();
         if (charge.status === 'fulfilled') {
           // The charge got in first, so the refund found it and refunded it.
           expect(refund).toMatchObject({ status: 'fulfilled', value: { status: 'refunded' } });

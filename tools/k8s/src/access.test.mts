@@ -14,11 +14,11 @@ import { freePort } from '@junction/testkit';
 import { render } from './charts.mts';
 import { readInfraFile, runTool, start, type Running } from './infra-files.mts';
 import { ofKind, workloads } from './objects.mts';
-import { repoPath } from './repo.mts';
+import { type KubeObject, repoPath } from './repo.mts';
 
 type Secret = { data?: Record<string, string>; stringData?: Record<string, string> };
 const secrets = () => ofKind<Secret>(render('default').all, 'Secret');
-const secret = (name: string): Secret => {
+const secret = (name: string): KubeObject & Secret => {
   const found = secrets().find((s) => s.metadata.name === name);
   assert.ok(found, `Secret ${name} not rendered`);
   return found;
@@ -37,7 +37,11 @@ const topology = loadTopology();
 const services = Object.values(topology.services);
 
 /** A service's generated credentials, from its Secret. */
-function credentials(service: string): { redis?: string; rabbitmq?: string; s: Secret } {
+function credentials(service: string): {
+  redis?: string;
+  rabbitmq?: string;
+  s: ReturnType<typeof secret>;
+} {
   const s = secret(`${service}-credentials`);
   const has = (key: string) => s.data?.[key] !== undefined;
   return {

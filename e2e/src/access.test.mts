@@ -16,6 +16,7 @@ import {
   type ServiceUrls,
 } from '../../tools/local/service-access.mts';
 import { Api, type Session } from './support/api.mts';
+import { drain } from './support/broker.mts';
 import {
   RABBITMQ_URL,
   REDIS_URL,
@@ -29,7 +30,11 @@ import { type E2eTopology, startE2eTopology } from './support/topology.mts';
 const userPrefix = `e2e-access-${randomBytes(4).toString('hex')}-`;
 
 /** How a publish on a channel of `url` ends: confirmed, or the error that closed the channel. */
-async function publishAs(url: string, routingKey: string): Promise<string> {
+async function publishAs(
+  url: string,
+  routingKey: string,
+  messageId = randomBytes(8).toString('hex'),
+): Promise<string> {
   const connection = await connect(url);
   try {
     const channel = await connection.createConfirmChannel();
@@ -42,8 +47,8 @@ async function publishAs(url: string, routingKey: string): Promise<string> {
       channel.publish(
         EVENTS_EXCHANGE,
         routingKey,
-        Buffer.from(JSON.stringify({ messageId: randomBytes(8).toString('hex') })),
-        { persistent: true, contentType: 'application/json' },
+        Buffer.from(JSON.stringify({ messageId })),
+        { persistent: true, contentType: 'application/json', messageId },
         (error: unknown) => {
           resolve(error ? 'nacked' : 'confirmed');
         },
@@ -222,11 +227,27 @@ describe('service access', () => {
     const orders = urls.orders?.rabbitmqUrl ?? '';
     assert.match(await publishAs(orders, 'payment.captured'), /ACCESS_REFUSED/);
     assert.match(await publishAs(orders, 'inventory.reserved'), /ACCESS_REFUSED/);
-    assert.equal(await publishAs(orders, 'order.placed'), 'confirmed');
+    // Its own event is confirmed: this one is malformed, so inventory parks it — through the
+    // default exchange, as inventory's own user.
+    const malformed = `acl-probe-${randomBytes(4).toString('hex')}`;
+    assert.equal(await publishAs(orders, 'order.placed', malformed), 'confirmed');
+    const parked: string[] = [];
+    assert.ok(
+      await until(async () => {
+        parked.push(...(await drain('inventory.events.parking')).map((m) => m.content));
+        return parked.some((content) => content.includes(malformed));
+      }, 15_000),
+      `not parked by inventory: ${JSON.stringify(parked)}`,
+    );
     assert.match(await consumeAs(orders, 'payment.events'), /ACCESS_REFUSED/);
     assert.equal(await consumeAs(orders, 'orders.events'), 'ok');
     const payment = urls.payment?.rabbitmqUrl ?? '';
     assert.equal(await publishAs(payment, 'payment.captured'), 'confirmed');
     assert.match(await publishAs(payment, 'order.placed'), /ACCESS_REFUSED/);
+    for (const [service, lines] of topology.logs) {
+      for (const line of lines) {
+        assert.doesNotMatch(line, /NOPERM|ACCESS_REFUSED/, `${service}: ${line}`);
+      }
+    }
   });
 });

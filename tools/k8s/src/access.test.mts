@@ -1,16 +1,17 @@
 // The chart's trust boundaries: one Redis ACL user and one RabbitMQ user per service, with what
 // each may do from files/service-access.json (generated from topology.yaml), passwords generated
-// into Secrets and never in plain values; and the rendered ACL file, loaded by a real
-// redis-server, confining each service to its own keys.
+// into Secrets and never in plain values; the rendered ACL file, loaded by a real redis-server,
+// confining each service to its own keys; and the rendered definitions, imported by the
+// machine's RabbitMQ.
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { serviceAccess, type ServiceAccess } from '@junction/topology/access';
 import { loadTopology } from '@junction/topology';
-import { freePort } from '@junction/testkit';
+import { freePort, rabbitmqctl } from '@junction/testkit';
 import { render } from './charts.mts';
 import { readInfraFile, runTool, start, type Running } from './infra-files.mts';
 import { ofKind, workloads } from './objects.mts';
@@ -234,6 +235,13 @@ describe("the chart's Redis ACL file, loaded by redis-server", () => {
     ).stdout.trim();
 
   before(async () => {
+    try {
+      runTool('redis-server', ['--version']);
+    } catch (error) {
+      throw new Error(
+        `this check runs redis-server (the Redis package's server binary, next to the Redis the tests use): ${String(error)}`,
+      );
+    }
     dir = mkdtempSync(path.join(tmpdir(), 'junction-acl-'));
     writeFileSync(path.join(dir, 'users.acl'), decoded(secret('redis-acl'), 'users.acl'));
     port = await freePort();
@@ -278,5 +286,76 @@ describe("the chart's Redis ACL file, loaded by redis-server", () => {
     assert.match(cli('orders', orders, 'PUBLISH', 'payment:status', 'x'), /NOPERM/);
     assert.match(cli('orders', 'not the password', 'PING'), /WRONGPASS|NOAUTH/);
     assert.match(cli('default', 'not the password', 'PING'), /WRONGPASS|NOAUTH/);
+  });
+});
+
+describe("the chart's RabbitMQ definitions, imported by the machine's RabbitMQ", () => {
+  // The service users under names of this run and in a vhost of its own (the broker is shared):
+  // imported by `rabbitmqctl import_definitions`, the same import the chart's broker runs at boot.
+  const run = randomBytes(4).toString('hex');
+  const vhost = `junction-access-${run}`;
+  const renamed = (name: string) => `test-access-${run}-${name}`;
+  const names = Object.keys(access.rabbitmq).sort();
+  let dir: string;
+
+  before(async () => {
+    const definitions = JSON.parse(
+      decoded(secret('rabbitmq-definitions'), 'definitions.json'),
+    ) as Record<string, Record<string, unknown>[]>;
+    const inVhost = (items: Record<string, unknown>[] = []) => items.map((i) => ({ ...i, vhost }));
+    const ofServices = (items: Record<string, unknown>[] = [], key: string) =>
+      items
+        .filter((i) => names.includes(String(i[key])))
+        .map((i) => ({ ...i, [key]: renamed(String(i[key])) }));
+    const imported = {
+      vhosts: [{ name: vhost }],
+      users: ofServices(definitions.users, 'name'),
+      permissions: inVhost(ofServices(definitions.permissions, 'user')),
+      topic_permissions: inVhost(ofServices(definitions.topic_permissions, 'user')),
+      exchanges: inVhost(definitions.exchanges),
+      queues: inVhost(definitions.queues),
+      bindings: inVhost(definitions.bindings),
+    };
+    dir = mkdtempSync(path.join(tmpdir(), 'junction-definitions-'));
+    const file = path.join(dir, 'definitions.json');
+    writeFileSync(file, JSON.stringify(imported), { mode: 0o644 });
+    chmodSync(dir, 0o755);
+    await rabbitmqctl(['import_definitions', file]);
+  });
+
+  after(async () => {
+    for (const name of names)
+      await rabbitmqctl(['delete_user', renamed(name)]).catch(() => undefined);
+    await rabbitmqctl(['delete_vhost', vhost]).catch(() => undefined);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('creates each service user with its password from the Secret, its permissions and topic permissions', async () => {
+    for (const name of names) {
+      const password = credentials(name).rabbitmq ?? '';
+      assert.match(await rabbitmqctl(['authenticate_user', renamed(name), password]), /Success/);
+      await assert.rejects(rabbitmqctl(['authenticate_user', renamed(name), 'not the password']));
+    }
+    const rows = (output: string) =>
+      output
+        .trim()
+        .split('\n')
+        .map((line) => line.split('\t'))
+        .filter(([user]) => user?.startsWith(`test-access-${run}-`))
+        .sort();
+    assert.deepEqual(
+      rows(await rabbitmqctl(['list_permissions', '-p', vhost, '--no-table-headers'])),
+      names.map((name) => {
+        const r = access.rabbitmq[name]!;
+        return [renamed(name), r.configure, r.write, r.read];
+      }),
+    );
+    assert.deepEqual(
+      rows(await rabbitmqctl(['list_topic_permissions', '-p', vhost, '--no-table-headers'])),
+      names.map((name) => {
+        const t = access.rabbitmq[name]!.topic;
+        return [renamed(name), t.exchange, t.write, t.read];
+      }),
+    );
   });
 });

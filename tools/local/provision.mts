@@ -11,13 +11,25 @@ import {
   vhostOf,
 } from './service-access.mts';
 
-const { values } = parseArgs({
-  options: {
-    remove: { type: 'boolean', default: false },
-    'user-prefix': { type: 'string', default: '' },
-    help: { type: 'boolean', default: false },
-  },
-});
+const { values } = parseOrExit();
+
+/** The command line, or exit 2 with what is wrong with it. */
+function parseOrExit() {
+  try {
+    return parseArgs({
+      options: {
+        remove: { type: 'boolean', default: false },
+        'user-prefix': { type: 'string', default: '' },
+        help: { type: 'boolean', default: false },
+      },
+    });
+  } catch (error) {
+    console.error(
+      `${error instanceof Error ? error.message : String(error)}\nsee: npm run provision -- --help`,
+    );
+    process.exit(2);
+  }
+}
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const rabbitmqUrl = process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 

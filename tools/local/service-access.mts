@@ -60,6 +60,11 @@ export async function provisionServiceAccess(options: ProvisionOptions): Promise
   const topology = options.topology ?? loadTopology();
   const access = serviceAccess(topology);
   const prefix = options.userPrefix ?? '';
+  if (!/^[A-Za-z0-9._-]*$/.test(prefix)) {
+    throw new Error(
+      `user prefix ${JSON.stringify(prefix)}: letters, digits, ".", "_" and "-" only`,
+    );
+  }
   const urls: Record<string, { redisUrl?: string; rabbitmqUrl?: string }> = {};
   const redis = new Redis(options.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
   try {

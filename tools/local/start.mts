@@ -22,17 +22,29 @@ function portTaken(): string {
   stop it and run npm start again.`;
 }
 
-const { values: flags } = parseArgs({
-  options: {
-    help: { type: 'boolean', default: false },
-    'user-prefix': { type: 'string', default: '' },
-    'admin-credentials': { type: 'boolean', default: false },
-  },
-});
+const { values: flags } = parseOrExit();
+
+/** The command line, or exit 2 with what is wrong with it. */
+function parseOrExit() {
+  try {
+    return parseArgs({
+      options: {
+        help: { type: 'boolean', default: false },
+        'user-prefix': { type: 'string', default: '' },
+        'admin-credentials': { type: 'boolean', default: false },
+      },
+    });
+  } catch (error) {
+    console.error(
+      `${error instanceof Error ? error.message : String(error)}\nsee: npm start -- --help`,
+    );
+    process.exit(2);
+  }
+}
 
 if (flags.help) {
   const collectorPorts = chartCollectorPorts();
-  console.log(`usage: npm start [-- --user-prefix <prefix>] [-- --admin-credentials]
+  console.log(`usage: npm start [-- [--user-prefix <prefix>] [--admin-credentials]]
 
 Builds and starts every service (${Object.keys(SERVICES).join(', ')}) as separate processes
 on fixed ports, against RabbitMQ and Redis on localhost, waits until every /readyz is green,

@@ -178,6 +178,17 @@ describe('service access', () => {
       await until(async () => (await api.available('JNC-MUG')) === before - 2, 10_000),
       `stock ${String(await api.available('JNC-MUG'))}, not ${String(before - 2)}`,
     );
+    // The reads of each service, as its own user.
+    const token = session.accessToken;
+    for (const [service, path] of [
+      ['user', '/users/me'],
+      ['inventory', '/inventory/items'],
+      ['orders', '/orders'],
+      ['payment', `/payments/${blocking.body.id}`],
+    ] as const) {
+      const reply = await api.request(service, 'GET', path, { token });
+      assert.equal(reply.status, 200, `GET ${path}: ${JSON.stringify(reply.body)}`);
+    }
     const refresh = await api.request('auth', 'POST', '/auth/refresh', {
       body: { refreshToken: session.refreshToken },
     });

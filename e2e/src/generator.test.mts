@@ -120,6 +120,7 @@ describe('the service generator, in a copy of the workspace', () => {
       'UPDATE skaffold.yaml',
       'UPDATE libs/contracts/src/topology.ts',
       'UPDATE charts/junction-infra/files/rabbitmq-topology.json',
+      'UPDATE charts/junction-infra/files/service-access.json',
       'UPDATE README.md',
     ])
       assert.ok(dry.output.includes(line), `dry run does not list ${line}`);

@@ -6,8 +6,11 @@
 // gateway's, the collector's, Jaeger's query ports, every service's): when one is taken it is
 // skipped, and under CI=true it fails naming them. Without a built Jaeger, npm start says how to
 // build it and runs untraced; without a built collector, it says so and exports no metrics.
+// Each service runs as its own Redis and RabbitMQ user (this run's, by their prefix; deleted
+// after).
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -18,6 +21,7 @@ import { loadTopology } from '@junction/topology';
 import { chartCollectorPorts, COLLECTOR_BUILD_COMMAND } from '../../tools/local/collector.mts';
 import { chartJaegerPorts, JAEGER_BUILD_COMMAND } from '../../tools/local/jaeger.mts';
 import { startLocalTelemetry } from '../../tools/local/telemetry.mts';
+import { removeServiceAccess } from '../../tools/local/service-access.mts';
 import { reachable, ROOT, SERVICES } from '../../tools/local/topology.mts';
 import { type Span } from '../../tools/trace/otlp.mts';
 import { Api, type Order } from './support/api.mts';
@@ -77,6 +81,9 @@ async function takenPorts(): Promise<string[]> {
   return taken;
 }
 
+/** This run's users of the services (npm start creates them; the test deletes them). */
+const USER_PREFIX = `e2e-start-${randomBytes(4).toString('hex')}-`;
+
 interface NpmStart {
   readonly child: ChildProcess;
   readonly output: () => string;
@@ -92,11 +99,15 @@ function npmStart(): NpmStart {
     REDIS_URL,
     RABBITMQ_URL,
   };
-  const child = spawn(process.execPath, [join(ROOT, 'tools', 'local', 'start.mts')], {
-    cwd: ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [join(ROOT, 'tools', 'local', 'start.mts'), '--user-prefix', USER_PREFIX],
+    {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -148,7 +159,10 @@ describe('npm start', () => {
       run.child.kill('SIGINT');
       await run.exited;
     }
-    if (!skip) await removeInfrastructure();
+    if (!skip) {
+      await removeServiceAccess({ redisUrl: REDIS_URL, userPrefix: USER_PREFIX });
+      await removeInfrastructure();
+    }
   });
 
   it('prints the Jaeger URL, with its API and where the UI is', (t) => {

@@ -1,10 +1,12 @@
 // `npm start`: every service as a local process against RabbitMQ and Redis on localhost, and the
 // local gateway in front of them on the one public URL (the same as the cluster's).
+import { parseArgs } from 'node:util';
 import { loadTopology } from '@junction/topology';
 import { capture, portHolder } from '../cluster/preflight.mts';
 import { chartCollectorPorts } from './collector.mts';
 import { type Gateway, GatewayPortError, startGateway } from './gateway.mts';
 import { chartJaegerPorts } from './jaeger.mts';
+import { localPasswords, provisionServiceAccess, type ServiceUrls } from './service-access.mts';
 import { startLocalTelemetry } from './telemetry.mts';
 import { reachable, SERVICES, startTopology, stopAll } from './topology.mts';
 
@@ -20,9 +22,29 @@ function portTaken(): string {
   stop it and run npm start again.`;
 }
 
-if (process.argv.includes('--help')) {
+const { values: flags } = parseOrExit();
+
+/** The command line, or exit 2 with what is wrong with it. */
+function parseOrExit() {
+  try {
+    return parseArgs({
+      options: {
+        help: { type: 'boolean', default: false },
+        'user-prefix': { type: 'string', default: '' },
+        'admin-credentials': { type: 'boolean', default: false },
+      },
+    });
+  } catch (error) {
+    console.error(
+      `${error instanceof Error ? error.message : String(error)}\nsee: npm start -- --help`,
+    );
+    process.exit(2);
+  }
+}
+
+if (flags.help) {
   const collectorPorts = chartCollectorPorts();
-  console.log(`usage: npm start
+  console.log(`usage: npm start [-- [--user-prefix <prefix>] [--admin-credentials]]
 
 Builds and starts every service (${Object.keys(SERVICES).join(', ')}) as separate processes
 on fixed ports, against RabbitMQ and Redis on localhost, waits until every /readyz is green,
@@ -33,6 +55,13 @@ ${String(collectorPorts.otlpHttp)}) and Jaeger (http://127.0.0.1:${String(chartJ
 Jaeger, metrics to a scrape endpoint (http://127.0.0.1:${String(collectorPorts.scrape)}/metrics). Prints those URLs and
 each service's own ports. Ctrl-C stops the gateway, the services (graceful shutdown), the
 collector and Jaeger.
+
+Each service signs in to Redis and RabbitMQ as its own user, confined to its own keys, queues and
+events as in the cluster: npm start first provisions them (what npm run provision does, with
+REDIS_URL's and RABBITMQ_URL's administrator; passwords in .local/service-passwords.json).
+
+--user-prefix <p>     put <p> before each service's user name (default: none)
+--admin-credentials   no per-service users: every service uses REDIS_URL and RABBITMQ_URL as given
 
 Environment: REDIS_URL (default ${redisUrl}), RABBITMQ_URL (default amqp://guest:guest@127.0.0.1:5672),
 OTEL_EXPORTER_OTLP_ENDPOINT (set: every service exports there, and no Jaeger or collector starts).`);
@@ -56,11 +85,39 @@ if (missing.length > 0) {
   process.exit(1);
 }
 
+// Each service's own users first (tools/local/service-access.mts): its REDIS_URL and RABBITMQ_URL.
+let serviceUrls: ServiceUrls = {};
+if (!flags['admin-credentials']) {
+  serviceUrls = await provisionServiceAccess({
+    redisUrl,
+    rabbitmqUrl,
+    userPrefix: flags['user-prefix'],
+    passwords: localPasswords(),
+  }).catch((error: unknown) => {
+    console.error(`could not create the services' Redis and RabbitMQ users: ${error instanceof Error ? error.message : String(error)}
+  They need Redis 6 or later (ACL) and rabbitmqctl on this machine, with REDIS_URL and
+  RABBITMQ_URL as administrators; or run every service as those: npm start -- --admin-credentials`);
+    process.exit(1);
+  });
+}
+
 console.log(`starting ${Object.keys(SERVICES).join(', ')} ...`);
 // Jaeger and the collector first, so the services' first spans and metrics have somewhere to go
 // (or the banner says why not).
 const telemetry = await startLocalTelemetry(Object.keys(SERVICES));
-const { env } = telemetry;
+const env = Object.fromEntries(
+  Object.keys(SERVICES).map((name) => {
+    const own = serviceUrls[name];
+    return [
+      name,
+      {
+        ...telemetry.env[name],
+        ...(own?.redisUrl ? { REDIS_URL: own.redisUrl } : {}),
+        ...(own?.rabbitmqUrl ? { RABBITMQ_URL: own.rabbitmqUrl } : {}),
+      },
+    ];
+  }),
+);
 const running = await startTopology({ redisUrl, rabbitmqUrl, env }).catch((error: unknown) => {
   console.error(
     `could not start the topology: ${error instanceof Error ? error.message : String(error)}`,

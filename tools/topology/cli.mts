@@ -4,6 +4,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import {
+  ACCESS_FILE,
   BROKER_DEFINITIONS_FILE,
   CONTRACTS_FILE,
   generatedFiles,
@@ -24,7 +25,7 @@ const { values } = parseArgs({
 if (values.help) {
   console.log(`usage: npm run topology:generate [-- --check]
 
-Regenerates from topology.yaml: ${[VALUES_FILE, SCHEMA_FILE, SKAFFOLD_FILE, CONTRACTS_FILE, BROKER_DEFINITIONS_FILE, README_FILE].join(', ')}.
+Regenerates from topology.yaml: ${[VALUES_FILE, SCHEMA_FILE, SKAFFOLD_FILE, CONTRACTS_FILE, BROKER_DEFINITIONS_FILE, ACCESS_FILE, README_FILE].join(', ')}.
 --check  write nothing; exit 1 naming the files that are out of date.`);
   process.exit(0);
 }

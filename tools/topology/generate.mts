@@ -2,12 +2,14 @@
 // topology.yaml and committed: the `services` block of the Helm values, the service-name enum of
 // the values schema, skaffold's `app` config (artifacts, image values, per-service profile patches
 // and port-forwards), the contracts lib's gRPC services, retryable methods and broker topology,
-// the broker topology the chart's RabbitMQ loads at boot, and README's ports table.
+// the broker topology the chart's RabbitMQ loads at boot, each service's Redis ACL and broker
+// permissions (access.mts), and README's ports table.
 // --check writes nothing and fails, naming the files, when any of them would change.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as prettier from 'prettier';
 import { stringify } from 'yaml';
+import { serviceAccess } from './access.mts';
 import { brokerTopology, rabbitmqDefinitions } from './broker.mts';
 import {
   grpcCallersOf,
@@ -26,6 +28,7 @@ export const SKAFFOLD_FILE = 'skaffold.yaml';
 export const CONTRACTS_FILE = 'libs/contracts/src/topology.ts';
 export const README_FILE = 'README.md';
 export const BROKER_DEFINITIONS_FILE = 'charts/junction-infra/files/rabbitmq-topology.json';
+export const ACCESS_FILE = 'charts/junction-infra/files/service-access.json';
 
 const BEGIN = '# BEGIN services: generated from topology.yaml by `npm run topology:generate`.';
 const END = '# END services';
@@ -389,6 +392,7 @@ export async function generatedFiles(
     BROKER_DEFINITIONS_FILE,
     `${JSON.stringify(rabbitmqDefinitions(brokerTopology(topology)), null, 2)}\n`,
   );
+  files.set(ACCESS_FILE, `${JSON.stringify(serviceAccess(topology), null, 2)}\n`);
   files.set(
     README_FILE,
     replaceBetweenMarkers(read(README_FILE), readmePorts(topology), README_FILE, [

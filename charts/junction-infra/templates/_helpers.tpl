@@ -33,3 +33,38 @@ otelCollector: { otlpGrpc: 4317, otlpHttp: 4318, health: 13133, metrics: 8888, s
 jaeger: { otlpGrpc: 4317, otlpHttp: 4318, queryHttp: 16686, queryGrpc: 16685, health: 13133, metrics: 8888 }
 prometheus: { http: 9090 }
 {{- end }}
+
+{{/* Each service's passwords, by service and then `redis` / `rabbitmq` (for the stores it uses,
+as files/service-access.json, generated from topology.yaml, lists them): read back from the
+service's credentials Secret on upgrade (lookup), random at first install. Computed once per
+rendering and kept in .Values, so the Secret, Redis's ACL file and RabbitMQ's definitions —
+rendered by different templates — carry the same ones. */}}
+{{- define "infra.servicePasswords" -}}
+{{- if not (hasKey .Values "_servicePasswords") -}}
+{{- $access := .Files.Get "files/service-access.json" | fromJson -}}
+{{- $all := dict -}}
+{{- range $name := concat (keys $access.redis) (keys $access.rabbitmq) | uniq | sortAlpha -}}
+{{- $secret := include "infra.serviceCredentialsSecret" (dict "root" $ "name" $name) -}}
+{{- $existing := include "junction-common.existingSecretData" (dict "root" $ "name" $secret) | fromYaml -}}
+{{- $passwords := dict -}}
+{{- range $store := list "redis" "rabbitmq" -}}
+{{- if hasKey (index $access $store) $name -}}
+{{- $key := printf "%s-password" $store -}}
+{{- $password := randAlphaNum 32 -}}
+{{- if and $existing (index $existing $key) -}}
+{{- $password = index $existing $key | b64dec -}}
+{{- end -}}
+{{- $_ := set $passwords $store $password -}}
+{{- end -}}
+{{- end -}}
+{{- $_ := set $all $name $passwords -}}
+{{- end -}}
+{{- $_ := set .Values "_servicePasswords" $all -}}
+{{- end -}}
+{{- toYaml .Values._servicePasswords -}}
+{{- end }}
+
+{{/* The name of a service's credentials Secret: <service><serviceCredentials.secretSuffix>. */}}
+{{- define "infra.serviceCredentialsSecret" -}}
+{{- printf "%s%s" .name .root.Values.serviceCredentials.secretSuffix -}}
+{{- end }}

@@ -118,14 +118,15 @@ export interface Machine {
  */
 export function adaptToMachine(service: ChartedService, machine: Machine): Record<string, string> {
   const standIns: Record<string, string> = {
+    // The chart's are the service's own users (its credentials Secret); here the test's.
+    REDIS_URL: machine.redisUrl,
     RABBITMQ_URL: machine.rabbitmqUrl,
     JWT_PRIVATE_KEY: machine.jwtPrivateKey,
   };
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(service.config)) {
     if (key === 'OTEL_EXPORTER_OTLP_ENDPOINT') continue;
-    if (key === 'REDIS_URL') env[key] = machine.redisUrl;
-    else if (key.endsWith('_PORT')) env[key] = String(Number(value) + machine.portOffset);
+    if (key.endsWith('_PORT')) env[key] = String(Number(value) + machine.portOffset);
     else {
       env[key] = value.replace(
         /^((?:[a-z][a-z0-9+.-]*:)?\/\/\/?)?([a-z][a-z0-9.-]*):(\d+)(?=\/|$)/,

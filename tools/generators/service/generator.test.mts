@@ -56,6 +56,7 @@ const EXPECTED = [
   'UPDATE topology.yaml',
   'UPDATE libs/contracts/src/topology.ts',
   'UPDATE charts/junction-infra/files/rabbitmq-topology.json',
+  'UPDATE charts/junction-infra/files/service-access.json',
   'UPDATE README.md',
   'UPDATE charts/junction/values.yaml',
   'UPDATE charts/junction/values.schema.json',

@@ -81,13 +81,14 @@ describe('secrets generated at install', () => {
     assert.deepEqual(definitions.exchanges, topology.exchanges);
     assert.deepEqual(definitions.bindings, topology.bindings);
     const credentials = secret('rabbitmq-credentials');
+    // The broker's own user first; the services' users follow (access.test.mts).
     assert.deepEqual(
-      definitions.users.map((u) => [u.name, u.password]),
-      [[decode(credentials, 'username'), decode(credentials, 'password')]],
+      [definitions.users[0]?.name, definitions.users[0]?.password],
+      [decode(credentials, 'username'), decode(credentials, 'password')],
     );
     assert.deepEqual(
       definitions.permissions.map((p) => [p.user, p.vhost]),
-      [[decode(credentials, 'username'), '/']],
+      definitions.users.map((u) => [u.name, '/']),
     );
     const config = ofKind<{ data: Record<string, string> }>(
       render('default').infra,
@@ -105,7 +106,7 @@ describe('secrets generated at install', () => {
       deployments.find((w) => w.object.metadata.name === name)!.containers[0]!.env ?? [];
     for (const name of ['orders', 'payment', 'inventory']) {
       const rabbit = env(name).find((e) => e.name === 'RABBITMQ_URL');
-      assert.equal(rabbit?.valueFrom?.secretKeyRef?.name, 'rabbitmq-credentials', name);
+      assert.equal(rabbit?.valueFrom?.secretKeyRef?.name, `${name}-credentials`, name);
     }
     assert.equal(
       env('auth').find((e) => e.name === 'JWT_PRIVATE_KEY')?.valueFrom?.secretKeyRef?.name,
@@ -114,7 +115,7 @@ describe('secrets generated at install', () => {
     for (const w of deployments) {
       for (const e of w.containers[0]!.env ?? []) {
         assert.ok(
-          !/amqp:\/\/[^@]+:[^@]+@/.test(e.value ?? ''),
+          !/(amqp|redis):\/\/[^@]+:[^@]+@/.test(e.value ?? ''),
           `${w.id}: ${e.name} holds credentials`,
         );
       }

@@ -202,6 +202,7 @@ describe('channel-level failures', () => {
   });
 
   afterEach(async () => {
+    for (const proxy of proxies) proxy.relayAgain();
     for (const world of worlds) await world.delete();
     for (const proxy of proxies) await proxy.close();
     worlds = [];
@@ -354,6 +355,44 @@ describe('channel-level failures', () => {
       await publisher.publish(made(w.routingKey, 3), { mandatory: true });
       // A block is not a broken channel: it was never replaced.
       expect(w.channel('publisher')).toMatchObject({ state: 'open', recoveries: 0 });
+    });
+  });
+
+  describe('a write buffer that is full', () => {
+    it('makes publishes wait for drain, bounded: none hangs, the ones that could not be written are not sent', async () => {
+      const { proxy, url } = await proxied();
+      const w = world(url);
+      const publisher = await w.publisher();
+      const big = (n: number) => ({
+        ...made(w.routingKey, n),
+        body: { n, padding: 'x'.repeat(64 * 1024) },
+      });
+
+      proxy.stopReading();
+      const results = await settledWithin(
+        Promise.allSettled(Array.from({ length: 1_500 }, (_, n) => publisher.publish(big(n)))),
+        30_000,
+      );
+
+      if (results === 'pending') throw new Error('publishes still pending after 30 s');
+      const reasons =
+        results.status === 'fulfilled'
+          ? results.value.map((r): unknown => (r.status === 'rejected' ? r.reason : undefined))
+          : [];
+      expect(reasons.every((r) => r instanceof DomainError && r.code === 'unavailable')).toBe(true);
+      expect(reasons).toContainEqual(
+        new DomainError(
+          'unavailable',
+          'message broker is not taking publishes (write buffer full)',
+        ),
+      );
+      proxy.resumeReading();
+      await eventually(() =>
+        publisher.publish(made(w.routingKey, 99), { mandatory: true }).then(
+          () => true,
+          () => false,
+        ),
+      );
     });
   });
 

@@ -57,7 +57,9 @@ export class ConfirmedChannel {
     options: Options.Publish,
   ): Promise<PublishOutcome> {
     const deadline = Date.now() + this.setup.confirmTimeoutMs;
-    await this.writable(deadline);
+    // Checked again after each wait: publishes waiting together must not all write at once.
+    do await this.writable(deadline);
+    while (this.drained);
     const id = randomUUID();
     const headers: Record<string, unknown> = {
       ...(options.headers as Record<string, unknown> | undefined),

@@ -118,8 +118,10 @@ export class EventConsumer extends QueueDispatcher<ConfirmChannel, EventHandler>
         {
           messageId: message.properties.messageId as unknown,
           err: error instanceof Error ? error.message : String(error),
+          requeuedAfterMs: this.options.retryDelayMs,
         },
-        'settle failed; the message goes back to its queue',
+        // The exact message tools/chaos looks for: a settle failure is still worth a look.
+        'settle failed',
       );
       await sleep(this.options.retryDelayMs);
       settlement.requeue();

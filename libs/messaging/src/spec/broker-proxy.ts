@@ -31,6 +31,7 @@ class Link {
   private partial = Buffer.alloc(0);
   private readonly held: Buffer[] = [];
   stalled = false;
+  private reading = true;
 
   constructor(
     readonly client: Socket,
@@ -58,6 +59,19 @@ class Link {
   resume(): void {
     this.stalled = false;
     for (const frame of this.held.splice(0)) this.client.write(frame);
+  }
+
+  /** Stops (or starts again) relaying what the client sends; idempotent. */
+  read(on: boolean): void {
+    if (on === this.reading) return;
+    this.reading = on;
+    if (on) {
+      this.client.pipe(this.broker);
+      this.client.resume();
+    } else {
+      this.client.unpipe(this.broker);
+      this.client.pause();
+    }
   }
 
   /** Sends the client a frame as if from the broker (between two of the broker's frames). */
@@ -111,19 +125,32 @@ export class BrokerProxy {
     for (const link of this.links) link.resume();
   }
 
+  /** Back to relaying both ways (undoes stallReplies, stopReading and block). */
+  relayAgain(): void {
+    this.resumeReplies();
+    this.resumeReading();
+  }
+
   /** As a broker under a memory alarm: `connection.blocked`, then nothing read from the client. */
   block(reason: string): void {
     for (const link of this.links) {
       link.inject(connectionFrame(CONNECTION_BLOCKED, reason));
-      link.client.unpipe(link.broker);
-      link.client.pause();
+      link.read(false);
     }
+  }
+
+  /** Reads nothing more from the clients (a stalled network): their write buffers fill up. */
+  stopReading(): void {
+    for (const link of this.links) link.read(false);
+  }
+
+  resumeReading(): void {
+    for (const link of this.links) link.read(true);
   }
 
   unblock(): void {
     for (const link of this.links) {
-      link.client.pipe(link.broker);
-      link.client.resume();
+      link.read(true);
       link.inject(connectionFrame(CONNECTION_UNBLOCKED));
     }
   }

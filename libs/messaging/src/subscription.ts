@@ -58,7 +58,8 @@ export class Subscription<C extends Channel> {
   private drained: Promise<void> | undefined;
   /** The connection the current channel is on. */
   private model: ChannelModel | undefined;
-  private recovering = false;
+  /** The connection a recovery runs on, if one does (one per connection at a time). */
+  private recovering: ChannelModel | undefined;
   private readonly health: ChannelHealth;
 
   constructor(
@@ -96,6 +97,11 @@ export class Subscription<C extends Channel> {
     await channel?.close().catch(() => undefined);
   }
 
+  /** Read afresh after an await (`stop` may have been called meanwhile). */
+  private isStopping(): boolean {
+    return this.stopping;
+  }
+
   /**
    * `channel` is broken (a confirm on it never came): it is closed — the broker redelivers what
    * was not acked on it — and the queue is consumed again on a new channel.
@@ -128,6 +134,11 @@ export class Subscription<C extends Channel> {
     } catch (error) {
       await channel.close().catch(() => undefined);
       throw error;
+    }
+    if (this.isStopping()) {
+      // Stopped while this (re)opening ran: it must not start consuming after all.
+      await channel.close().catch(() => undefined);
+      return;
     }
     const acks = new DeliveryAcks(channel);
     this.channel = channel;
@@ -172,8 +183,8 @@ export class Subscription<C extends Channel> {
   /** One recovery at a time: a channel failing while one runs is that recovery's to replace. */
   private recover(model: ChannelModel, reason: string): void {
     this.health.failed(reason);
-    if (this.recovering) return;
-    this.recovering = true;
+    if (this.recovering === model) return;
+    this.recovering = model;
     void reopenWithBackoff({
       connection: this.connection,
       model,
@@ -182,7 +193,7 @@ export class Subscription<C extends Channel> {
       // Someone else took over: a stop, or the connection's reconnect.
       done: () => this.stopping || this.channel !== undefined,
     }).finally(() => {
-      this.recovering = false;
+      if (this.recovering === model) this.recovering = undefined;
     });
   }
 

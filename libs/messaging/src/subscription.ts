@@ -1,6 +1,6 @@
 import { type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
 import { type Logger } from 'pino';
-import { type ChannelHealth } from './channel-health';
+import { ChannelHealth } from './channel-health';
 import { openedWithin, reopenWithBackoff } from './channel-recovery';
 import { type AmqpConnection } from './connection';
 import { DeliveryAcks } from './delivery-acks';
@@ -60,13 +60,14 @@ export class Subscription<C extends Channel> {
   private model: ChannelModel | undefined;
   /** The connection a recovery runs on, if one does (one per connection at a time). */
   private recovering: ChannelModel | undefined;
-  private readonly health: ChannelHealth;
+  /** Shown on `/statusz` once started (a server with no handlers never starts: not listed). */
+  private health: ChannelHealth;
 
   constructor(
     private readonly connection: AmqpConnection,
     private readonly setup: SubscriptionSetup<C>,
   ) {
-    this.health = connection.channelHealth(setup.name);
+    this.health = new ChannelHealth(setup.name, setup.logger);
   }
 
   get consuming(): boolean {
@@ -74,6 +75,7 @@ export class Subscription<C extends Channel> {
   }
 
   start(): void {
+    this.health = this.connection.channelHealth(this.setup.name);
     this.connection.onConnected((c) => this.open(c));
   }
 

@@ -46,6 +46,11 @@ function serviceQueues(service: string): BrokerTopology['queues'] {
       arguments: {
         'x-queue-type': 'quorum',
         'x-dead-letter-exchange': '',
+        // At-least-once dead-lettering: a message whose target queue is missing stays here until
+        // the target confirms it, instead of being dropped. It needs reject-publish, which rejects
+        // nothing without a length limit. Quorum queues only.
+        'x-dead-letter-strategy': 'at-least-once',
+        'x-overflow': 'reject-publish',
         'x-dead-letter-routing-key': main,
       },
     },
@@ -55,6 +60,11 @@ function serviceQueues(service: string): BrokerTopology['queues'] {
         'x-queue-type': 'quorum',
         'x-delivery-limit': DELIVERY_LIMIT,
         'x-dead-letter-exchange': '',
+        // At-least-once dead-lettering: a message whose target queue is missing stays here until
+        // the target confirms it, instead of being dropped. It needs reject-publish, which rejects
+        // nothing without a length limit. Quorum queues only.
+        'x-dead-letter-strategy': 'at-least-once',
+        'x-overflow': 'reject-publish',
         'x-dead-letter-routing-key': parking,
       },
     },

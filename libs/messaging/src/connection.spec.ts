@@ -76,6 +76,7 @@ describe(AmqpConnection.name, () => {
           kind: 'amqp',
           state: 'unknown',
           connection: 'idle',
+          blocked: false,
         });
         connection.start();
         await eventually(() => connection.connected);

@@ -2,8 +2,20 @@ import { hostname } from 'node:os';
 import { type DependencyStatus, type ObservedDependencies } from '@junction/platform';
 import { type ChannelModel, connect } from 'amqplib';
 import { type Logger } from 'pino';
-import { declareBrokerTopology } from './declare-topology';
+import { ChannelHealth } from './channel-health';
+import { declareBrokerTopology, type QueueMismatch } from './declare-topology';
 import { type BrokerTopology } from './topology';
+
+export interface AmqpConnectionOptions {
+  /**
+   * How long a publish waits for the broker's confirm (and a channel for the broker to open it)
+   * before it fails with `unavailable` and the channel is opened anew. Default 5 s.
+   */
+  readonly confirmTimeoutMs?: number;
+}
+
+/** The default of AmqpConnectionOptions.confirmTimeoutMs. */
+export const DEFAULT_CONFIRM_TIMEOUT_MS = 5_000;
 
 type ConnectedHook = (connection: ChannelModel) => Promise<void>;
 
@@ -38,6 +50,13 @@ export class AmqpConnection {
   private readonly status: DependencyStatus | undefined;
   private redeclaring: Promise<void> | undefined;
   private lastRedeclaredAt = 0;
+  /** Set while the broker blocks this connection's publishes (a resource alarm). */
+  private blocked: { readonly reason: string; readonly since: Date } | undefined;
+  private readonly unblockWaiters = new Set<() => void>();
+  private readonly channels = new Map<string, ChannelHealth>();
+  /** Queues that exist with other arguments than the declared ones, by name. */
+  private readonly mismatched = new Map<string, QueueMismatch>();
+  readonly confirmTimeoutMs: number;
 
   constructor(
     private readonly url: string,
@@ -45,8 +64,71 @@ export class AmqpConnection {
     private readonly logger: Logger,
     observed?: ObservedDependencies,
     private readonly topology?: BrokerTopology,
+    options: AmqpConnectionOptions = {},
   ) {
-    this.status = observed?.track('rabbitmq', 'amqp', { live: () => ({ connection: this.state }) });
+    this.confirmTimeoutMs = options.confirmTimeoutMs ?? DEFAULT_CONFIRM_TIMEOUT_MS;
+    this.status = observed?.track('rabbitmq', 'amqp', { live: () => this.live() });
+  }
+
+  /** What `/statusz` shows besides the connection events: flow control, channels, topology. */
+  private live(): Record<string, unknown> {
+    return {
+      connection: this.state,
+      blocked: this.blocked
+        ? { reason: this.blocked.reason, since: this.blocked.since.toISOString() }
+        : false,
+      ...(this.channels.size > 0
+        ? {
+            channels: Object.fromEntries(
+              [...this.channels.values()].map((c) => [c.name, c.report()]),
+            ),
+          }
+        : {}),
+      ...(this.mismatched.size > 0 ? { mismatchedQueues: [...this.mismatched.values()] } : {}),
+    };
+  }
+
+  /** The health of the channel `name` (one per user: the publisher, each consumer). */
+  channelHealth(name: string): ChannelHealth {
+    const existing = this.channels.get(name);
+    if (existing) return existing;
+    const health = new ChannelHealth(name, this.logger);
+    this.channels.set(name, health);
+    return health;
+  }
+
+  /** Whether `connection` is still the open one (a channel of a closed one is not reopened). */
+  isCurrent(connection: ChannelModel): boolean {
+    return this.connection === connection && !this.closing;
+  }
+
+  /** Why the broker blocks publishing on this connection (a resource alarm), if it does. */
+  get blockedReason(): string | undefined {
+    return this.blocked?.reason;
+  }
+
+  /** Resolves true once the connection is not blocked, false after `ms` if it still is. */
+  whenUnblocked(ms: number): Promise<boolean> {
+    if (!this.blocked) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.unblockWaiters.delete(done);
+        resolve(this.blocked === undefined);
+      };
+      const timer = setTimeout(done, ms);
+      this.unblockWaiters.add(done);
+    });
+  }
+
+  /**
+   * Declares `topology` on `connection`; a queue found with other arguments is kept as it is,
+   * reported on `/statusz` (`mismatchedQueues`) and logged as an error with what to do.
+   */
+  declare(connection: ChannelModel, topology: BrokerTopology): Promise<void> {
+    return declareBrokerTopology(connection, topology, this.logger, (mismatch) => {
+      this.mismatched.set(mismatch.queue, mismatch);
+    });
   }
 
   /**
@@ -82,7 +164,7 @@ export class AmqpConnection {
     this.logger.warn('a publish reached no queue; declaring the broker topology again');
     const topology = this.topology;
     this.redeclaring = new Promise((resolve) => setTimeout(resolve, REDECLARE_DELAY_MS))
-      .then(() => declareBrokerTopology(connection, topology, this.logger))
+      .then(() => this.declare(connection, topology))
       .catch((error: unknown) => {
         this.logger.error(
           { err: error instanceof Error ? error.message : String(error) },
@@ -126,6 +208,7 @@ export class AmqpConnection {
         lastError = error.message;
         this.logger.warn({ err: error.message }, 'rabbitmq connection error');
       });
+      this.watchFlowControl(connection);
       // Before anything publishes or consumes; a failure closes this connection and retries.
       if (this.topology) await this.declareOnConnect(connection, this.topology);
       if (this.isClosing()) {
@@ -134,6 +217,7 @@ export class AmqpConnection {
       }
       connection.on('close', () => {
         this.connection = undefined;
+        this.setBlocked(undefined);
         if (!this.closing) {
           this.logger.warn('rabbitmq connection closed; reconnecting');
           this.state = 'reconnecting';
@@ -163,13 +247,45 @@ export class AmqpConnection {
     topology: BrokerTopology,
   ): Promise<void> {
     try {
-      await declareBrokerTopology(connection, topology, this.logger);
+      await this.declare(connection, topology);
     } catch (error) {
       await connection.close().catch(() => undefined);
       throw new Error(
         `declaring the broker topology failed: ${error instanceof Error ? error.message : String(error)}`,
       );
     }
+  }
+
+  /**
+   * A resource alarm (memory, disk) makes the broker block every publishing connection: it stops
+   * reading from them, so no confirm comes. Logged and shown on `/statusz`, never readiness;
+   * publishes wait for the end of it (bounded by the confirm timeout) and fail `unavailable`.
+   */
+  private watchFlowControl(connection: ChannelModel): void {
+    connection.on('blocked', (reason: unknown) => {
+      if (this.connection !== connection && this.connection !== undefined) return;
+      this.setBlocked(typeof reason === 'string' && reason.length > 0 ? reason : 'blocked');
+    });
+    connection.on('unblocked', () => {
+      this.setBlocked(undefined);
+    });
+  }
+
+  private setBlocked(reason: string | undefined): void {
+    if (reason !== undefined) {
+      if (!this.blocked) {
+        this.logger.warn({ reason }, 'rabbitmq blocks publishing (resource alarm)');
+      }
+      this.blocked = { reason, since: this.blocked?.since ?? new Date() };
+      return;
+    }
+    if (!this.blocked) return;
+    this.logger.info(
+      { blockedMs: Date.now() - this.blocked.since.getTime() },
+      'rabbitmq publishes again',
+    );
+    this.blocked = undefined;
+    for (const waiter of [...this.unblockWaiters]) waiter();
   }
 
   /** Read afresh after an await (`close` may have been called meanwhile). */

@@ -1,13 +1,14 @@
 import { type DomainError, isDomainError, withPropagatedBaggage } from '@junction/platform';
 import { type ChannelModel, type ConfirmChannel, type ConsumeMessage } from 'amqplib';
 import { type Logger } from 'pino';
+import { ConfirmedChannel } from './confirmed-channel';
 import { type AmqpConnection } from './connection';
-import { declareBrokerTopology } from './declare-topology';
 import { type EventHandler } from './event-handler';
 import { PUBLISHED_AT_HEADER } from './headers';
 import { type Inbox } from './inbox';
 import { MessagingMetrics } from './messaging-metrics';
 import { QueueDispatcher } from './queue-dispatcher';
+import { type DeliverySettlement } from './subscription';
 import { type BrokerTopology, consumerTopology, queueNames, type QueueNames } from './topology';
 
 export interface ConsumerOptions {
@@ -45,9 +46,14 @@ const PERMANENT: readonly DomainError['code'][] = [
  * Consumes one service's queue: validates each message, skips ones already handled, acks only
  * after the handler has committed, retries transient failures after a delay, and parks poison
  * (malformed, unknown, invalid, exhausted) with the reason. `stop` drains in-flight work.
+ * A retry or park is a confirmed, mandatory publish; when it fails (returned: the queue is
+ * missing; not confirmed in time; nacked) the delivery is put back in its queue after the retry
+ * delay — never acked away, never left unacked on a live channel.
  */
 export class EventConsumer extends QueueDispatcher<ConfirmChannel, EventHandler> {
   private names: QueueNames | undefined;
+  /** Each channel's bounded confirms (made when the channel is declared, before it consumes). */
+  private readonly confirmed = new WeakMap<ConfirmChannel, ConfirmedChannel>();
   /** The main queue, as the metrics name the consumer group. */
   private readonly queue: string;
 
@@ -61,18 +67,30 @@ export class EventConsumer extends QueueDispatcher<ConfirmChannel, EventHandler>
     super(connection, {
       openChannel: (c) => c.createConfirmChannel(),
       prefetch: options.prefetch,
+      name: `consumer ${queueNames(options.service).main}`,
       keyOf: (handler) => handler.event.routingKey,
       logger,
     });
     this.queue = queueNames(options.service).main;
   }
 
-  protected async declare(_channel: ConfirmChannel, connection: ChannelModel): Promise<string> {
+  protected async declare(channel: ConfirmChannel, connection: ChannelModel): Promise<string> {
     const own = consumerTopology(this.options.service, [...this.handlers.keys()]);
     if (this.options.topology) {
-      await declareBrokerTopology(connection, this.options.topology, this.logger);
+      await this.connection.declare(connection, this.options.topology);
     }
-    await declareBrokerTopology(connection, own, this.logger);
+    await this.connection.declare(connection, own);
+    this.confirmed.set(
+      channel,
+      new ConfirmedChannel(channel, {
+        confirmTimeoutMs: this.connection.confirmTimeoutMs,
+        blockedReason: () => this.connection.blockedReason,
+        whenUnblocked: (ms) => this.connection.whenUnblocked(ms),
+        broken: (reason) => {
+          this.recycle(channel, reason);
+        },
+      }),
+    );
     this.names = queueNames(this.options.service);
     return this.names.main;
   }
@@ -80,7 +98,7 @@ export class EventConsumer extends QueueDispatcher<ConfirmChannel, EventHandler>
   protected async handle(
     channel: ConfirmChannel,
     message: ConsumeMessage,
-    ack: () => void,
+    settlement: DeliverySettlement,
   ): Promise<void> {
     const started = Date.now();
     const routingKey = routingKeyOf(message);
@@ -90,14 +108,23 @@ export class EventConsumer extends QueueDispatcher<ConfirmChannel, EventHandler>
         infrastructureFailure(message, error),
       );
       await this.settle(channel, message, outcome);
-      ack();
+      settlement.ack();
       this.metrics.processed(routingKey, this.queue, (Date.now() - started) / 1000, outcome.kind);
     } catch (error) {
-      // The channel died mid-way: the broker redelivers the unacked message to someone else.
+      // The retry or park publish failed: the message goes back to its queue (after the retry
+      // delay, so a missing queue or a stalled broker is not retried hot). On a channel that
+      // died meanwhile the nack goes nowhere and the broker redelivers the message itself.
       this.logger.warn(
-        { err: error instanceof Error ? error.message : String(error) },
+        {
+          messageId: message.properties.messageId as unknown,
+          err: error instanceof Error ? error.message : String(error),
+          requeuedAfterMs: this.options.retryDelayMs,
+        },
+        // The exact message tools/chaos looks for: a settle failure is still worth a look.
         'settle failed',
       );
+      await sleep(this.options.retryDelayMs);
+      settlement.requeue();
     }
   }
 
@@ -179,24 +206,27 @@ export class EventConsumer extends QueueDispatcher<ConfirmChannel, EventHandler>
         { messageId: message.properties.messageId as unknown, queue, reason: outcome.reason },
         outcome.kind === 'retry' ? 'message will be retried' : 'message parked',
       );
-      await new Promise<void>((resolve, reject) => {
-        channel.sendToQueue(
-          queue,
-          message.content,
-          {
-            ...message.properties,
-            headers,
-            persistent: true,
-            // The retry delay: the retry queue dead-letters the message back once it expires
-            // (the broker drops `expiration` then). A parked message never expires.
-            ...(outcome.kind === 'retry' ? { expiration: String(this.options.retryDelayMs) } : {}),
-          },
-          (error: unknown) => {
-            if (error) reject(new Error('broker did not confirm the retry/park publish'));
-            else resolve();
-          },
-        );
+      const confirmed = this.confirmed.get(channel);
+      if (!confirmed) throw new Error('the channel was never declared');
+      // Not copied: the publisher's TTL (a parked message must not expire) and user id (the
+      // broker refuses a publish naming another user than this connection's).
+      const properties: Record<string, unknown> = { ...message.properties };
+      delete properties.expiration;
+      delete properties.userId;
+      const sent = await confirmed.publish('', queue, message.content, {
+        ...properties,
+        headers,
+        persistent: true,
+        // A missing retry or parking queue returns the message instead of dropping it.
+        mandatory: true,
+        // The retry delay: the retry queue dead-letters the message back once it expires
+        // (the broker drops `expiration` then). A parked message never expires.
+        ...(outcome.kind === 'retry' ? { expiration: String(this.options.retryDelayMs) } : {}),
       });
+      if (sent === 'returned') {
+        void this.connection.topologyLost();
+        throw new Error(`the ${outcome.kind} queue ${queue} is missing (message returned)`);
+      }
     }
   }
 }
@@ -239,3 +269,5 @@ function infrastructureFailure(message: ConsumeMessage, error: unknown): Outcome
   const reason = error instanceof Error ? error.message : String(error);
   return { kind: 'retry', attempt: attemptOf(message), reason: `store unavailable: ${reason}` };
 }
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

@@ -33,6 +33,21 @@ export class DeliveryAcks {
   }
 
   /**
+   * `message` could not be settled: it goes back to its queue at once (`nack` with requeue),
+   * out of the coalesced acks, so a later `multiple` ack never has to wait behind it.
+   */
+  requeue(message: Message): void {
+    const index = this.outstanding.indexOf(message);
+    if (index >= 0) this.outstanding.splice(index, 1);
+    this.settled.delete(message);
+    try {
+      this.channel.nack(message, false, true);
+    } catch {
+      // The channel closed: the broker puts the unacked message back by itself.
+    }
+  }
+
+  /**
    * Acks what is settled now. A channel that closed in between has lost its deliveries to the
    * broker, which redelivers them; there is nothing left to ack.
    */

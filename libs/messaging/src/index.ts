@@ -1,6 +1,11 @@
-export { AmqpConnection } from './connection';
+export { type ChannelReport, type ChannelState } from './channel-health';
+export {
+  AmqpConnection,
+  type AmqpConnectionOptions,
+  DEFAULT_CONFIRM_TIMEOUT_MS,
+} from './connection';
 export { EventConsumer, type ConsumerOptions } from './consumer';
-export { declareBrokerTopology } from './declare-topology';
+export { declareBrokerTopology, type QueueMismatch } from './declare-topology';
 export { type EventHandler, type SubscribedEvent } from './event-handler';
 export { Inbox } from './inbox';
 export { MessagingModule, type MessagingOptions } from './messaging.module';

@@ -1,5 +1,8 @@
 import { DomainError } from '@junction/platform';
-import { type ChannelModel, type ConfirmChannel, type Message } from 'amqplib';
+import { type ChannelModel } from 'amqplib';
+import { type ChannelHealth } from './channel-health';
+import { openedWithin, reopenWithBackoff } from './channel-recovery';
+import { ConfirmedChannel } from './confirmed-channel';
 import { type AmqpConnection } from './connection';
 import { PUBLISHED_AT_HEADER } from './headers';
 import { MessagingMetrics } from './messaging-metrics';
@@ -25,23 +28,26 @@ export class UnroutableEvent extends DomainError {
 
 /**
  * Publishes domain events with publisher confirms: `publish` resolves only once the broker has
- * taken responsibility for the (persistent) message, and rejects with `unavailable` otherwise.
- * Domain events are published `mandatory`: one that reaches no queue is a failure
- * (UnroutableEvent), never confirmed away.
+ * taken responsibility for the (persistent) message, and rejects with `unavailable` otherwise —
+ * also when no confirm comes within the connection's confirm timeout, or the broker blocks
+ * publishing for longer (ConfirmedChannel). Domain events are published `mandatory`: one that
+ * reaches no queue is a failure (UnroutableEvent), never confirmed away.
+ * A channel the broker closes, or one whose confirm never came, is opened again with backoff
+ * while the connection stays up (`rabbitmq.channels.publisher` on `/statusz`, and the log).
  * Publishes may overlap (a batch waits for all its confirms at once). It runs in the caller's
  * context, so the amqplib instrumentation parents the PRODUCER span there.
  */
 export class EventPublisher {
-  private channel: ConfirmChannel | undefined;
-  /** Mandatory publishes the broker returned, by messageId, not yet matched to their confirm. */
-  private readonly returned = new Map<string, number>();
+  private channel: ConfirmedChannel | undefined;
   private readonly appId: string;
+  private readonly health: ChannelHealth;
 
   constructor(
     private readonly connection: AmqpConnection,
     private readonly metrics = new MessagingMetrics(),
   ) {
     this.appId = connection.appId;
+    this.health = connection.channelHealth('publisher');
     connection.onConnected((c) => this.open(c));
   }
 
@@ -54,9 +60,22 @@ export class EventPublisher {
     if (!channel) throw new DomainError('unavailable', 'message broker unavailable');
     const started = performance.now();
     try {
-      await confirmedPublish(channel, event, this.appId, options.mandatory === true);
-      // RabbitMQ sends basic.return before the basic.ack of the same message.
-      if (options.mandatory && this.takeReturned(event.messageId)) {
+      const outcome = await channel.publish(
+        EVENTS_EXCHANGE,
+        event.routingKey,
+        Buffer.from(JSON.stringify(event.body)),
+        {
+          persistent: true,
+          mandatory: options.mandatory === true,
+          messageId: event.messageId,
+          appId: this.appId,
+          type: event.type,
+          contentType: 'application/json',
+          timestamp: Math.floor(Date.now() / 1000),
+          headers: { ...event.headers, [PUBLISHED_AT_HEADER]: Date.now() },
+        },
+      );
+      if (outcome === 'returned') {
         // A queue is missing (deleted, or the broker lost its definitions): declared again in
         // the background, so the caller's retry finds it. This publish has failed all the same.
         void this.connection.topologyLost();
@@ -69,56 +88,53 @@ export class EventPublisher {
     }
   }
 
-  private takeReturned(messageId: string): boolean {
-    const count = this.returned.get(messageId) ?? 0;
-    if (count === 0) return false;
-    if (count === 1) this.returned.delete(messageId);
-    else this.returned.set(messageId, count - 1);
-    return true;
-  }
-
   private async open(connection: ChannelModel): Promise<void> {
-    const channel = await connection.createConfirmChannel();
-    channel.on('error', () => undefined);
-    channel.on('return', (message: Message) => {
-      const id: unknown = message.properties.messageId;
-      if (typeof id === 'string') this.returned.set(id, (this.returned.get(id) ?? 0) + 1);
+    const channel = await openedWithin(
+      connection.createConfirmChannel(),
+      this.connection.confirmTimeoutMs,
+      (late) => void late.close().catch(() => undefined),
+    );
+    let closedBecause = 'channel closed';
+    channel.on('error', (error: Error) => {
+      closedBecause = error.message;
+    });
+    const confirmed = new ConfirmedChannel(channel, {
+      confirmTimeoutMs: this.connection.confirmTimeoutMs,
+      blockedReason: () => this.connection.blockedReason,
+      whenUnblocked: (ms) => this.connection.whenUnblocked(ms),
+      broken: (reason) => {
+        this.lost(confirmed, connection, reason);
+        void channel.close().catch(() => undefined);
+      },
     });
     channel.on('close', () => {
-      if (this.channel === channel) this.channel = undefined;
+      this.lost(confirmed, connection, closedBecause);
     });
-    await assertExchange(channel);
-    this.channel = channel;
+    try {
+      await assertExchange(channel);
+    } catch (error) {
+      await channel.close().catch(() => undefined);
+      throw error;
+    }
+    this.channel = confirmed;
+    this.health.opened();
   }
-}
 
-function confirmedPublish(
-  channel: ConfirmChannel,
-  event: OutgoingEvent,
-  appId: string,
-  mandatory: boolean,
-): Promise<void> {
-  const content = Buffer.from(JSON.stringify(event.body));
-  return new Promise<void>((resolve, reject) => {
-    channel.publish(
-      EVENTS_EXCHANGE,
-      event.routingKey,
-      content,
-      {
-        persistent: true,
-        mandatory,
-        messageId: event.messageId,
-        appId,
-        type: event.type,
-        contentType: 'application/json',
-        timestamp: Math.floor(Date.now() / 1000),
-        headers: { ...event.headers, [PUBLISHED_AT_HEADER]: Date.now() },
-      },
-      (error: unknown) => {
-        if (error)
-          reject(new DomainError('unavailable', 'message broker did not confirm the publish'));
-        else resolve();
-      },
-    );
-  });
+  /**
+   * The channel closed under the publisher, or its confirms stopped: publishes fail fast
+   * (`unavailable`) until a new one is open. A closed connection is left to its reconnect.
+   */
+  private lost(channel: ConfirmedChannel, connection: ChannelModel, reason: string): void {
+    if (this.channel !== channel) return;
+    this.channel = undefined;
+    if (!this.connection.isCurrent(connection)) return;
+    this.health.failed(reason);
+    void reopenWithBackoff({
+      connection: this.connection,
+      model: connection,
+      health: this.health,
+      open: () => this.open(connection),
+      done: () => this.channel !== undefined,
+    });
+  }
 }

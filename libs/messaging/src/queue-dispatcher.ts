@@ -1,11 +1,11 @@
 import { type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
 import { type AmqpConnection } from './connection';
-import { Subscription, type SubscriptionSetup } from './subscription';
+import { type DeliverySettlement, Subscription, type SubscriptionSetup } from './subscription';
 
 /** How a QueueDispatcher opens its channel, how many deliveries it takes at once, how it keys handlers. */
 export interface QueueDispatcherSetup<C extends Channel, H> extends Pick<
   SubscriptionSetup<C>,
-  'openChannel' | 'prefetch' | 'logger'
+  'openChannel' | 'prefetch' | 'logger' | 'name'
 > {
   /** The key a delivery names its handler by (routing key, RPC method). */
   keyOf(handler: H): string;
@@ -21,14 +21,18 @@ export abstract class QueueDispatcher<C extends Channel, H> {
   private readonly subscription: Subscription<C>;
   private readonly keyOf: (handler: H) => string;
 
-  protected constructor(connection: AmqpConnection, setup: QueueDispatcherSetup<C, H>) {
+  protected constructor(
+    protected readonly connection: AmqpConnection,
+    setup: QueueDispatcherSetup<C, H>,
+  ) {
     this.keyOf = (handler) => setup.keyOf(handler);
     this.subscription = new Subscription(connection, {
       openChannel: (c) => setup.openChannel(c),
       declare: (channel, c) => this.declare(channel, c),
       prefetch: setup.prefetch,
+      name: setup.name,
       logger: setup.logger,
-      handle: (channel, message, ack) => this.handle(channel, message, ack),
+      handle: (channel, message, settlement) => this.handle(channel, message, settlement),
     });
   }
 
@@ -49,9 +53,18 @@ export abstract class QueueDispatcher<C extends Channel, H> {
     return this.subscription.stop();
   }
 
+  /** `channel` is broken (see Subscription.recycle): closed, and the queue consumed anew. */
+  protected recycle(channel: C, reason: string): void {
+    this.subscription.recycle(channel, reason);
+  }
+
   /** Declares what the queue needs (see SubscriptionSetup.declare); answers the queue to consume. */
   protected abstract declare(channel: C, connection: ChannelModel): Promise<string>;
 
-  /** Takes one delivery to its end and acks it (see SubscriptionSetup.handle): must not reject. */
-  protected abstract handle(channel: C, message: ConsumeMessage, ack: () => void): Promise<void>;
+  /** Takes one delivery to its end and settles it (see SubscriptionSetup.handle): must not reject. */
+  protected abstract handle(
+    channel: C,
+    message: ConsumeMessage,
+    settlement: DeliverySettlement,
+  ): Promise<void>;
 }

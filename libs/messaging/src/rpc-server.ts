@@ -5,7 +5,8 @@ import { type Logger } from 'pino';
 import { type AmqpConnection } from './connection';
 import { type RpcError, type RpcHandler, type RpcReply } from './rpc-handler';
 import { QueueDispatcher } from './queue-dispatcher';
-import { assertRpcQueue } from './topology';
+import { type DeliverySettlement } from './subscription';
+import { assertRpcQueue, rpcQueueName } from './topology';
 
 export interface RpcServerOptions {
   /** Names the request queue: `<service>.rpc`. */
@@ -31,6 +32,7 @@ export class RpcServer extends QueueDispatcher<Channel, RpcHandler> {
     super(connection, {
       openChannel: (c) => c.createChannel(),
       prefetch: options.prefetch,
+      name: `rpc ${rpcQueueName(options.service)}`,
       keyOf: (handler) => handler.method,
       logger,
     });
@@ -43,7 +45,7 @@ export class RpcServer extends QueueDispatcher<Channel, RpcHandler> {
   protected async handle(
     channel: Channel,
     message: ConsumeMessage,
-    ack: () => void,
+    settlement: DeliverySettlement,
   ): Promise<void> {
     try {
       const reply = await this.answer(message);
@@ -60,7 +62,7 @@ export class RpcServer extends QueueDispatcher<Channel, RpcHandler> {
       } else {
         this.logger.warn({ type: message.properties.type as unknown }, 'request without replyTo');
       }
-      ack();
+      settlement.ack();
     } catch (error) {
       // The channel died mid-way: the broker redelivers the unacked request to another server.
       this.logger.warn(

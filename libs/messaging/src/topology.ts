@@ -61,6 +61,11 @@ export function consumerTopology(service: string, routingKeys: readonly string[]
         arguments: {
           'x-queue-type': 'quorum',
           'x-dead-letter-exchange': '',
+          // Dead-lettered messages stay in this queue until their target confirms them, so one
+          // whose target is missing waits for it instead of being dropped (quorum queues only;
+          // at-least-once needs reject-publish, which without a length limit rejects nothing).
+          'x-dead-letter-strategy': 'at-least-once',
+          'x-overflow': 'reject-publish',
           'x-dead-letter-routing-key': names.main,
         },
       },
@@ -70,6 +75,11 @@ export function consumerTopology(service: string, routingKeys: readonly string[]
           'x-queue-type': 'quorum',
           'x-delivery-limit': DELIVERY_LIMIT,
           'x-dead-letter-exchange': '',
+          // Dead-lettered messages stay in this queue until their target confirms them, so one
+          // whose target is missing waits for it instead of being dropped (quorum queues only;
+          // at-least-once needs reject-publish, which without a length limit rejects nothing).
+          'x-dead-letter-strategy': 'at-least-once',
+          'x-overflow': 'reject-publish',
           'x-dead-letter-routing-key': names.parking,
         },
       },

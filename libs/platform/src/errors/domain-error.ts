@@ -42,13 +42,17 @@ export function isDomainError(error: unknown): error is DomainError {
 
 /**
  * A failure of the store or broker underneath (ioredis gave up, a connection is closed or
- * refused): the caller should get "unavailable, try again", not "internal error".
+ * refused), itself or as a cause of a discarded MULTI: the caller should get "unavailable, try
+ * again", not "internal error".
  */
 export function isInfrastructureUnavailable(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  if (error.name === 'MaxRetriesPerRequestError' || isStoreFull(error)) return true;
-  return /Connection is closed|ECONNREFUSED|ECONNRESET|ETIMEDOUT|Stream isn't writeable/.test(
-    error.message,
+  return withCauses(error).some(
+    (e) =>
+      e.name === 'MaxRetriesPerRequestError' ||
+      e.message.startsWith('OOM ') ||
+      /Connection is closed|ECONNREFUSED|ECONNRESET|ETIMEDOUT|Stream isn't writeable/.test(
+        e.message,
+      ),
   );
 }
 
@@ -58,8 +62,23 @@ export function isInfrastructureUnavailable(error: unknown): boolean {
  * whole transaction was discarded: nothing of it was written).
  */
 export function isStoreFull(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  if (error.message.startsWith('OOM ')) return true;
-  const previous = (error as { previousErrors?: unknown }).previousErrors;
-  return Array.isArray(previous) && previous.some((cause) => isStoreFull(cause));
+  return withCauses(error).some((e) => e.message.startsWith('OOM '));
+}
+
+/**
+ * The error and, transitively, ioredis's `previousErrors` (the commands that made a MULTI fail),
+ * each once: ioredis can list an error among its own previousErrors (a MULTI on a closed
+ * connection), and a naive walk recursed until the stack overflowed (a 500 while Redis restarted).
+ */
+function withCauses(error: unknown): Error[] {
+  const found: Error[] = [];
+  const pending: unknown[] = [error];
+  while (pending.length > 0 && found.length < 100) {
+    const next = pending.pop();
+    if (!(next instanceof Error) || found.includes(next)) continue;
+    found.push(next);
+    const previous = (next as { previousErrors?: unknown }).previousErrors;
+    if (Array.isArray(previous)) pending.push(...(previous as unknown[]));
+  }
+  return found;
 }

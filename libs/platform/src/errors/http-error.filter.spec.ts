@@ -108,6 +108,19 @@ describe(HttpErrorFilter.name, () => {
       });
     });
 
+    it('answers 503 for a MULTI on a closed connection that lists itself among its causes', () => {
+      // What ioredis gave while Redis restarted (chaos restart-redis): a self-referencing
+      // previousErrors made the store-full check recurse until the stack overflowed (a 500).
+      jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+      const closed = new Error('Connection is closed.');
+      const discarded = Object.assign(new Error('EXECABORT Transaction discarded.'), {
+        previousErrors: [closed],
+      });
+      Object.assign(closed, { previousErrors: [closed, discarded] });
+      expect(respondTo(discarded).statusCode).toBe(503);
+      expect(respondTo(closed).statusCode).toBe(503);
+    });
+
     it('hides an unexpected error behind a 500 with only a correlation id', () => {
       jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
       const reply = respondTo(new Error('redis password is hunter2'), 'req-9');

@@ -6,11 +6,10 @@ import { BROKER_TOPOLOGY } from '@junction/contracts';
 import { TestRedis, uniqueName } from '@junction/platform/testing';
 import { type ChannelModel, connect } from 'amqplib';
 import pino from 'pino';
-import { z } from 'zod';
 import { AmqpConnection } from './connection';
 import { EventConsumer } from './consumer';
-import { type EventHandler, type SubscribedEvent } from './event-handler';
 import { Inbox } from './inbox';
+import { Recorder } from './spec/recorder';
 import { type OutgoingEvent } from './outgoing-event';
 import { EventPublisher, UnroutableEvent } from './publisher';
 import { declareBrokerTopology } from './declare-topology';
@@ -40,9 +39,6 @@ async function importDefinitions(json: string): Promise<void> {
 // rabbitmqctl takes a few seconds per call on this machine.
 jest.setTimeout(60_000);
 
-const madeSchema = z.object({ messageId: z.string(), type: z.string(), n: z.number() });
-type Made = z.output<typeof madeSchema>;
-
 async function eventually<T>(
   probe: () => Promise<T | undefined | false> | T | undefined | false,
   ms = 30_000,
@@ -53,24 +49,6 @@ async function eventually<T>(
     if (value !== undefined && value !== false) return value;
     if (Date.now() > deadline) throw new Error(`condition not met within ${String(ms)} ms`);
     await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-/** Records what it handled; `effect` runs first and may throw (then nothing is recorded). */
-class Recorder implements EventHandler<SubscribedEvent<typeof madeSchema>> {
-  readonly handled: Made[] = [];
-  attempts = 0;
-  effect: (payload: Made) => Promise<void> = () => Promise.resolve();
-  readonly event: SubscribedEvent<typeof madeSchema>;
-
-  constructor(routingKey: string) {
-    this.event = { routingKey, schema: madeSchema };
-  }
-
-  async handle(payload: Made): Promise<void> {
-    this.attempts += 1;
-    await this.effect(payload);
-    this.handled.push(payload);
   }
 }
 

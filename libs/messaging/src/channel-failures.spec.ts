@@ -4,12 +4,11 @@ import { DomainError, ObservedDependencies } from '@junction/platform';
 import { TestRedis, uniqueName } from '@junction/platform/testing';
 import { type Channel, type ChannelModel, type ConfirmChannel, connect } from 'amqplib';
 import pino from 'pino';
-import { z } from 'zod';
 import { type ChannelReport } from './channel-health';
 import { AmqpConnection } from './connection';
 import { EventConsumer } from './consumer';
-import { type EventHandler, type SubscribedEvent } from './event-handler';
 import { Inbox } from './inbox';
+import { type Made, Recorder } from './spec/recorder';
 import { EventPublisher } from './publisher';
 import { BrokerProxy } from './spec/broker-proxy';
 import { consumerTopology, EVENTS_EXCHANGE, queueNames } from './topology';
@@ -70,26 +69,6 @@ function openChannels(model: ChannelModel): Channel[] {
 /** A real channel-level error: the broker answers 404 and closes that channel (only). */
 async function closeByBroker(channel: Channel): Promise<void> {
   await channel.checkQueue(uniqueName('no-such-queue')).catch(() => undefined);
-}
-
-const madeSchema = z.object({ messageId: z.string(), type: z.string(), n: z.number() });
-type Made = z.output<typeof madeSchema>;
-
-class Recorder implements EventHandler<SubscribedEvent<typeof madeSchema>> {
-  readonly handled: Made[] = [];
-  attempts = 0;
-  effect: (attempt: number) => Promise<void> = () => Promise.resolve();
-  readonly event: SubscribedEvent<typeof madeSchema>;
-
-  constructor(routingKey: string) {
-    this.event = { routingKey, schema: madeSchema };
-  }
-
-  async handle(payload: Made): Promise<void> {
-    this.attempts += 1;
-    await this.effect(this.attempts - 1);
-    this.handled.push(payload);
-  }
 }
 
 /** A connection (optionally through a proxy), its /statusz report, and what it connected. */
@@ -264,7 +243,7 @@ describe('channel-level failures', () => {
   describe('a retry publish that fails on a live channel', () => {
     it('puts the message back in its queue when the retry queue is missing, so it is handled, not lost', async () => {
       const w = world();
-      w.handler.effect = (attempt) =>
+      w.handler.effect = (_, attempt) =>
         attempt === 0 ? Promise.reject(new Error('transient')) : Promise.resolve();
       await w.startConsumer(inbox);
       await admin.deleteQueue(w.names.retry);
@@ -282,7 +261,7 @@ describe('channel-level failures', () => {
     it('puts the message back when its retry is never confirmed, and the consumer recovers', async () => {
       const { proxy, url } = await proxied();
       const w = world(url);
-      w.handler.effect = (attempt) => {
+      w.handler.effect = (_, attempt) => {
         if (attempt > 0) return Promise.resolve();
         // The broker goes silent just as the handler fails: the retry's confirm never comes.
         proxy.stallReplies();

@@ -1,50 +1,11 @@
-import { createServer, type Server, type Socket, connect as tcpConnect } from 'node:net';
-import { type AddressInfo } from 'node:net';
 import { ObservedDependencies } from '@junction/platform';
 import { uniqueName } from '@junction/platform/testing';
 import pino from 'pino';
 import { AmqpConnection } from './connection';
+import { BrokerProxy } from './spec/broker-proxy';
 
 const BROKER = { host: '127.0.0.1', port: 5672 };
 const logger = pino({ level: 'silent' });
-
-/** A TCP relay to the real broker that the test can cut, as a broker restart would. */
-class BrokerRelay {
-  private readonly sockets = new Set<Socket>();
-  private readonly server: Server;
-
-  constructor() {
-    this.server = createServer((client) => {
-      const broker = tcpConnect(BROKER);
-      client.pipe(broker).pipe(client);
-      for (const socket of [client, broker]) {
-        this.sockets.add(socket);
-        socket.on('error', () => undefined);
-        socket.on('close', () => {
-          this.sockets.delete(socket);
-          client.destroy();
-          broker.destroy();
-        });
-      }
-    });
-  }
-
-  async listen(): Promise<string> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    const { port } = this.server.address() as AddressInfo;
-    return `amqp://guest:guest@127.0.0.1:${String(port)}`;
-  }
-
-  /** Drops every open connection (new ones still go through). */
-  cut(): void {
-    for (const socket of this.sockets) socket.destroy();
-  }
-
-  async close(): Promise<void> {
-    this.cut();
-    await new Promise((resolve) => this.server.close(resolve));
-  }
-}
 
 async function eventually(condition: () => boolean, ms = 5_000): Promise<void> {
   const deadline = Date.now() + ms;
@@ -108,7 +69,7 @@ describe(AmqpConnection.name, () => {
 
   describe('when the broker drops the connection', () => {
     it('reports it down while reconnecting, and up again once reconnected', async () => {
-      const relay = new BrokerRelay();
+      const relay = new BrokerProxy();
       const { connection, observed } = observedConnection(await relay.listen());
       try {
         connection.start();

@@ -155,11 +155,16 @@ export class BrokerProxy {
     }
   }
 
-  async close(): Promise<void> {
+  /** Drops every open connection, as a broker restart would (new ones still go through). */
+  cut(): void {
     for (const link of this.links) {
       link.client.destroy();
       link.broker.destroy();
     }
+  }
+
+  async close(): Promise<void> {
+    this.cut();
     await new Promise((resolve) => this.server.close(resolve));
   }
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
@@ -90,8 +90,13 @@ describe('the Redis of junction-infra: full means refusing writes, never evictin
     const { command } = redisContainer('default');
     const dir = mkdtempSync(path.join(tmpdir(), 'junction-redis-'));
     const port = await freePort();
-    // The rendered command, run by the redis-server of this machine on a throw-away dir and port.
-    const args = command.slice(1).map((arg, i, all) => (all[i - 1] === '--dir' ? dir : arg));
+    // The rendered command, run by the redis-server of this machine on a throw-away dir and port;
+    // its ACL file (the chart's Secret) replaced by one whose `default` user needs no password
+    // (tools/k8s/src/access.test.mts checks the rendered file itself).
+    const aclFile = path.join(dir, 'users.acl');
+    writeFileSync(aclFile, 'user default on nopass ~* &* +@all\n');
+    const replaced: Record<string, string> = { '--dir': dir, '--aclfile': aclFile };
+    const args = command.slice(1).map((arg, i, all) => replaced[all[i - 1] ?? ''] ?? arg);
     const server = spawn(command[0] ?? 'redis-server', [
       ...args,
       '--port',
@@ -114,8 +119,11 @@ describe('the Redis of junction-infra: full means refusing writes, never evictin
       assert.equal(Number(configOf('maxmemory')), redisBytes(rendered));
       assert.equal(configOf('maxmemory-policy'), 'noeviction');
     } finally {
-      server.kill('SIGTERM');
-      await once(server, 'exit');
+      if (server.exitCode === null && server.signalCode === null) {
+        const exited = once(server, 'exit');
+        server.kill('SIGTERM');
+        await exited;
+      }
       rmSync(dir, { recursive: true, force: true });
     }
   });

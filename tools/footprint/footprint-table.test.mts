@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { familyOf } from '@junction/testkit';
-import { footprintOf, type MeasuredKey, redisBytes, steadyStateOf } from './footprint-table.mts';
+import { redisBytes } from '@junction/testkit';
+import { footprintOf, type MeasuredKey, steadyStateOf } from './footprint-table.mts';
 
 const DAY_MS = 86_400_000;
 const keys = (entries: Record<string, MeasuredKey>) => new Map(Object.entries(entries));

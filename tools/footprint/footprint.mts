@@ -18,6 +18,7 @@ import {
   PLENTIFUL_SKU,
   queuesOf,
   rabbitmqUrl,
+  redisBytes,
   removeInfrastructureAt,
   resetInfrastructureAt,
   scanKeys,
@@ -28,7 +29,7 @@ import {
 } from '@junction/testkit';
 import { Redis } from 'ioredis';
 import { portsOf, startTopology, stopAll } from '../local/topology.mts';
-import { type MeasuredKey, footprintOf, redisBytes, report } from './footprint-table.mts';
+import { type MeasuredKey, footprintOf, report } from './footprint-table.mts';
 
 const USAGE = `Usage: npm run footprint -- [options]
 

@@ -66,3 +66,4 @@ export {
 } from './redis/retention.mts';
 export { pollUntil, sleep, until } from './poll.mts';
 export { mulberry32 } from './random.mts';
+export { redisBytes } from './redis/memory.mts';

@@ -9,6 +9,7 @@ import pino from 'pino';
 import { AmqpConnection } from './connection';
 import { EventConsumer } from './consumer';
 import { Inbox } from './inbox';
+import { eventually as eventuallyWithin } from './spec/eventually';
 import { Recorder } from './spec/recorder';
 import { type OutgoingEvent } from './outgoing-event';
 import { EventPublisher, UnroutableEvent } from './publisher';
@@ -39,18 +40,11 @@ async function importDefinitions(json: string): Promise<void> {
 // rabbitmqctl takes a few seconds per call on this machine.
 jest.setTimeout(60_000);
 
-async function eventually<T>(
+/** The shared poll, with this file's default limit. */
+const eventually = <T>(
   probe: () => Promise<T | undefined | false> | T | undefined | false,
   ms = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${String(ms)} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+): Promise<T> => eventuallyWithin(probe, ms);
 
 /**
  * A fresh vhost with two "services" in it: a publisher whose connection declares the topology,

@@ -8,6 +8,7 @@ import { type ChannelReport } from './channel-health';
 import { AmqpConnection } from './connection';
 import { EventConsumer } from './consumer';
 import { Inbox } from './inbox';
+import { eventually as eventuallyWithin } from './spec/eventually';
 import { type Made, Recorder } from './spec/recorder';
 import { EventPublisher } from './publisher';
 import { BrokerProxy } from './spec/broker-proxy';
@@ -23,19 +24,11 @@ jest.setTimeout(60_000);
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Polls `probe` until it returns a value other than undefined/false, or fails after `ms`. */
-async function eventually<T>(
+/** The shared poll, with this file's default limit. */
+const eventually = <T>(
   probe: () => Promise<T | undefined | false> | T | undefined | false,
   ms = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${String(ms)} ms`);
-    await sleep(25);
-  }
-}
+): Promise<T> => eventuallyWithin(probe, ms);
 
 /** How `promise` ended within `ms`: a value, an error, or still pending (it hangs). */
 async function settledWithin<T>(

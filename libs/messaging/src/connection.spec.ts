@@ -3,17 +3,13 @@ import { uniqueName } from '@junction/platform/testing';
 import pino from 'pino';
 import { AmqpConnection } from './connection';
 import { BrokerProxy } from './spec/broker-proxy';
+import { eventually as eventuallyWithin } from './spec/eventually';
 
 const BROKER = { host: '127.0.0.1', port: 5672 };
 const logger = pino({ level: 'silent' });
 
-async function eventually(condition: () => boolean, ms = 5_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${String(ms)} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+const eventually = (condition: () => boolean, ms = 5_000): Promise<true> =>
+  eventuallyWithin(() => condition(), ms);
 
 function observedConnection(url: string): {
   connection: AmqpConnection;

@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
+import { redisBytes } from '@junction/testkit';
 import { PROFILES, render } from './charts.mts';
 import { freePort } from './infra-files.mts';
 import { workloads } from './objects.mts';
@@ -25,23 +26,6 @@ function quantityBytes(quantity: string): number {
     T: 1e12,
   };
   return Number(match[1]) * (units[match[2] ?? ''] ?? NaN);
-}
-
-/** Bytes of a redis.conf memory value (`80mb`, `1gb`, `1048576`), as Redis reads it. */
-function redisBytes(value: string): number {
-  const match = /^(\d+)(kb|mb|gb|k|m|g)?$/i.exec(value);
-  assert.ok(match, `not a Redis memory value: ${value}`);
-  const unit = (match[2] ?? '').toLowerCase();
-  const units: Record<string, number> = {
-    '': 1,
-    k: 1e3,
-    kb: 2 ** 10,
-    m: 1e6,
-    mb: 2 ** 20,
-    g: 1e9,
-    gb: 2 ** 30,
-  };
-  return Number(match[1]) * (units[unit] ?? NaN);
 }
 
 /** The rendered Redis container's command, its memory limit, and an option's value. */

@@ -17,7 +17,7 @@ import {
 } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { Redis } from 'ioredis';
-import { AmqpConnection, DEFAULT_CONFIRM_TIMEOUT_MS } from './connection';
+import { AmqpConnection } from './connection';
 import { EventConsumer } from './consumer';
 import { type EventHandler } from './event-handler';
 import { Inbox } from './inbox';
@@ -42,12 +42,6 @@ export interface MessagingOptions {
   readonly maxAttempts?: number;
   readonly retryDelayMs?: number;
   readonly maxMessageBytes?: number;
-  /**
-   * How long a publish (an event, a consumer's retry or park) waits for the broker's confirm, or
-   * for the end of a broker block, before it fails `unavailable` (default 5 s); a channel whose
-   * confirm never came is closed and opened again.
-   */
-  readonly confirmTimeoutMs?: number;
 }
 
 const OPTIONS = Symbol('MessagingOptions');
@@ -113,7 +107,7 @@ export class MessagingModule {
             logger.child({ component: 'amqp' }),
             observed,
             options.topology,
-            { confirmTimeoutMs: options.confirmTimeoutMs ?? DEFAULT_CONFIRM_TIMEOUT_MS },
+            { confirmTimeoutMs: config.rabbitmqConfirmTimeoutMs },
           ),
       },
       {

@@ -48,6 +48,11 @@ export const platformEnv = z.object({
   SHUTDOWN_TIMEOUT_MS: env.milliseconds(10_000),
   REDIS_URL: env.url(['redis', 'rediss'], 'redis://127.0.0.1:6379'),
   RABBITMQ_URL: env.url(['amqp', 'amqps'], 'amqp://guest:guest@127.0.0.1:5672'),
+  /**
+   * How long a publish (an event, a consumer's retry or park) waits for the broker's confirm, or
+   * for the end of a broker block, before it fails `unavailable`; its channel is then reopened.
+   */
+  RABBITMQ_CONFIRM_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
   /** Proxies in front of the service whose X-Forwarded-For to trust (the mesh: 1). */
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(5).default(0),
   /**
@@ -78,6 +83,8 @@ export abstract class PlatformConfig {
   readonly shutdownTimeoutMs: number;
   readonly redisUrl: string;
   readonly rabbitmqUrl: string;
+  /** RABBITMQ_CONFIRM_TIMEOUT_MS: the longest wait for a publish's confirm. */
+  readonly rabbitmqConfirmTimeoutMs: number;
   /** Client IPs (rate limits) come from X-Forwarded-For through this many proxies. */
   readonly trustProxyHops: number;
   /** Injected faults when none are set at runtime (used where `@InjectFault` is, see faults/). */
@@ -94,6 +101,7 @@ export abstract class PlatformConfig {
     this.shutdownTimeoutMs = e.SHUTDOWN_TIMEOUT_MS;
     this.redisUrl = e.REDIS_URL;
     this.rabbitmqUrl = e.RABBITMQ_URL;
+    this.rabbitmqConfirmTimeoutMs = e.RABBITMQ_CONFIRM_TIMEOUT_MS;
     this.trustProxyHops = e.TRUST_PROXY_HOPS;
     this.faults = { latencyMs: e.FAULT_LATENCY_MS, errorRate: e.FAULT_ERROR_RATE };
     this.faultInjection = e.FAULT_INJECTION;

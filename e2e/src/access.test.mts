@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { connect } from 'amqplib';
+import { connect, type Options } from 'amqplib';
 import { Redis } from 'ioredis';
 import { EVENTS_EXCHANGE, rabbitmqctl, until } from '@junction/testkit';
 import {
@@ -34,6 +34,12 @@ async function publishAs(
   url: string,
   routingKey: string,
   messageId = randomBytes(8).toString('hex'),
+  options: {
+    /** The default exchange (`''`, routing key = queue) instead of the events exchange. */
+    readonly exchange?: string;
+    readonly content?: string;
+    readonly properties?: Options.Publish;
+  } = {},
 ): Promise<string> {
   const connection = await connect(url);
   try {
@@ -45,10 +51,17 @@ async function publishAs(
     });
     const confirmed = new Promise<string>((resolve) => {
       channel.publish(
-        EVENTS_EXCHANGE,
+        options.exchange ?? EVENTS_EXCHANGE,
         routingKey,
-        Buffer.from(JSON.stringify({ messageId })),
-        { persistent: true, contentType: 'application/json', messageId },
+        Buffer.from(options.content ?? JSON.stringify({ messageId })),
+        {
+          persistent: true,
+          contentType: 'application/json',
+          messageId,
+          // As the services do: the broker checks it against the login.
+          userId: decodeURIComponent(new URL(url).username),
+          ...options.properties,
+        },
         (error: unknown) => {
           resolve(error ? 'nacked' : 'confirmed');
         },
@@ -260,5 +273,56 @@ describe('service access', () => {
         assert.doesNotMatch(line, /NOPERM|ACCESS_REFUSED/, `${service}: ${line}`);
       }
     }
+  });
+
+  it("parks an event put straight into a service's queue by a user that is not its publisher", async () => {
+    // Inventory may write to the default exchange (its retries, its RPC replies), so it can put
+    // a `payment.captured` — payment's event — straight into orders' queue. The broker lets it
+    // name only itself as the sender, and orders accepts payment.captured from payment only.
+    const inventory = urls.inventory?.rabbitmqUrl ?? '';
+    const orderId = `forged-${randomBytes(4).toString('hex')}`;
+    const messageId = `payment.captured:${orderId}`;
+    const forged = {
+      exchange: '',
+      content: JSON.stringify({
+        messageId,
+        type: 'payment.captured',
+        occurredAt: new Date().toISOString(),
+        orderId,
+        amountCents: 1200,
+      }),
+      properties: {
+        type: 'payment.captured',
+        headers: { 'x-original-routing-key': 'payment.captured' },
+      },
+    };
+    assert.match(
+      await publishAs(inventory, 'orders.events', messageId, {
+        ...forged,
+        properties: { ...forged.properties, userId: `${userPrefix}payment` },
+      }),
+      /PRECONDITION_FAILED.*user_id/,
+      "the broker refuses a user-id other than the connection's",
+    );
+    assert.equal(await publishAs(inventory, 'orders.events', messageId, forged), 'confirmed');
+    const parked: { content: string; headers: Record<string, unknown> }[] = [];
+    assert.ok(
+      await until(async () => {
+        parked.push(...(await drain('orders.events.parking')));
+        return parked.some((m) => m.content.includes(messageId));
+      }, 15_000),
+      `not parked by orders: ${JSON.stringify(parked)}`,
+    );
+    const reason = String(
+      parked.find((m) => m.content.includes(messageId))?.headers['x-parked-reason'],
+    );
+    assert.match(
+      reason,
+      new RegExp(`untrusted sender: payment\\.captured from broker user "${userPrefix}inventory"`),
+    );
+    assert.match(
+      reason,
+      new RegExp(`accepted from "${userPrefix}orders" or "${userPrefix}payment"`),
+    );
   });
 });

@@ -27,6 +27,12 @@ export interface BrokerTopology {
     readonly queue: string;
     readonly routingKey: string;
   }[];
+  /**
+   * Who publishes each event: its routing key to the one service that declares it under
+   * `publishes`. A consumer accepts an event only from that service's broker user (or its own,
+   * for its retries): libs/messaging's consumer checks the message's broker-validated user-id.
+   */
+  readonly publishers: Readonly<Record<string, string>>;
 }
 
 /**
@@ -83,6 +89,9 @@ export function brokerTopology(topology: Topology): BrokerTopology {
         queue: `${s.name}.events`,
         routingKey,
       })),
+    ),
+    publishers: Object.fromEntries(
+      Object.values(topology.services).flatMap((s) => s.publishes.map((key) => [key, s.name])),
     ),
   };
 }

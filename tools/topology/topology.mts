@@ -251,6 +251,17 @@ function checkUnique(services: readonly Service[], gatewayPort: number): void {
 
 function checkEvents(services: readonly Service[]): void {
   const published = new Set(services.flatMap((s) => s.publishes));
+  // One publisher per event: consumers accept an event only from its publisher's broker user.
+  const publishers = new Map<string, string>();
+  for (const s of services) {
+    for (const event of s.publishes) {
+      const other = publishers.get(event);
+      if (other) {
+        throw new TopologyError(`services.${s.name}.publishes`, `${event} is also ${other}'s`);
+      }
+      publishers.set(event, s.name);
+    }
+  }
   for (const s of services) {
     for (const event of s.consumes) {
       if (!published.has(event)) {

@@ -113,6 +113,12 @@ describe(parseTopology.name, () => {
     }, /nobody publishes shipping\.sent/);
   });
 
+  it('rejects an event two services publish', () => {
+    rejects((raw) => {
+      raw.services.orders!.publishes.push('payment.captured');
+    }, /services\.payment\.publishes: payment\.captured is also orders's/);
+  });
+
   it('rejects an unknown key, naming the known ones', () => {
     rejects((raw) => {
       raw.services.auth!.hppt = 1;

@@ -110,4 +110,11 @@ export const BROKER_TOPOLOGY = {
     { exchange: 'junction.events', queue: 'inventory.events', routingKey: 'order.placed' },
     { exchange: 'junction.events', queue: 'inventory.events', routingKey: 'payment.declined' },
   ],
+  publishers: {
+    'order.placed': 'orders',
+    'payment.captured': 'payment',
+    'payment.declined': 'payment',
+    'inventory.reserved': 'inventory',
+    'inventory.rejected': 'inventory',
+  },
 } as const;

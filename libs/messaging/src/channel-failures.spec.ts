@@ -138,6 +138,7 @@ class World {
     this.admin.publish(EVENTS_EXCHANGE, this.routingKey, Buffer.from(JSON.stringify(body)), {
       messageId,
       persistent: true,
+      userId: 'guest',
     });
     await this.admin.waitForConfirms();
     return body;

@@ -140,6 +140,15 @@ export class AmqpConnection {
     return `${this.name}/${hostname()}/${String(process.pid)}`;
   }
 
+  /**
+   * The broker user this connection logs in as (the URL's user; amqplib's default `guest`
+   * without one). Every publish names it as its AMQP `user-id`, which the broker checks against
+   * the connection's login, so a consumer can tell which user sent a message (consumer.ts).
+   */
+  get user(): string {
+    return brokerUserOf(this.url);
+  }
+
   get connected(): boolean {
     return this.connection !== undefined;
   }
@@ -310,4 +319,10 @@ export class AmqpConnection {
     this.attempt += 1;
     this.retryTimer = setTimeout(() => void this.connect(), delay + jitter);
   }
+}
+
+/** The user of an amqp(s):// URL, percent-decoded; `guest` (amqplib's default) without one. */
+export function brokerUserOf(url: string): string {
+  const user = new URL(url).username;
+  return user.length > 0 ? decodeURIComponent(user) : 'guest';
 }

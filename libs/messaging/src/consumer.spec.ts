@@ -1,6 +1,12 @@
 import { DomainError } from '@junction/platform';
 import { TestRedis, uniqueName } from '@junction/platform/testing';
-import { type ChannelModel, type ConfirmChannel, connect, type GetMessage } from 'amqplib';
+import {
+  type ChannelModel,
+  type ConfirmChannel,
+  connect,
+  type GetMessage,
+  type Options,
+} from 'amqplib';
 import pino from 'pino';
 import { z } from 'zod';
 import { AmqpConnection } from './connection';
@@ -136,8 +142,13 @@ class ConsumerWorld {
     routingKey: string,
     content: Buffer,
     messageId = uniqueName('raw'),
+    properties: Options.Publish = { userId: 'guest' },
   ): Promise<void> {
-    this.admin.publish(EVENTS_EXCHANGE, routingKey, content, { messageId, persistent: true });
+    this.admin.publish(EVENTS_EXCHANGE, routingKey, content, {
+      messageId,
+      persistent: true,
+      ...properties,
+    });
     await this.admin.waitForConfirms();
   }
 
@@ -249,6 +260,25 @@ describe(EventConsumer.name, () => {
       const next = await world.publish(handler.routingKey);
       await eventually(() => handler.handled.some((p) => p.messageId === next.messageId));
       expect(handler.handled).toEqual([next]);
+    });
+
+    it('parks a message that names no broker user, or another than its publisher', async () => {
+      const world = consumerWorld();
+      const handler = new RecordingHandler(world.routingKey('widget.made'));
+      await world.start(handler);
+      const body = (messageId: string) =>
+        Buffer.from(
+          JSON.stringify({ messageId, type: handler.routingKey, widgetId: 'w', count: 1 }),
+        );
+
+      await world.publishRaw(handler.routingKey, body('anonymous'), 'anonymous', {});
+      expect(parkedReason(await world.parked())).toBe(
+        `untrusted sender: ${handler.routingKey} from no broker user; accepted from "guest"`,
+      );
+      expect(handler.attempts).toEqual([]);
+
+      await world.publishRaw(handler.routingKey, body('own'), 'own');
+      await eventually(() => handler.handled.some((p) => p.messageId === 'own'));
     });
 
     it('parks a message that breaks its schema, naming the field, and goes on', async () => {

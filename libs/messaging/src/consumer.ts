@@ -142,6 +142,8 @@ export class EventConsumer extends QueueDispatcher<ConfirmChannel, EventHandler>
     const handler =
       this.handlers.get(routingKey) ?? this.handlers.get(String(message.properties.type));
     if (!handler) return { kind: 'park', reason: `unknown message type: ${routingKey}` };
+    const sender = this.untrustedSender(message, handler.event.routingKey);
+    if (sender !== undefined) return { kind: 'park', reason: sender };
     const messageId = messageIdOf(message, body);
     if (!messageId) return { kind: 'park', reason: 'message has no messageId' };
     const parsed = handler.event.schema.safeParse(body);
@@ -167,6 +169,30 @@ export class EventConsumer extends QueueDispatcher<ConfirmChannel, EventHandler>
       await this.inbox.abandon(messageId);
       return this.failure(error, attempt);
     }
+  }
+
+  /**
+   * Why a message's sender may not send it (undefined when it may). Any user that may write to
+   * the default exchange (every consumer, for its retries) can put a message straight into this
+   * queue, so the routing key proves nothing; the AMQP user-id does, as the broker refuses a
+   * publish whose user-id is not the connection's login. An event is accepted from the broker
+   * user of its publisher in topology.yaml, or from this service's own (its retries): users are
+   * named `<prefix><service>` (the chart's, and `npm start`'s), and the prefix is what precedes
+   * this service's name in its own user. A service whose user is not so named shares one user
+   * with the others (`npm start -- --admin-credentials`, e2e): then only that user is accepted.
+   */
+  private untrustedSender(message: ConsumeMessage, routingKey: string): string | undefined {
+    const own = this.connection.user;
+    const sender: unknown = message.properties.userId;
+    const accepted = [own];
+    const publisher = this.options.topology?.publishers?.[routingKey];
+    const service = this.options.service;
+    if (publisher !== undefined && publisher !== service && own.endsWith(service)) {
+      accepted.push(`${own.slice(0, own.length - service.length)}${publisher}`);
+    }
+    if (typeof sender === 'string' && accepted.includes(sender)) return undefined;
+    const from = typeof sender === 'string' ? `broker user "${sender}"` : 'no broker user';
+    return `untrusted sender: ${routingKey} from ${from}; accepted from ${accepted.map((u) => `"${u}"`).join(' or ')}`;
   }
 
   private failure(error: unknown, attempt: number): Outcome {
@@ -208,13 +234,14 @@ export class EventConsumer extends QueueDispatcher<ConfirmChannel, EventHandler>
       );
       const confirmed = this.confirmed.get(channel);
       if (!confirmed) throw new Error('the channel was never declared');
-      // Not copied: the publisher's TTL (a parked message must not expire) and user id (the
-      // broker refuses a publish naming another user than this connection's).
+      // Not copied: the publisher's TTL (a parked message must not expire). The user id becomes
+      // this service's (the broker refuses a publish naming another user than this connection's),
+      // and the consumer accepts its own user's retries.
       const properties: Record<string, unknown> = { ...message.properties };
       delete properties.expiration;
-      delete properties.userId;
       const sent = await confirmed.publish('', queue, message.content, {
         ...properties,
+        userId: this.connection.user,
         headers,
         persistent: true,
         // A missing retry or parking queue returns the message instead of dropping it.

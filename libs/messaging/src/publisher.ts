@@ -69,6 +69,9 @@ export class EventPublisher {
           mandatory: options.mandatory === true,
           messageId: event.messageId,
           appId: this.appId,
+          // Checked by the broker against this connection's login: consumers accept an event
+          // only from its declared publisher's user (consumer.ts).
+          userId: this.connection.user,
           type: event.type,
           contentType: 'application/json',
           timestamp: Math.floor(Date.now() / 1000),

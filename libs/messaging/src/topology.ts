@@ -35,6 +35,12 @@ export interface BrokerTopology {
     readonly queue: string;
     readonly routingKey: string;
   }[];
+  /**
+   * The service that publishes each event (routing key → service), from topology.yaml's
+   * `publishes`: the consumer accepts an event only from that service's broker user, or from
+   * its own (its retries). Absent in one consumer's part, which declares queues only.
+   */
+  readonly publishers?: Readonly<Record<string, string>>;
 }
 
 /**

@@ -29,10 +29,16 @@ export interface PeekedMessage extends DrainedMessage {
 export class AmqpClient {
   private readonly connection: ChannelModel;
   private readonly channel: ConfirmChannel;
+  /**
+   * The user this client logs in as: every message it sends names it as its user-id (as the
+   * services' messages do), which the broker checks and the consumers trust (libs/messaging).
+   */
+  private readonly user: string;
 
-  private constructor(connection: ChannelModel, channel: ConfirmChannel) {
+  private constructor(connection: ChannelModel, channel: ConfirmChannel, user: string) {
     this.connection = connection;
     this.channel = channel;
+    this.user = user;
   }
 
   static async connect(url: string): Promise<AmqpClient> {
@@ -40,7 +46,8 @@ export class AmqpClient {
     connection.on('error', () => undefined);
     const channel = await connection.createConfirmChannel();
     channel.on('error', () => undefined);
-    return new AmqpClient(connection, channel);
+    const user = new URL(url).username;
+    return new AmqpClient(connection, channel, user ? decodeURIComponent(user) : 'guest');
   }
 
   /** Connects, runs `fn`, closes. */
@@ -67,6 +74,8 @@ export class AmqpClient {
     this.channel.publish(EVENTS_EXCHANGE, routingKey, Buffer.from(content), {
       persistent: true,
       ...properties,
+      // A copy of a tapped event names its publisher: the broker accepts only this login.
+      userId: this.user,
     });
     await this.channel.waitForConfirms();
   }
@@ -77,7 +86,11 @@ export class AmqpClient {
     content: Buffer | string,
     properties: Options.Publish,
   ): Promise<void> {
-    this.channel.sendToQueue(queue, Buffer.from(content), { persistent: true, ...properties });
+    this.channel.sendToQueue(queue, Buffer.from(content), {
+      persistent: true,
+      ...properties,
+      userId: this.user,
+    });
     await this.channel.waitForConfirms();
   }
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ConfigError, loadConfig } from './load-config';
-import { env } from './env';
+import { env, platformEnv } from './env';
 
 class ExampleConfig {
   static readonly env = z.object({
@@ -86,5 +86,15 @@ describe(loadConfig.name, () => {
     expect(() => loadConfig(ExampleConfig, { REDIS_URL: 'http://localhost' })).toThrow(
       /REDIS_URL: must be a redis URL/,
     );
+  });
+});
+
+describe('platformEnv', () => {
+  it('reads the confirm timeout of every publish, 5 s by default, at least 100 ms', () => {
+    expect(platformEnv.parse({}).RABBITMQ_CONFIRM_TIMEOUT_MS).toBe(5_000);
+    expect(
+      platformEnv.parse({ RABBITMQ_CONFIRM_TIMEOUT_MS: '250' }).RABBITMQ_CONFIRM_TIMEOUT_MS,
+    ).toBe(250);
+    expect(platformEnv.safeParse({ RABBITMQ_CONFIRM_TIMEOUT_MS: '50' }).success).toBe(false);
   });
 });

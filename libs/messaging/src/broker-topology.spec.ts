@@ -111,6 +111,22 @@ class FreshBroker {
   }
 }
 
+/**
+ * Messages a quorum queue holds for at-least-once dead-lettering: dead-lettered, not yet
+ * confirmed by their target. No CLI or management field shows it on RabbitMQ 3.10, so it is read
+ * from the queue's own info through `rabbitmqctl eval`.
+ */
+async function heldForDeadLettering(vhost: string, queue: string): Promise<number> {
+  const quoted = (text: string) => `<<"${text.replace(/["\\]/g, '')}">>`;
+  const { stdout } = (await execFileAsync('rabbitmqctl', [
+    'eval',
+    `{ok, Q} = rabbit_amqqueue:lookup(rabbit_misc:r(${quoted(vhost)}, queue, ${quoted(queue)})), rabbit_quorum_queue:info(Q, [messages_dlx]).`,
+  ])) as { stdout: string };
+  const held = /\{messages_dlx,(\d+)\}/.exec(stdout);
+  if (!held) throw new Error(`no messages_dlx in: ${stdout}`);
+  return Number(held[1]);
+}
+
 function made(routingKey: string, n: number): OutgoingEvent {
   const messageId = uniqueName('made');
   return { routingKey, messageId, type: routingKey, body: { messageId, type: routingKey, n } };
@@ -199,6 +215,37 @@ describe('the broker topology', () => {
     await expect(store.redis.get(`inbox:${input.messageId}`)).resolves.toBe('done');
     const outcome = await eventually(() => channel.get(outcomes, { noAck: true }));
     expect(outcome.properties.messageId).toBe(`outcome:${input.messageId}`);
+    await channel.close();
+  });
+
+  it('dead-letters at least once: a retried message whose main queue is gone is held, not dropped', async () => {
+    const names = queueNames(broker.service);
+    const channel = await broker.admin.createConfirmChannel();
+    const declared = async (queue: string, strategy?: string) => {
+      const spec = broker.topology.queues.find((q) => q.name === names.retry);
+      await channel.assertQueue(queue, {
+        durable: true,
+        arguments: {
+          ...spec?.arguments,
+          ...(strategy ? { 'x-dead-letter-strategy': strategy } : {}),
+        },
+      });
+    };
+    // The retry queue as declared, and one that differs only in dead-lettering at most once: the
+    // probe tells them apart. Neither has its target (the main queue) now.
+    const atMostOnce = `${names.retry}.at-most-once`;
+    await declared(names.retry);
+    await declared(atMostOnce, 'at-most-once');
+    for (const queue of [names.retry, atMostOnce]) {
+      channel.sendToQueue(queue, Buffer.from('{}'), { persistent: true, expiration: '1' });
+    }
+    await channel.waitForConfirms();
+
+    expect(
+      await eventually(async () => (await heldForDeadLettering(broker.vhost, names.retry)) === 1),
+    ).toBe(true);
+    expect(await heldForDeadLettering(broker.vhost, atMostOnce)).toBe(0);
+    expect((await channel.checkQueue(atMostOnce)).messageCount).toBe(0);
     await channel.close();
   });
 

@@ -16,7 +16,10 @@ const text = readFileSync(TOPOLOGY_FILE, 'utf8');
 
 /** The parts of the parsed file the tests below edit. */
 interface Raw {
-  services: Record<string, Record<string, unknown> & { routes: string[]; consumes: string[] }>;
+  services: Record<
+    string,
+    Record<string, unknown> & { routes: string[]; consumes: string[]; publishes: string[] }
+  >;
   calls: { grpc: string[]; http?: string[] }[];
 }
 

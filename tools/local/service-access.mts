@@ -131,7 +131,10 @@ async function setBrokerUser(user: string, password: string): Promise<void> {
   const users = await rabbitmqctl(['list_users', '--no-table-headers']);
   const exists = users.split('\n').some((line) => line.split('\t')[0] === user);
   // The password as a separate argument never reaches a shell; rabbitmqctl logs no password.
-  await rabbitmqctl(exists ? ['change_password', user, password] : ['add_user', user, password]);
+  // `--` ends the options: a base64url password may start with `-` (rabbitmqctl would read it as
+  // options and refuse the command).
+  const command = exists ? 'change_password' : 'add_user';
+  await rabbitmqctl([command, '--', user, password]);
 }
 
 /**

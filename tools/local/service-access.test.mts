@@ -50,8 +50,9 @@ describe(provisionServiceAccess.name, () => {
   });
 
   it('creates each user with its rules, and provisioning again resets it to the current password', async () => {
-    await provisionServiceAccess({ ...options, passwords: fixed('first') });
-    const urls = await provisionServiceAccess({ ...options, passwords: fixed('second') });
+    // Passwords that start with `-` (a base64url password may): not taken for options.
+    await provisionServiceAccess({ ...options, passwords: fixed('-first') });
+    const urls = await provisionServiceAccess({ ...options, passwords: fixed('-second') });
     const orders = new Redis(urls.orders?.redisUrl ?? '', { lazyConnect: true });
     try {
       await orders.connect();
@@ -63,7 +64,7 @@ describe(provisionServiceAccess.name, () => {
     const admin = new Redis(REDIS);
     try {
       await assert.rejects(
-        admin.call('AUTH', `${userPrefix}orders`, 'first-orders-redis'),
+        admin.call('AUTH', `${userPrefix}orders`, '-first-orders-redis'),
         /WRONGPASS/,
       );
       const rules = (await admin.call('ACL', 'GETUSER', `${userPrefix}orders`)) as unknown[];
@@ -73,7 +74,12 @@ describe(provisionServiceAccess.name, () => {
       admin.disconnect();
     }
     assert.match(
-      await rabbitmqctl(['authenticate_user', `${userPrefix}payment`, 'second-payment-rabbitmq']),
+      await rabbitmqctl([
+        'authenticate_user',
+        '--',
+        `${userPrefix}payment`,
+        '-second-payment-rabbitmq',
+      ]),
       /Success/,
     );
     const topic = await rabbitmqctl(['list_user_topic_permissions', `${userPrefix}payment`]);

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { connect, type Options } from 'amqplib';
 import { Redis } from 'ioredis';
-import { EVENTS_EXCHANGE, rabbitmqctl, until } from '@junction/testkit';
+import { brokerUserOf, EVENTS_EXCHANGE, rabbitmqctl, until } from '@junction/testkit';
 import {
   provisionServiceAccess,
   randomPasswords,
@@ -59,7 +59,7 @@ async function publishAs(
           contentType: 'application/json',
           messageId,
           // As the services do: the broker checks it against the login.
-          userId: decodeURIComponent(new URL(url).username),
+          userId: brokerUserOf(url),
           ...options.properties,
         },
         (error: unknown) => {

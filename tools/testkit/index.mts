@@ -11,6 +11,7 @@ export {
 } from './amqp/admin.mts';
 export {
   AmqpClient,
+  brokerUserOf,
   type DrainedMessage,
   type PeekedMessage,
   type TappedMessage,

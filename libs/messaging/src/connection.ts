@@ -57,6 +57,12 @@ export class AmqpConnection {
   /** Queues that exist with other arguments than the declared ones, by name. */
   private readonly mismatched = new Map<string, QueueMismatch>();
   readonly confirmTimeoutMs: number;
+  /**
+   * The broker user this connection logs in as (the URL's user; amqplib's default `guest`
+   * without one). Every publish names it as its AMQP `user-id`, which the broker checks against
+   * the connection's login, so a consumer can tell which user sent a message (consumer.ts).
+   */
+  readonly user: string;
 
   constructor(
     private readonly url: string,
@@ -67,6 +73,7 @@ export class AmqpConnection {
     options: AmqpConnectionOptions = {},
   ) {
     this.confirmTimeoutMs = options.confirmTimeoutMs ?? DEFAULT_CONFIRM_TIMEOUT_MS;
+    this.user = brokerUserOf(url);
     this.status = observed?.track('rabbitmq', 'amqp', { live: () => this.live() });
   }
 
@@ -138,15 +145,6 @@ export class AmqpConnection {
    */
   get appId(): string {
     return `${this.name}/${hostname()}/${String(process.pid)}`;
-  }
-
-  /**
-   * The broker user this connection logs in as (the URL's user; amqplib's default `guest`
-   * without one). Every publish names it as its AMQP `user-id`, which the broker checks against
-   * the connection's login, so a consumer can tell which user sent a message (consumer.ts).
-   */
-  get user(): string {
-    return brokerUserOf(this.url);
   }
 
   get connected(): boolean {

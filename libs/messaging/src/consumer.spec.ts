@@ -262,7 +262,7 @@ describe(EventConsumer.name, () => {
       expect(handler.handled).toEqual([next]);
     });
 
-    it('parks a message that names no broker user, or another than its publisher', async () => {
+    it('parks a message that names no broker user, and handles one from its own user', async () => {
       const world = consumerWorld();
       const handler = new RecordingHandler(world.routingKey('widget.made'));
       await world.start(handler);

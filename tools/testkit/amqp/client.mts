@@ -26,6 +26,16 @@ export interface PeekedMessage extends DrainedMessage {
   readonly messageId: string;
 }
 
+/**
+ * The user of an amqp(s):// URL, percent-decoded; `guest` (amqplib's default) without one: the
+ * user-id the broker accepts on that URL's connection (libs/messaging's connection has its twin;
+ * the libraries cannot import the tools).
+ */
+export function brokerUserOf(url: string): string {
+  const user = new URL(url).username;
+  return user.length > 0 ? decodeURIComponent(user) : 'guest';
+}
+
 export class AmqpClient {
   private readonly connection: ChannelModel;
   private readonly channel: ConfirmChannel;
@@ -46,8 +56,7 @@ export class AmqpClient {
     connection.on('error', () => undefined);
     const channel = await connection.createConfirmChannel();
     channel.on('error', () => undefined);
-    const user = new URL(url).username;
-    return new AmqpClient(connection, channel, user ? decodeURIComponent(user) : 'guest');
+    return new AmqpClient(connection, channel, brokerUserOf(url));
   }
 
   /** Connects, runs `fn`, closes. */

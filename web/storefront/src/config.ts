@@ -1,0 +1,33 @@
+// GET /shop/config.json: which optional parts of the storefront are on (the server's settings).
+import { createContext, useContext } from 'react';
+
+export interface AppConfig {
+  readonly tracing: boolean;
+  readonly traces: boolean;
+  readonly jaegerUiUrl: string | null;
+  readonly demoPanel: boolean;
+  readonly serviceName: string;
+}
+
+export const OFF: AppConfig = {
+  tracing: false,
+  traces: false,
+  jaegerUiUrl: null,
+  demoPanel: false,
+  serviceName: 'junction-storefront',
+};
+
+export async function loadConfig(): Promise<AppConfig> {
+  try {
+    const response = await fetch('/shop/config.json');
+    return response.ok ? { ...OFF, ...((await response.json()) as Partial<AppConfig>) } : OFF;
+  } catch {
+    return OFF;
+  }
+}
+
+export const ConfigContext = createContext<AppConfig>(OFF);
+
+export function useConfig(): AppConfig {
+  return useContext(ConfigContext);
+}

@@ -40,6 +40,8 @@ let session: Session;
 interface Checkout {
   readonly order: Order;
   readonly spans: Span[];
+  /** The POST's `traceresponse` header. */
+  readonly traceResponse: string | null;
 }
 type Mode = 'blocking' | 'queued';
 /** Three unfaulted checkouts of each path (after a warm-up), placed in `before`. */
@@ -51,10 +53,12 @@ const placed: Record<Mode, Checkout[]> = { blocking: [], queued: [] };
  */
 async function checkouts(mode: Mode, count: number): Promise<Checkout[]> {
   const orders: Order[] = [];
+  const traceResponses: (string | null)[] = [];
   for (let i = 0; i < count; i++) {
     const reply = await api.placeOrder(session, { sku: 'JNC-MUG', mode });
     assert.equal(reply.status, mode === 'blocking' ? 201 : 202, JSON.stringify(reply.body));
     orders.push(reply.body);
+    traceResponses.push(reply.headers.get('traceresponse'));
   }
   const settled = await Promise.all(orders.map((order) => api.settled(session, order.id)));
   assert.deepEqual(
@@ -72,7 +76,11 @@ async function checkouts(mode: Mode, count: number): Promise<Checkout[]> {
   // The few spans that end after it (the inbox write) come in the next export batch.
   await new Promise((resolve) => setTimeout(resolve, 400));
   const spans = receiver.spans();
-  return settled.map((order) => ({ order, spans: traceOf(spans, order.id) }));
+  return settled.map((order, i) => ({
+    order,
+    spans: traceOf(spans, order.id),
+    traceResponse: traceResponses[i] ?? null,
+  }));
 }
 
 function median(values: number[]): number {
@@ -122,6 +130,13 @@ describe('tracing', () => {
 
   it('shows a queued checkout as one trace that goes on after the 202, producer → consumer, hop after hop', () => {
     for (const { spans } of placed.queued) assertQueuedShape(spans);
+  });
+
+  it("answers each checkout's trace in a traceresponse header: its POST /orders server span", () => {
+    for (const { spans, traceResponse } of [...placed.blocking, ...placed.queued]) {
+      const server = serverSpan(spans);
+      assert.equal(traceResponse, `00-${server.traceId}-${server.spanId}-01`);
+    }
   });
 
   it('tags every span of both checkouts with checkout.path and order.id', () => {

@@ -3,6 +3,9 @@
 // exactly the public routes topology.yaml declares, the way charts/junction/templates/mesh/
 // gateway.yaml routes them:
 //
+// - a web app's prefix (topology.yaml's `web`, e.g. `/shop/`) takes every method on the prefix,
+//   anything under it and the prefix without its trailing slash, as the chart's prefix match
+//   does; the parser guarantees that no public route lies under a prefix;
 // - a literal path matches exactly, a `{param}` one non-empty segment (`[^/]+`, topology's
 //   routePattern, the same regex as the chart's junction.routeRegex), the method exactly; the
 //   query string is not part of the match; dot segments are resolved first (Envoy's path
@@ -29,21 +32,25 @@ import { readFileSync } from 'node:fs';
 import { type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { portsOf } from './topology.mts';
+import { portsOf, webPortOf } from './topology.mts';
 
 /** One public route as the gateway serves it. */
 export interface GatewayRoute {
+  /** A service, or a web app (whose route is its prefix, any method). */
   readonly service: string;
-  readonly method: HttpMethod;
+  readonly method: HttpMethod | 'any';
   /** As topology.yaml writes it, `{name}` for one segment. */
   readonly path: string;
   readonly stream: boolean;
   readonly pattern: RegExp;
 }
 
-/** The gateway's route table: every public route topology.yaml declares, nothing else. */
+/**
+ * The gateway's route table: every public route topology.yaml declares, and each web app's
+ * prefix; nothing else.
+ */
 export function gatewayRoutes(topology: Topology = loadTopology()): GatewayRoute[] {
-  return Object.values(topology.services).flatMap((service) =>
+  const api = Object.values(topology.services).flatMap((service) =>
     service.routes.map((route) => ({
       service: service.name,
       method: route.method,
@@ -52,6 +59,20 @@ export function gatewayRoutes(topology: Topology = loadTopology()): GatewayRoute
       pattern: routePattern(route.path),
     })),
   );
+  const web = Object.values(topology.web).map((app) => ({
+    service: app.name,
+    method: 'any' as const,
+    path: app.prefix,
+    stream: false,
+    pattern: prefixPattern(app.prefix),
+  }));
+  return [...api, ...web];
+}
+
+/** A prefix `/shop/` as a pattern: `/shop`, `/shop/` and anything under it. */
+export function prefixPattern(prefix: string): RegExp {
+  const base = prefix.slice(0, -1).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`^${base}(?:/.*)?$`);
 }
 
 /** The route a request goes to, if any: method and (already normalized) path, exactly. */
@@ -60,7 +81,9 @@ export function matchRoute(
   method: string,
   path: string,
 ): GatewayRoute | undefined {
-  return routes.find((route) => route.method === method && route.pattern.test(path));
+  return routes.find(
+    (route) => (route.method === 'any' || route.method === method) && route.pattern.test(path),
+  );
 }
 
 /**
@@ -177,7 +200,8 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
   const timeoutMs = options.timeoutMs ?? meshHttpTimeoutMs();
   const upstream =
     options.upstream ??
-    ((service: string) => `http://127.0.0.1:${String(portsOf(service, offset).http)}`);
+    ((service: string) =>
+      `http://127.0.0.1:${String(topology.web[service] ? webPortOf(service, offset) : portsOf(service, offset).http)}`);
   const routes = gatewayRoutes(topology);
   const streams = new Set<ServerResponse>();
 

@@ -78,10 +78,14 @@ async function standIn(): Promise<{ server: Server; origin: string; seen: Seen[]
 }
 
 describe('gatewayRoutes', () => {
-  it('is every public route topology.yaml declares, with its service, and nothing else', () => {
-    const declared = Object.values(loadTopology().services).flatMap((s) =>
-      s.routes.map((r) => `${s.name} ${r.method} ${r.path}${r.stream ? ' stream' : ''}`),
-    );
+  it("is every public route topology.yaml declares, with its service, and each web app's prefix", () => {
+    const topology = loadTopology();
+    const declared = [
+      ...Object.values(topology.services).flatMap((s) =>
+        s.routes.map((r) => `${s.name} ${r.method} ${r.path}${r.stream ? ' stream' : ''}`),
+      ),
+      ...Object.values(topology.web).map((app) => `${app.name} any ${app.prefix}`),
+    ];
     const table = gatewayRoutes().map(
       (r) => `${r.service} ${r.method} ${r.path}${r.stream ? ' stream' : ''}`,
     );
@@ -109,6 +113,21 @@ describe('matchRoute', () => {
     assert.equal(target('DELETE', '/orders/x'), undefined);
     assert.equal(target('HEAD', '/orders'), undefined);
     assert.equal(target('PUT', '/auth/login'), undefined);
+  });
+
+  it("sends every method under the storefront's prefix to it, and only that", () => {
+    const app = (method: string, url: string) =>
+      matchRoute(routes, method, requestTarget(url).path)?.service;
+    for (const url of ['/shop', '/shop/', '/shop/cart', '/shop/assets/app-1a2b.js', '/shop/x/y']) {
+      assert.equal(app('GET', url), 'storefront', url);
+    }
+    assert.equal(app('POST', '/shop/otlp/v1/traces'), 'storefront');
+    assert.equal(app('PUT', '/shop/api/faults/payment'), 'storefront');
+    assert.equal(app('GET', '/shopping'), undefined);
+    assert.equal(app('GET', '/'), undefined);
+    // Dot segments cannot climb out of the prefix into an API route, or into one.
+    assert.equal(app('GET', '/shop/../orders'), 'orders');
+    assert.equal(app('GET', '/orders/../shop/'), 'storefront');
   });
 
   it('ignores the query string and resolves dot segments before matching', () => {

@@ -1,5 +1,6 @@
 // The local topology: the five services as separate processes from their built output, against
-// RabbitMQ and Redis on localhost. Used by `npm start` (start.mts) and by the end-to-end tests.
+// RabbitMQ and Redis on localhost, and the web apps (the storefront) beside them. Used by
+// `npm start` (start.mts) and by the end-to-end tests.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -144,23 +145,75 @@ function telemetryEnv(name: string): Record<string, string> {
   return { ...Object.fromEntries(forwarded), OTEL_SERVICE_NAME: name };
 }
 
-export function startService(name: string, options: TopologyOptions): RunningService {
-  const entry = join(ROOT, 'services', name, 'dist', 'main.js');
-  if (!existsSync(entry))
-    throw new Error(`${entry} is missing: run \`npx nx run-many -t build\` first`);
-  const child = spawn(process.execPath, [entry], {
-    cwd: join(ROOT, 'services', name),
-    env: { PATH: process.env.PATH ?? '', ...serviceEnv(name, options) },
+/** A web app's HTTP port in a run with this port offset (topology.yaml's `web`). */
+export function webPortOf(name: string, offset = 0): number {
+  const app = topology.web[name];
+  if (!app) throw new Error(`unknown web app ${name}`);
+  return app.http + offset;
+}
+
+/** Where the storefront's browser spans and trace lookups go in a local run (none: off). */
+export interface WebAppTelemetry {
+  /** An OTLP/HTTP traces URL, e.g. http://127.0.0.1:4318/v1/traces. */
+  readonly otlpTracesUrl?: string;
+  /** Jaeger's query API origin, for the order's trace waterfall. */
+  readonly jaegerQueryUrl?: string;
+}
+
+/**
+ * A web app's environment in the local run (web/storefront/README.md lists the variables): its
+ * port, loopback only, and — local runs being the lab, as for the services' faults — the demo
+ * panel on, pointed at the /admin/faults of the services topology.yaml's `demo` names.
+ */
+export function webAppEnv(
+  name: string,
+  options: Pick<TopologyOptions, 'portOffset'> & WebAppTelemetry,
+): Record<string, string> {
+  const offset = options.portOffset ?? 0;
+  const app = topology.web[name];
+  if (!app) throw new Error(`unknown web app ${name}`);
+  const env: Record<string, string> = {
+    PORT: String(app.http + offset),
+    HOST: '127.0.0.1',
+    ...(options.otlpTracesUrl ? { OTLP_TRACES_URL: options.otlpTracesUrl } : {}),
+    ...(options.jaegerQueryUrl ? { JAEGER_QUERY_URL: options.jaegerQueryUrl } : {}),
+  };
+  if (app.demo.length > 0) {
+    env.DEMO_PANEL = 'true';
+    env.FAULT_ADMIN_TOKEN = devFaultAdminToken();
+    for (const target of app.demo) {
+      env[`FAULT_${target.toUpperCase().replace(/-/g, '_')}_URL`] =
+        `http://127.0.0.1:${String(portsOf(target, offset).http)}`;
+    }
+  }
+  return env;
+}
+
+/** One process from its built entry point (under `dir`, its cwd), its lines to `onLine`. */
+function spawnProgram(
+  name: string,
+  dir: string,
+  entry: string,
+  env: Record<string, string>,
+  ports: ServicePorts,
+  onLine: TopologyOptions['onLine'],
+): RunningService {
+  const path = join(dir, entry);
+  if (!existsSync(path))
+    throw new Error(`${path} is missing: run \`npx nx run-many -t build\` first`);
+  const child = spawn(process.execPath, [path], {
+    cwd: dir,
+    env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const onLine =
-    options.onLine ??
-    ((service: string, line: string) => {
-      console.log(`${service.padEnd(9)} | ${line}`);
+  const print =
+    onLine ??
+    ((program: string, line: string) => {
+      console.log(`${program.padEnd(9)} | ${line}`);
     });
   for (const stream of [child.stdout, child.stderr]) {
     createInterface({ input: stream }).on('line', (line) => {
-      onLine(name, line);
+      print(name, line);
     });
   }
   const exited = new Promise<number | null>((resolve) =>
@@ -168,7 +221,41 @@ export function startService(name: string, options: TopologyOptions): RunningSer
       resolve(code);
     }),
   );
-  return { name, ports: portsOf(name, options.portOffset ?? 0), process: child, exited };
+  return { name, ports, process: child, exited };
+}
+
+export function startService(name: string, options: TopologyOptions): RunningService {
+  return spawnProgram(
+    name,
+    join(ROOT, 'services', name),
+    join('dist', 'main.js'),
+    serviceEnv(name, options),
+    portsOf(name, options.portOffset ?? 0),
+    options.onLine,
+  );
+}
+
+/** Starts a web app (its built server) and waits for its /readyz, like a service's. */
+export async function startWebApp(
+  name: string,
+  options: Pick<TopologyOptions, 'portOffset' | 'onLine'> &
+    WebAppTelemetry & { readonly env?: Readonly<Record<string, string>> },
+): Promise<RunningService> {
+  const running = spawnProgram(
+    name,
+    join(ROOT, 'web', name),
+    join('dist', 'server', 'main.js'),
+    { ...webAppEnv(name, options), ...options.env },
+    { http: webPortOf(name, options.portOffset ?? 0) },
+    options.onLine,
+  );
+  try {
+    await waitUntilReady(running);
+  } catch (error) {
+    await stopAll([running]);
+    throw error;
+  }
+  return running;
 }
 
 export async function waitUntilReady(service: RunningService, timeoutMs = 60_000): Promise<void> {

@@ -54,9 +54,23 @@ export interface Call {
   readonly http: readonly Route[];
 }
 
+/**
+ * A browser app (under web/, not a NestJS service): the gateway sends it every request under its
+ * path prefix, whatever the method; it calls no service but the ones its demo panel names.
+ */
+export interface WebApp {
+  readonly name: string;
+  readonly http: number;
+  /** e.g. `/shop/`: starts and ends with `/`, and no public route lies under it. */
+  readonly prefix: string;
+  /** Services whose /admin/faults its demo panel sets (each with `faults: true`). */
+  readonly demo: readonly string[];
+}
+
 export interface Topology {
   readonly gateway: { readonly port: number };
   readonly services: Readonly<Record<string, Service>>;
+  readonly web: Readonly<Record<string, WebApp>>;
   readonly calls: readonly Call[];
 }
 
@@ -188,6 +202,68 @@ function service(name: string, value: unknown): Service {
   };
 }
 
+const PREFIX = /^\/([a-z][a-z0-9-]*\/)+$/;
+
+function webApp(name: string, value: unknown, services: Readonly<Record<string, Service>>): WebApp {
+  const where = `web.${name}`;
+  if (!NAME.test(name)) throw new TopologyError(where, `the name must match ${String(NAME)}`);
+  if (services[name]) throw new TopologyError(where, `${name} is also a service`);
+  const raw = object(value, where, ['http', 'prefix', 'demo']);
+  if (typeof raw.prefix !== 'string' || !PREFIX.test(raw.prefix)) {
+    throw new TopologyError(`${where}.prefix`, `must be a path like /shop/ (${String(PREFIX)})`);
+  }
+  const demo = strings(raw.demo, `${where}.demo`, NAME);
+  for (const target of demo) {
+    if (!services[target]?.faults) {
+      throw new TopologyError(`${where}.demo`, `${target} is not a service with faults: true`);
+    }
+  }
+  return { name, http: port(raw.http, `${where}.http`), prefix: raw.prefix, demo };
+}
+
+/**
+ * Whether a request path belongs to a web app's prefix: the prefix itself, anything under it,
+ * and the prefix without its trailing slash (which the app redirects to the prefix).
+ */
+export function underPrefix(prefix: string, requestPath: string): boolean {
+  return requestPath.startsWith(prefix) || requestPath === prefix.slice(0, -1);
+}
+
+/** A public route a web app's prefix would swallow: the UI's and the API's paths must not meet. */
+function checkPrefixes(apps: readonly WebApp[], services: readonly Service[]): void {
+  for (const app of apps) {
+    for (const other of apps) {
+      if (other !== app && underPrefix(other.prefix, app.prefix)) {
+        throw new TopologyError(`web.${app.name}.prefix`, `lies under web.${other.name}'s`);
+      }
+    }
+    for (const s of services) {
+      for (const r of s.routes) {
+        if (routeMeetsPrefix(r.path, app.prefix)) {
+          throw new TopologyError(
+            `web.${app.name}.prefix`,
+            `${app.prefix} would take ${s.name}'s route ${r.method} ${r.path}`,
+          );
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Whether some request path matches both a route and a prefix. Exact, not approximated: a route
+ * segment is a literal or a `{param}` (any one non-empty segment), so the route meets the prefix
+ * when it has at least the prefix's segments and each of those is the prefix's or a param.
+ */
+export function routeMeetsPrefix(routePath: string, prefix: string): boolean {
+  const route = routePath.split('/').slice(1);
+  const owned = prefix.split('/').slice(1, -1);
+  return (
+    route.length >= owned.length &&
+    owned.every((segment, i) => route[i] === segment || /^\{.+\}$/.test(route[i] ?? ''))
+  );
+}
+
 function calls(value: unknown, services: Readonly<Record<string, Service>>): Call[] {
   if (!Array.isArray(value)) throw new TopologyError('calls', 'must be a list');
   return value.flatMap((entry, i) => {
@@ -224,8 +300,18 @@ function calls(value: unknown, services: Readonly<Record<string, Service>>): Cal
   });
 }
 
-function checkUnique(services: readonly Service[], gatewayPort: number): void {
+function checkUnique(
+  services: readonly Service[],
+  apps: readonly WebApp[],
+  gatewayPort: number,
+): void {
   const owners = new Map<number, string>([[gatewayPort, 'gateway.port']]);
+  for (const app of apps) {
+    const owner = owners.get(app.http);
+    if (owner)
+      throw new TopologyError(`web.${app.name}.http`, `port ${String(app.http)} is also ${owner}`);
+    owners.set(app.http, `web.${app.name}.http`);
+  }
   for (const s of services) {
     for (const [what, p] of [
       ['http', s.http],
@@ -276,14 +362,18 @@ function checkEvents(services: readonly Service[]): void {
 
 /** Parses and checks a topology document; throws one line naming the first problem. */
 export function parseTopology(text: string): Topology {
-  const raw = object(parse(text), '(top level)', ['gateway', 'services', 'calls']);
+  const raw = object(parse(text), '(top level)', ['gateway', 'services', 'web', 'calls']);
   const gateway = object(raw.gateway, 'gateway', ['port']);
   const rawServices = object(raw.services, 'services', Object.keys(raw.services ?? {}));
   const services: Record<string, Service> = {};
   for (const [name, value] of Object.entries(rawServices)) services[name] = service(name, value);
   const list = Object.values(services);
+  const rawWeb = object(raw.web ?? {}, 'web', Object.keys(raw.web ?? {}));
+  const web: Record<string, WebApp> = {};
+  for (const [name, value] of Object.entries(rawWeb)) web[name] = webApp(name, value, services);
   const gatewayPort = port(gateway.port, 'gateway.port');
-  checkUnique(list, gatewayPort);
+  checkUnique(list, Object.values(web), gatewayPort);
+  checkPrefixes(Object.values(web), list);
   checkEvents(list);
   const signers = list.filter((s) => s.tokens === 'sign');
   if (list.some((s) => s.tokens === 'verify') && signers.length !== 1) {
@@ -292,7 +382,12 @@ export function parseTopology(text: string): Topology {
       'token verifiers need exactly one service with tokens: sign',
     );
   }
-  return { gateway: { port: gatewayPort }, services, calls: calls(raw.calls ?? [], services) };
+  return {
+    gateway: { port: gatewayPort },
+    services,
+    web,
+    calls: calls(raw.calls ?? [], services),
+  };
 }
 
 let cached: Topology | undefined;

@@ -8,6 +8,7 @@ import {
   grpcCallersOf,
   loadTopology,
   parseTopology,
+  routeMeetsPrefix,
   routePattern,
   TOPOLOGY_FILE,
 } from './topology.mts';
@@ -43,6 +44,37 @@ describe('topology.yaml', () => {
     );
     const values = (await generatedFiles(changed)).get(VALUES_FILE) ?? '';
     assert.match(values, /httpPort: 3999/);
+  });
+
+  it('keeps the UI and the API apart: no public route lies under a web prefix', () => {
+    const topology = loadTopology();
+    const api = Object.values(topology.services).flatMap((s) => s.routes);
+    for (const app of Object.values(topology.web)) {
+      for (const route of api) {
+        assert.equal(
+          routeMeetsPrefix(route.path, app.prefix),
+          false,
+          `${route.path} ${app.prefix}`,
+        );
+      }
+    }
+    type WithWeb = Raw & { web: Record<string, { prefix: string; http: number }> };
+    const refused = (edit: (raw: WithWeb) => void, reason: RegExp): void => {
+      assert.throws(() => parseTopology(edited(edit as (raw: Raw) => void)), reason);
+    };
+    // A route under the prefix, literal or through a {param} segment, and a prefix that is a
+    // route's first segment.
+    const takes = /web\.storefront\.prefix: .* would take orders's route/;
+    refused((raw) => raw.services.orders!.routes.push('GET /shop/orders'), takes);
+    refused((raw) => raw.services.orders!.routes.push('GET /{any}/cart'), takes);
+    refused((raw) => (raw.web.storefront!.prefix = '/orders/'), takes);
+    refused((raw) => (raw.web.storefront!.prefix = 'shop'), /must be a path like \/shop\//);
+    refused((raw) => (raw.web.storefront!.http = 3003), /port 3003 is also/);
+    assert.equal(routeMeetsPrefix('/shopping', '/shop/'), false);
+    assert.equal(routeMeetsPrefix('/shop', '/shop/'), true);
+    assert.equal(routeMeetsPrefix('/{x}/y', '/shop/'), true);
+    assert.equal(routeMeetsPrefix('/a/{x}', '/a/b/'), true);
+    assert.equal(routeMeetsPrefix('/a/{x}', '/a/b/c/'), false);
   });
 
   it('derives the broker topology from what each service consumes', () => {

@@ -130,10 +130,13 @@ export function assertQueuedShape(spans: Span[]): void {
       consumer.name,
       `process ${String(consumer.attributes['messaging.destination.name'])}`,
     );
-    const children = spans.filter((s) => s.parentSpanId === consumer.spanId);
-    assert.ok(
-      children.every((child) => contains(consumer, child)),
-      `${consumer.name} lasts until its handler is done`,
+    const outlasting = spans
+      .filter((s) => s.parentSpanId === consumer.spanId && !contains(consumer, s))
+      .map((s) => `${s.service} ${s.kind} "${s.name}" ${String(s.startMs)}–${String(s.endMs)}`);
+    assert.deepEqual(
+      outlasting,
+      [],
+      `${consumer.name} (${String(consumer.startMs)}–${String(consumer.endMs)}) lasts until its handler is done`,
     );
   }
 }

@@ -14,7 +14,7 @@ import { ObservedDependencies } from '../health/observed-dependencies';
 import { Readiness } from '../health/readiness';
 import { AppLogger } from '../logging/app-logger';
 import { createLogger, PinoNestLogger } from '../logging/logger';
-import { configureTelemetry, httpRouteHook, shutdownTelemetry } from '../telemetry/sdk';
+import { configureTelemetry, httpServerSpanHook, shutdownTelemetry } from '../telemetry/sdk';
 import { PlatformModule } from './platform.module';
 import { ServiceIdentity } from './service-identity';
 
@@ -94,8 +94,8 @@ async function start<C extends PlatformConfig, S extends z.ZodType>(
     { logger: new PinoNestLogger(logger), abortOnError: false },
   );
   const fastify = app.getHttpAdapter().getInstance();
-  const routeHook = httpRouteHook();
-  if (routeHook) fastify.addHook('onRequest', routeHook);
+  const spanHook = httpServerSpanHook();
+  if (spanHook) fastify.addHook('onRequest', spanHook);
   // Helmet's security headers on every response, computed once. CORS stays closed: Nest sends no
   // CORS headers unless enableCors() is called, and browsers reach Junction through the gateway's
   // single origin.

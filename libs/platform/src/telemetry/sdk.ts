@@ -37,15 +37,22 @@ export function configureTelemetry(settings: { readonly messagingSpanLinks: bool
 
 /**
  * A Fastify onRequest hook naming the HTTP server span by route (and giving the request duration
- * metric its `http.route`), or undefined with telemetry off.
+ * metric its `http.route`) and answering its trace in a `traceresponse` header, or undefined with
+ * telemetry off.
  */
-export function httpRouteHook():
-  | ((request: { routeOptions: { url?: string } }, reply: unknown, done: () => void) => void)
+export function httpServerSpanHook():
+  | ((
+      request: { routeOptions: { url?: string } },
+      reply: { raw: { setHeader(name: string, value: string): unknown } },
+      done: () => void,
+    ) => void)
   | undefined {
   const running = tracing;
   if (!running) return undefined;
-  return (request, _reply, done) => {
+  return (request, reply, done) => {
     running.recordHttpRoute(request.routeOptions.url);
+    const header = running.traceResponse();
+    if (header) reply.raw.setHeader('traceresponse', header);
     done();
   };
 }

@@ -8,7 +8,7 @@ import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
 import { PinoInstrumentation } from '@opentelemetry/instrumentation-pino';
 import { NodeSDK } from '@opentelemetry/sdk-node';
-import { recordHttpRoute } from './http-route';
+import { recordHttpRoute, traceResponse } from './http-route';
 import { onConsume, onPublish } from './messaging-spans';
 import { RedisBatchInstrumentation } from './redis-batch-instrumentation';
 import { redisStatement } from './redis-statement';
@@ -44,6 +44,8 @@ export interface Tracing {
   useMessagingSpanLinks(enabled: boolean): void;
   /** Call in a request's context with the matched route pattern (names the HTTP server span). */
   recordHttpRoute(route: string | undefined): void;
+  /** Call in a request's context: its server span as a `traceresponse` header value. */
+  traceResponse(): string | undefined;
 }
 
 /**
@@ -110,5 +112,6 @@ export function createTracing(): Tracing {
       amqplib.setConfig({ ...amqplibConfig, useLinksForConsume: enabled });
     },
     recordHttpRoute,
+    traceResponse,
   };
 }

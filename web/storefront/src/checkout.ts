@@ -23,6 +23,8 @@ export interface TimelineEntry {
   /** Milliseconds since the click. */
   readonly atMs: number;
   readonly kind: EntryKind;
+  /** The text already says when ("accepted in 12 ms"): no separate time. */
+  readonly timed?: boolean;
 }
 
 export interface CheckoutRun {
@@ -107,8 +109,8 @@ export function startCheckout(
       mode: request.mode,
       entries:
         request.mode === 'blocking'
-          ? [{ text: 'waiting for inventory and payment…', atMs: 0, kind: 'waiting' }]
-          : [{ text: 'sending the order…', atMs: 0, kind: 'waiting' }],
+          ? [{ text: 'waiting for inventory and payment…', atMs: 0, kind: 'waiting', timed: true }]
+          : [{ text: 'sending the order…', atMs: 0, kind: 'waiting', timed: true }],
       order: undefined,
       traceId: undefined,
       finished: false,
@@ -154,13 +156,13 @@ async function run(
 
   if (request.mode === 'blocking' || isTerminal(order.status)) {
     const text = `${order.status} in ${String(since())} ms${reasonOf(order)}`;
-    add({ text, kind: statusKind(order) }, true);
+    add({ text, kind: statusKind(order), timed: true }, true);
     finish(order);
     return;
   }
-  add({ text: `accepted in ${String(since())} ms`, kind: 'step' }, true);
+  add({ text: `accepted in ${String(since())} ms`, kind: 'step', timed: true }, true);
   const final = await follow(order, add);
-  add({ text: `completed after ${String(since())} ms`, kind: statusKind(final) });
+  add({ text: `completed after ${String(since())} ms`, kind: statusKind(final), timed: true });
   finish(final);
 }
 

@@ -12,8 +12,8 @@ export function Timeline({ run }: { readonly run: CheckoutRun }) {
         {run.entries.map((entry, index) => (
           <li key={index} className={`entry entry-${entry.kind}`}>
             {entry.kind === 'waiting' ? <span className="spinner" aria-hidden="true" /> : null}
-            <span className="entry-text">{entry.text}</span>{' '}
-            <span className="entry-time">+{entry.atMs} ms</span>
+            <span className="entry-text">{entry.text}</span>
+            {entry.timed === true ? null : <span className="entry-time"> +{entry.atMs} ms</span>}
           </li>
         ))}
       </ol>

@@ -28,13 +28,12 @@ export function CatalogPage() {
             <button
               type="button"
               disabled={item.available === 0}
-              aria-label={`Add ${item.name} to cart`}
               onClick={() => {
                 addToCart(item.sku);
                 setNotice(`${item.name} added to the cart.`);
               }}
             >
-              Add to cart
+              Add to cart<span className="visually-hidden"> ({item.name})</span>
             </button>
             {inCart[item.sku] === undefined ? null : (
               <p className="in-cart">{inCart[item.sku]} in your cart</p>

@@ -98,59 +98,31 @@ export function CartPage() {
             <h2>Checkout</h2>
             <fieldset>
               <legend>Checkout mode</legend>
-              <label>
-                <input
-                  type="radio"
-                  name="mode"
-                  value="blocking"
-                  checked={mode === 'blocking'}
-                  onChange={() => {
-                    setMode('blocking');
+              {MODES.map((option) => (
+                <Choice
+                  key={option.value}
+                  group="mode"
+                  {...option}
+                  checked={mode === option.value}
+                  onChoose={() => {
+                    setMode(option.value);
                   }}
-                />{' '}
-                <strong>Blocking</strong>: one request that waits for inventory and payment and
-                answers with the final order.
-              </label>
-              <label>
-                <input
-                  type="radio"
-                  name="mode"
-                  value="queued"
-                  checked={mode === 'queued'}
-                  onChange={() => {
-                    setMode('queued');
-                  }}
-                />{' '}
-                <strong>Queued</strong>: accepted at once; inventory and payment follow in the
-                background and the status arrives live.
-              </label>
+                />
+              ))}
             </fieldset>
             <fieldset>
               <legend>Card</legend>
-              <label>
-                <input
-                  type="radio"
-                  name="card"
-                  value="pm_card_ok"
-                  checked={card === 'pm_card_ok'}
-                  onChange={() => {
-                    setCard('pm_card_ok');
+              {CARDS.map((option) => (
+                <Choice
+                  key={option.value}
+                  group="card"
+                  {...option}
+                  checked={card === option.value}
+                  onChoose={() => {
+                    setCard(option.value);
                   }}
-                />{' '}
-                A card that approves (<code>pm_card_ok</code>)
-              </label>
-              <label>
-                <input
-                  type="radio"
-                  name="card"
-                  value="pm_card_declined"
-                  checked={card === 'pm_card_declined'}
-                  onChange={() => {
-                    setCard('pm_card_declined');
-                  }}
-                />{' '}
-                A card that declines (<code>pm_card_declined</code>)
-              </label>
+                />
+              ))}
             </fieldset>
             {session === undefined ? (
               <p>
@@ -163,5 +135,52 @@ export function CartPage() {
         </>
       )}
     </Page>
+  );
+}
+
+const MODES: readonly { value: CheckoutMode; label: string; what: string }[] = [
+  {
+    value: 'blocking',
+    label: 'Blocking',
+    what: 'One request that waits for inventory and payment and answers with the final order.',
+  },
+  {
+    value: 'queued',
+    label: 'Queued',
+    what: 'Accepted at once; inventory and payment follow in the background and the status arrives live.',
+  },
+];
+
+const CARDS: readonly { value: PaymentMethod; label: string; what: string }[] = [
+  { value: 'pm_card_ok', label: 'A card that approves', what: 'pm_card_ok' },
+  { value: 'pm_card_declined', label: 'A card that declines', what: 'pm_card_declined' },
+];
+
+/** A radio button named by its short label, its longer explanation as its description. */
+function Choice(props: {
+  readonly group: string;
+  readonly value: string;
+  readonly label: string;
+  readonly what: string;
+  readonly checked: boolean;
+  readonly onChoose: () => void;
+}) {
+  const id = `${props.group}-${props.value}`;
+  return (
+    <div className="choice">
+      <input
+        type="radio"
+        id={id}
+        name={props.group}
+        value={props.value}
+        checked={props.checked}
+        aria-describedby={`${id}-what`}
+        onChange={props.onChoose}
+      />{' '}
+      <label htmlFor={id}>{props.label}</label>{' '}
+      <span id={`${id}-what`} className="choice-what">
+        {props.what}
+      </span>
+    </div>
   );
 }

@@ -177,7 +177,8 @@ function Choice(props: {
         aria-describedby={`${id}-what`}
         onChange={props.onChoose}
       />{' '}
-      <label htmlFor={id}>{props.label}</label>{' '}
+      <label htmlFor={id}>{props.label}</label>
+      <span aria-hidden="true"> — </span>
       <span id={`${id}-what`} className="choice-what">
         {props.what}
       </span>

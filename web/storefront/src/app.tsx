@@ -1,6 +1,6 @@
 // The storefront's frame: the header with its navigation and session, and the page of the
 // current route.
-import { useEffect, useState } from 'react';
+import { type ReactElement, useEffect, useState } from 'react';
 import { whenSessionExpires } from './api/client.ts';
 import { logOut } from './api/shop.ts';
 import { useSession } from './auth.tsx';
@@ -31,6 +31,11 @@ export function App() {
       navigate(`/shop/login?next=${encodeURIComponent(window.location.pathname)}`);
     });
   }, []);
+
+  // A login answers the message that asked for it.
+  useEffect(() => {
+    if (session !== undefined) setFlash(undefined);
+  }, [session]);
 
   const logout = (): void => {
     void logOut().then(() => {
@@ -91,8 +96,13 @@ export function App() {
   );
 }
 
-function route(path: string, flash: string | undefined, signedIn: boolean, demoPanel: boolean) {
-  const needsLogin = (page: React.JSX.Element) =>
+function route(
+  path: string,
+  flash: string | undefined,
+  signedIn: boolean,
+  demoPanel: boolean,
+): ReactElement {
+  const needsLogin = (page: ReactElement) =>
     signedIn ? page : <LoginPage flash={flash ?? 'Log in to see this page.'} />;
   if (match('/shop', path) || match('/shop/', path)) return <CatalogPage />;
   if (match('/shop/cart', path)) return <CartPage />;

@@ -6,8 +6,11 @@ import { logIn, register } from '../api/shop.ts';
 import { ErrorMessage, Page } from '../components/page.tsx';
 import { Link, navigate } from '../router.tsx';
 
+/** Where to go after the login: ?next= on /shop/login, else the page that asked for a login. */
 function nextPage(): string {
-  const next = new URLSearchParams(window.location.search).get('next') ?? '';
+  const { pathname, search } = window.location;
+  const next =
+    pathname === '/shop/login' ? (new URLSearchParams(search).get('next') ?? '') : pathname;
   // Only a page of the shop: never a redirect to elsewhere.
   return /^\/shop\/[\w\-/]*$/.test(next) ? next : '/shop/';
 }

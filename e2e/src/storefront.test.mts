@@ -9,10 +9,13 @@ import { after, before, describe, it } from 'node:test';
 import { AxeBuilder } from '@axe-core/playwright';
 import { type BrowserContext, type Page } from 'playwright-core';
 import { type Span } from '../../tools/trace/otlp.mts';
+import { setStock } from '@junction/testkit';
+import { Redis } from 'ioredis';
+import { REDIS_URL } from './support/environment.mts';
 import { type Shop, startShop } from './support/storefront.mts';
+import { addLatency, addToCart, PASSWORD, runBoth } from './support/storefront-flow.mts';
 import { assertCleanExits } from './support/topology.mts';
 
-const PASSWORD = 'correct horse battery';
 const SECURITY_HEADERS = {
   'content-security-policy':
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
@@ -42,16 +45,7 @@ async function assertAccessible(where: string): Promise<void> {
   assert.deepEqual(await accessibilityProblems(), [], where);
 }
 
-async function addFirstItemToCart(): Promise<void> {
-  await page.getByRole('link', { name: 'Catalog' }).click();
-  await page.getByRole('heading', { name: 'Catalog', exact: true }).waitFor();
-  await page
-    .getByRole('button', { name: /^Add to cart/ })
-    .first()
-    .click();
-  await page.getByRole('link', { name: /^Cart/ }).click();
-  await page.getByRole('heading', { name: 'Cart', exact: true }).waitFor();
-}
+const addFirstItemToCart = (): Promise<void> => addToCart(page);
 
 /** The checkout page's trace id, once the order is placed. */
 async function traceIdShown(): Promise<string> {
@@ -216,24 +210,40 @@ describe('storefront', () => {
     await page.getByTestId('trace-id').waitFor();
   });
 
+  it('shows an order beyond the stock rejected as out of stock, and a sold-out item as such', async () => {
+    // The Limited edition print has 3 in stock (services/inventory/src/domain/catalog.ts).
+    await addToCart(page, 'Limited edition print');
+    await page.getByLabel('Quantity of Limited edition print').fill('5');
+    await page.getByLabel('Blocking', { exact: true }).check();
+    await page.getByLabel('A card that approves').check();
+    await page.getByRole('button', { name: 'Place order' }).click();
+    await page.getByText(/^rejected in \d+ ms \(out_of_stock\)$/).waitFor({ timeout: 20_000 });
+    assert.equal(
+      await page.getByTestId('final-blocking').textContent(),
+      'Final status: rejected (reason: out_of_stock)',
+    );
+    // Sold out: the catalog says so and offers no button to add it.
+    const redis = new Redis(REDIS_URL);
+    try {
+      await setStock(redis, 'JNC-LIMITED', 0);
+    } finally {
+      redis.disconnect();
+    }
+    await page.goto(shop.url);
+    const print = page.locator('.item').filter({ hasText: 'Limited edition print' });
+    await print.getByText('out of stock', { exact: true }).waitFor();
+    assert.equal(await print.getByRole('button', { name: /^Add to cart/ }).isDisabled(), true);
+    await assertAccessible('catalog with a sold-out item');
+  });
+
   it('sets faults in the demo panel, and runs both modes side by side', async () => {
     await page.getByRole('link', { name: 'Demo panel' }).click();
     await page.getByRole('heading', { name: 'Demo panel', exact: true }).waitFor();
     await page.getByText('Now: no faults set').first().waitFor();
-    await page.getByLabel('+N ms latency').first().fill('500');
-    await page.getByRole('button', { name: 'Apply to payment' }).click();
+    await addLatency(page, 'payment', 500);
     await page.getByText('payment: faults set (+500 ms latency, 0 % errors)').waitFor();
     await assertAccessible('demo panel');
-    // Every replica applies a change within a second (SharedFaultInjector).
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
-    await page.getByRole('button', { name: 'Run both' }).click();
-    const blocking = page.getByTestId('timeline-blocking');
-    const queued = page.getByTestId('timeline-queued');
-    await blocking.getByText('waiting for inventory and payment…').waitFor();
-    await blocking.getByText(/^confirmed in \d+ ms$/).waitFor({ timeout: 20_000 });
-    await queued.getByText(/^completed after \d+ ms$/).waitFor({ timeout: 20_000 });
-    const blockingMs = Number(/(\d+)/.exec((await blocking.textContent()) ?? '')?.[1]);
-    const acceptedMs = Number(/accepted in (\d+)/.exec((await queued.textContent()) ?? '')?.[1]);
+    const { blockingMs, acceptedMs } = await runBoth(page);
     assert.ok(blockingMs >= 500, `blocking waited for the slow payment: ${String(blockingMs)} ms`);
     assert.ok(acceptedMs < blockingMs, `queued was accepted first: ${String(acceptedMs)} ms`);
     await page.getByRole('button', { name: 'Reset payment' }).click();

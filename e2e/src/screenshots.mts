@@ -6,9 +6,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ROOT } from '../tools/local/topology.mts';
-import { startShop } from './src/support/storefront.mts';
-import { addLatency, register, runBoth } from './src/support/storefront-flow.mts';
+import { ROOT } from '../../tools/local/topology.mts';
+import { startShop } from './support/storefront.mts';
+import { addLatency, register, runBoth } from './support/storefront-flow.mts';
 
 const { values } = parseArgs({
   options: {
@@ -36,14 +36,23 @@ try {
   await register(page, `screenshot-${String(Date.now())}@example.com`);
   await addLatency(page, 'payment', 300);
   const { blockingMs, acceptedMs } = await runBoth(page);
-  // The waterfall of the queued order fills in as its spans reach Jaeger.
-  await page.getByTestId('waterfall').first().waitFor({ timeout: 30_000 });
+  // The waterfalls fill in as the spans reach Jaeger (the page reads them again for ~16 s):
+  // wait for the click that starts each trace, and for the queued one's last hop.
+  const [blockingTrace, queuedTrace] = [0, 1].map((i) => page.getByTestId('waterfall').nth(i));
+  await blockingTrace?.getByText('checkout blocking').waitFor({ timeout: 30_000 });
+  await queuedTrace?.getByText('checkout queued').waitFor({ timeout: 30_000 });
+  await queuedTrace
+    ?.getByText('process junction.events:payment.captured')
+    .waitFor({ timeout: 30_000 });
   // The two timelines side by side, from the "Run both" heading down.
-  await page.getByRole('heading', { name: 'Run both', exact: true }).evaluate((heading) => {
-    heading.scrollIntoView({ block: 'start' });
-  });
+  const heading = await page.getByRole('heading', { name: 'Run both', exact: true }).boundingBox();
+  const viewport = page.viewportSize() ?? { width: 1280, height: 860 };
   mkdirSync(join(values.out, '..'), { recursive: true });
-  await page.screenshot({ path: values.out });
+  await page.screenshot({
+    path: values.out,
+    fullPage: true,
+    clip: { x: 0, y: Math.max(0, (heading?.y ?? 0) - 24), ...viewport },
+  });
   await page.getByRole('button', { name: 'Reset payment' }).click();
   await context.close();
   console.log(

@@ -1,8 +1,11 @@
 # One image recipe for every Junction service:  docker build --build-arg SERVICE=orders .
-# Stages: manifests (the package.json files and the lockfile) -> build (npm ci, nx build, the
-# pruned bundle with its own lockfile, npm ci --omit=dev) -> runtime (slim, non-root).
+# Stages: manifests (the package.json files and the lockfile) -> build (npm ci, the libraries)
+# -> service-build (nx build, the pruned bundle with its own lockfile, npm ci --omit=dev)
+# -> runtime (slim, non-root).
 # `dev` is the target `skaffold dev` uses: the full workspace, rebuilt in place on file sync.
 # `load` is the optional load generator (docker build --target load .): no SERVICE, no build stage.
+# `storefront` is the web storefront (docker build --target storefront .): its Vite build and its
+# server, bundled the same way (storefront-build), no SERVICE.
 #
 # No `# syntax=` directive, on purpose. It makes BuildKit fetch the named frontend image from a
 # registry before reading one instruction, which fails wherever no registry is reachable (as in
@@ -45,10 +48,12 @@ RUN --mount=type=cache,target=/root/.npm,sharing=locked \
     if [ -s /run/secrets/ca-certificates ]; then export npm_config_cafile=/run/secrets/ca-certificates; fi \
  && npm ci --no-audit --no-fund
 # The sources (dockerignored: no node_modules, no dist), and the libraries every service uses.
-# The steps up to `ARG SERVICE` are the same for the five services, so BuildKit runs them once
-# per change; the service build then finds the libraries in Nx's cache.
+# This stage is the same for the five services and the storefront, so BuildKit runs it once per
+# change; each build after it finds the libraries in Nx's cache.
 COPY . .
 RUN npx nx run-many -t build --projects=tag:type:lib --output-style=stream
+
+FROM build AS service-build
 ARG SERVICE
 RUN if [ ! -f "services/${SERVICE:-none}/package.json" ]; then \
       echo "build with --build-arg SERVICE=<a folder of services/>, got '${SERVICE}'" >&2; exit 1; \
@@ -63,9 +68,20 @@ RUN --mount=type=cache,target=/root/.npm,sharing=locked \
  && cd /bundle \
  && npm ci --omit=dev --prefer-offline --no-audit --no-fund
 
+# The storefront's build (nx: the Vite app into dist/public, its server into dist/server) and its
+# pruned bundle: the server's three runtime dependencies, installed exactly as locked.
+FROM build AS storefront-build
+RUN npx nx run @junction/storefront:build --output-style=stream
+RUN --mount=type=cache,target=/root/.npm,sharing=locked \
+    --mount=type=secret,id=ca-certificates,required=false \
+    if [ -s /run/secrets/ca-certificates ]; then export npm_config_cafile=/run/secrets/ca-certificates; fi \
+ && node tools/bundle/bundle.mts storefront --out /bundle \
+ && cd /bundle \
+ && npm ci --omit=dev --prefer-offline --no-audit --no-fund
+
 # skaffold dev: the built workspace with dev dependencies; TypeScript is synced into it and
 # rebuilt by tools/cluster/dev-watch.mts inside the pod.
-FROM build AS dev
+FROM service-build AS dev
 ARG SERVICE
 ENV SERVICE=${SERVICE} \
     NODE_ENV=development
@@ -99,6 +115,18 @@ COPY tools/testkit/checkout/index.mts \
 USER 10001:10001
 CMD ["node", "tools/bench/load.mts"]
 
+# The storefront (skaffold's junction-storefront, chart values `storefront`): its server serves
+# dist/public under /shop/. No SERVICE: it is the one web app.
+FROM ${NODE_IMAGE} AS storefront
+LABEL org.opencontainers.image.title="junction-storefront" \
+      org.opencontainers.image.licenses="Apache-2.0"
+ENV NODE_ENV=production
+WORKDIR /app
+# Root-owned and read-only for the app user; the container also runs with a read-only root fs.
+COPY --from=storefront-build /bundle ./
+USER 10001:10001
+CMD ["node", "dist/server/main.js"]
+
 # Last, so a plain `docker build --build-arg SERVICE=<name> .` produces a service image.
 FROM ${NODE_IMAGE} AS runtime
 ARG SERVICE
@@ -108,6 +136,6 @@ ENV NODE_ENV=production \
     SERVICE=${SERVICE}
 WORKDIR /app
 # Root-owned and read-only for the app user; the container also runs with a read-only root fs.
-COPY --from=build /bundle ./
+COPY --from=service-build /bundle ./
 USER 10001:10001
 CMD ["node", "dist/main.js"]

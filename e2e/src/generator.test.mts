@@ -35,7 +35,7 @@ import {
   removeInfrastructureAt,
   resetInfrastructureAt,
 } from './support/environment.mts';
-import { sourceDifferences, tail, WorkspaceCopy } from './support/generator-copy.mts';
+import { sourceDifferences, tail, webAppParts, WorkspaceCopy } from './support/generator-copy.mts';
 import { grpcCall } from './support/grpc-call.mts';
 import { startOtlpReceiver } from './support/otlp-receiver.mts';
 
@@ -77,6 +77,7 @@ interface KubeObject {
 
 let copy: WorkspaceCopy;
 let original: Map<string, string>;
+let originalWeb: Record<string, string>;
 
 async function eventually<T>(probe: () => Promise<T | undefined>, what: string): Promise<T> {
   const deadline = Date.now() + 15_000;
@@ -92,6 +93,7 @@ describe('the service generator, in a copy of the workspace', () => {
   before(() => {
     copy = WorkspaceCopy.create(ROOT, PREBUILT);
     original = copy.sources();
+    originalWeb = webAppParts(copy);
   });
 
   after(async () => {
@@ -144,9 +146,11 @@ describe('the service generator, in a copy of the workspace', () => {
     const after = parseTopology(readFileSync(copy.path('topology.yaml'), 'utf8'));
     const others = Object.values(before.services);
     const shipping = after.services[NAME];
+    // The services' and the web apps' HTTP ports share one range: shipping's follows both.
+    const httpPorts = [...others, ...Object.values(before.web)].map((s) => s.http);
     assert.deepEqual(shipping, {
       name: NAME,
-      http: Math.max(...others.map((s) => s.http)) + 1,
+      http: Math.max(...httpPorts) + 1,
       grpc: {
         port: Math.max(...others.map((s) => s.grpc?.port ?? 0)) + 1,
         service: 'junction.shipping.v1.ShippingService',
@@ -172,6 +176,8 @@ describe('the service generator, in a copy of the workspace', () => {
       before.calls,
       'no call to shipping until one is declared',
     );
+    assert.deepEqual(after.web, before.web);
+    assert.deepEqual(webAppParts(copy), originalWeb, 'web/ and the web: section as they were');
     assert.deepEqual(
       after.calls
         .filter((call) => call.from === NAME)
@@ -418,6 +424,7 @@ describe('the service generator, in a copy of the workspace', () => {
     const removed = copy.nx('g', '@junction/tools:remove-service', NAME, '--no-interactive');
     assert.equal(removed.status, 0, removed.output);
     assert.deepEqual(sourceDifferences(original, copy.sources()), []);
+    assert.deepEqual(webAppParts(copy), originalWeb, 'web/ and the web: section as they were');
     assert.equal(existsSync(copy.path('node_modules', '@junction', NAME)), false);
   });
 });

@@ -1,6 +1,6 @@
 // `npm start` as a person runs it (what it runs after the build: node tools/local/start.mts),
-// on its fixed ports, against this run's own Redis database and vhost: it prints a Jaeger URL
-// and a metrics URL, and after one blocking and one queued checkout through the gateway both
+// on its fixed ports, against this run's own Redis database and vhost: its banner opens with the
+// storefront's URL, which the gateway serves; it prints a Jaeger URL and a metrics URL, and after one blocking and one queued checkout through the gateway both
 // are in that Jaeger's /api/v3 and counted at the collector's scrape endpoint. Ctrl-C (SIGINT)
 // stops everything, Jaeger and the collector included. It needs the default ports (the
 // gateway's, the collector's, Jaeger's query ports, every service's): when one is taken it is
@@ -22,7 +22,7 @@ import { chartCollectorPorts, COLLECTOR_BUILD_COMMAND } from '../../tools/local/
 import { chartJaegerPorts, JAEGER_BUILD_COMMAND } from '../../tools/local/jaeger.mts';
 import { startLocalTelemetry } from '../../tools/local/telemetry.mts';
 import { removeServiceAccess } from '../../tools/local/service-access.mts';
-import { reachable, ROOT, SERVICES } from '../../tools/local/topology.mts';
+import { reachable, ROOT, SERVICES, webPortOf } from '../../tools/local/topology.mts';
 import { type Span } from '../../tools/trace/otlp.mts';
 import { Api, type Order } from './support/api.mts';
 import {
@@ -48,6 +48,7 @@ function defaultPorts(): Record<string, number> {
     ports[`${name} http`] = http;
     if (grpc) ports[`${name} grpc`] = grpc;
   }
+  for (const name of Object.keys(loadTopology().web)) ports[`${name} http`] = webPortOf(name);
   return ports;
 }
 
@@ -163,6 +164,38 @@ describe('npm start', () => {
       await removeServiceAccess({ redisUrl: REDIS_URL, userPrefix: USER_PREFIX });
       await removeInfrastructure();
     }
+  });
+
+  it('opens its banner with the storefront, which the gateway serves under its prefix', async (t) => {
+    if (skip) {
+      t.skip(skip);
+      return;
+    }
+    const output = run?.output() ?? '';
+    const prefix = loadTopology().web.storefront?.prefix ?? '';
+    const banner = output.slice(output.indexOf('Junction is up'));
+    const urls = [...banner.matchAll(/^ {2}(http:\/\/\S+) {3}(.+)$/gm)];
+    assert.deepEqual(
+      urls.slice(0, 2).map((m) => [m[1], m[2]]),
+      [
+        [`${gatewayUrl}${prefix}`, 'the storefront'],
+        [gatewayUrl, "the public routes (the gateway; the cluster's URL too)"],
+      ],
+      banner,
+    );
+    const page = await fetch(`${gatewayUrl}${prefix}`);
+    assert.equal(page.status, 200);
+    assert.match(page.headers.get('content-security-policy') ?? '', /script-src 'self'/);
+    const config = (await (await fetch(`${gatewayUrl}${prefix}config.json`)).json()) as {
+      tracing: boolean;
+      traces: boolean;
+      demoPanel: boolean;
+    };
+    // Its spans go where the services' go, its traces come from that Jaeger, and the lab's panel is on.
+    assert.deepEqual(
+      { tracing: config.tracing, traces: config.traces, demoPanel: config.demoPanel },
+      { tracing: true, traces: true, demoPanel: true },
+    );
   });
 
   it('prints the Jaeger URL, with its API and where the UI is', (t) => {
@@ -281,13 +314,18 @@ describe('npm start', () => {
     );
   });
 
-  it('stops Jaeger and the collector with everything else on Ctrl-C', async (t) => {
+  it('stops the storefront, Jaeger and the collector with everything else on Ctrl-C', async (t) => {
     if (skip || !run) {
       t.skip(skip);
       return;
     }
     run.child.kill('SIGINT');
     assert.equal(await run.exited, 0, run.output());
+    assert.equal(
+      await reachable(`http://127.0.0.1:${String(webPortOf('storefront'))}/readyz`),
+      false,
+      'the storefront is gone',
+    );
     assert.equal(await reachable(jaegerUrl), false, 'Jaeger is gone');
     assert.equal(await reachable(metricsUrl), false, 'the collector is gone');
   });

@@ -1,12 +1,12 @@
-// Writes a service's pruned production bundle: exactly what its container image runs.
-//   node tools/bundle/bundle.mts <service> --out <dir>
-// <dir>/package.json       the service's production dependencies (the exact versions of the
-//                          root package-lock.json) and its workspace libraries as file: deps
+// Writes a service's or a web app's pruned production bundle: exactly what its container image runs.
+//   node tools/bundle/bundle.mts <service | web app> --out <dir>
+// <dir>/package.json       its production dependencies (the exact versions of the root
+//                          package-lock.json) and its workspace libraries as file: deps
 // <dir>/package-lock.json  the part of the root package-lock.json that those dependencies use
 // <dir>/libs/<lib>/        the workspace libraries it uses (package.json + dist)
-// <dir>/dist/              the service's build output
+// <dir>/dist/              its build output (a web app's: dist/public and dist/server)
 // Then `npm ci --omit=dev` in <dir> installs exactly the tree the tests ran on, and
-// `node dist/main.js` runs it.
+// `node dist/main.js` (a web app: `node dist/server/main.js`) runs it.
 //
 // Hand-written because npm has no "prune one workspace with its workspace deps" command, Nx's
 // generated package.json cannot express workspace libraries as installable dependencies, and npm
@@ -15,7 +15,7 @@
 // the image would run versions no test ran. The bundle's lock is instead the closure of the root
 // lock over the production dependency graph: every package that the service and its libraries
 // reach through dependencies, optional dependencies and required peers, at the same place in the
-// tree (the service's own folder becomes the root, libs/<lib> stays libs/<lib>), so each package
+// tree (its own folder becomes the root, libs/<lib> stays libs/<lib>), so each package
 // resolves each dependency to the very entry it resolves to in the workspace.
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -63,13 +63,29 @@ function readJson(path: string): unknown {
 const readPackage = (folder: string): PackageJson =>
   readJson(join(ROOT, folder, 'package.json')) as PackageJson;
 
-/** Workspace package name → its folder, for libs/* and services/*. */
+/** Workspace package name → its folder, for libs/*, services/* and web/*. */
 function workspaceFolders(lock: LockFile): Map<string, string> {
   const folders = new Map<string, string>();
   for (const path of Object.keys(lock.packages)) {
-    if (/^(libs|services)\/[^/]+$/.test(path)) folders.set(readPackage(path).name, path);
+    if (/^(libs|services|web)\/[^/]+$/.test(path)) folders.set(readPackage(path).name, path);
   }
   return folders;
+}
+
+/** What is bundled: a service (services/<name>) or a web app (web/<name>, its server's entry). */
+interface Deployable {
+  readonly folder: string;
+  readonly main: string;
+}
+
+function deployable(name: string): Deployable {
+  for (const candidate of [
+    { folder: `services/${name}`, main: 'dist/main.js' },
+    { folder: `web/${name}`, main: 'dist/server/main.js' },
+  ]) {
+    if (existsSync(join(ROOT, candidate.folder, 'package.json'))) return candidate;
+  }
+  throw new Error(`no service or web app ${name} (services/${name}, web/${name})`);
 }
 
 /**
@@ -148,13 +164,13 @@ function closure(
 /** The bundle's package-lock.json: its root, its libraries and the closure, moved under it. */
 function bundleLock(
   lock: LockFile,
-  serviceFolder: string,
+  ownFolder: string,
   manifest: PackageJson,
   libs: { folder: string; manifest: PackageJson }[],
 ): LockFile {
-  const workspaces = new Set([serviceFolder, ...libs.map((lib) => lib.folder)]);
+  const workspaces = new Set([ownFolder, ...libs.map((lib) => lib.folder)]);
   const moved = (path: string): string =>
-    path.startsWith(`${serviceFolder}/`) ? path.slice(serviceFolder.length + 1) : path;
+    path.startsWith(`${ownFolder}/`) ? path.slice(ownFolder.length + 1) : path;
   const packages: Record<string, LockEntry> = {
     '': { name: manifest.name, version: manifest.version, dependencies: manifest.dependencies },
   };
@@ -201,12 +217,10 @@ export function bundle(
 ): { dependencies: Record<string, string>; libs: string[]; packages: number } {
   const lock = readJson(join(ROOT, 'package-lock.json')) as LockFile;
   const folders = workspaceFolders(lock);
-  const serviceFolder = `services/${service}`;
-  if (!existsSync(join(ROOT, serviceFolder, 'package.json')))
-    throw new Error(`no service ${service}`);
-  if (!existsSync(join(ROOT, serviceFolder, 'dist', 'main.js'))) {
+  const { folder: ownFolder, main } = deployable(service);
+  if (!existsSync(join(ROOT, ownFolder, main))) {
     throw new Error(
-      `${serviceFolder}/dist/main.js is missing: build first (npx nx run @junction/${service}:build)`,
+      `${ownFolder}/${main} is missing: build first (npx nx run @junction/${service}:build)`,
     );
   }
   const libs: string[] = [];
@@ -222,14 +236,14 @@ export function bundle(
           return [name, `file:${libPrefix}${libFolder.split('/')[1] ?? libFolder}`];
         }),
     );
-  const source = readPackage(serviceFolder);
+  const source = readPackage(ownFolder);
   const manifest = {
     name: source.name,
     version: source.version,
     private: true,
-    main: 'dist/main.js',
-    scripts: { start: 'node dist/main.js' },
-    dependencies: declared(serviceFolder, './libs/'),
+    main,
+    scripts: { start: `node ${main}` },
+    dependencies: declared(ownFolder, './libs/'),
   };
   const libManifests: { folder: string; manifest: PackageJson }[] = [];
   for (let i = 0; i < libs.length; i++) {
@@ -246,7 +260,7 @@ export function bundle(
       },
     });
   }
-  const bundleLockFile = bundleLock(lock, serviceFolder, manifest, libManifests);
+  const bundleLockFile = bundleLock(lock, ownFolder, manifest, libManifests);
   // The install scripts the workspace allows (npm's allowScripts), for the packages shipped here.
   const shipped = new Set(
     Object.keys(bundleLockFile.packages).map((path) => path.replace(/^.*node_modules\//, '')),
@@ -263,7 +277,7 @@ export function bundle(
     writeJson(join(out, folder, 'package.json'), { ...libManifest, private: true });
     cpSync(join(ROOT, folder, 'dist'), join(out, folder, 'dist'), { recursive: true });
   }
-  cpSync(join(ROOT, serviceFolder, 'dist'), join(out, 'dist'), { recursive: true });
+  cpSync(join(ROOT, ownFolder, 'dist'), join(out, 'dist'), { recursive: true });
   writeJson(join(out, 'package.json'), manifest);
   writeJson(join(out, 'package-lock.json'), bundleLockFile);
   return {
@@ -282,17 +296,18 @@ if (import.meta.main) {
   });
   const service = positionals[0];
   if (values.help || !service) {
-    console.log(`usage: node tools/bundle/bundle.mts <service> [--out <dir>]
+    console.log(`usage: node tools/bundle/bundle.mts <service | web app> [--out <dir>]
 
-Writes the pruned production bundle of a built service (default --out dist/bundles/<service>):
-package.json with its production dependencies (exact versions from package-lock.json), a
-package-lock.json cut from the root one, the workspace libraries it uses under libs/, and its
-dist/. Install with \`npm ci --omit=dev\` inside the bundle, then run \`node dist/main.js\`.`);
+Writes the pruned production bundle of a built service (services/<name>) or web app
+(web/<name>), default --out dist/bundles/<name>: package.json with its production dependencies
+(exact versions from package-lock.json), a package-lock.json cut from the root one, the workspace
+libraries it uses under libs/, and its dist/. Install with \`npm ci --omit=dev\` inside the
+bundle, then run \`node dist/main.js\` (a web app: \`node dist/server/main.js\`).`);
     process.exit(values.help ? 0 : 2);
   }
   const out = resolve(values.out ?? join(ROOT, 'dist', 'bundles', service));
   const { dependencies, libs, packages } = bundle(service, out);
   console.log(
-    `${service}: ${String(Object.keys(dependencies).length)} dependencies (${String(packages)} locked packages), libs ${libs.join(', ')} -> ${out}`,
+    `${service}: ${String(Object.keys(dependencies).length)} dependencies (${String(packages)} locked packages), libs ${libs.join(', ') || 'none'} -> ${out}`,
   );
 }

@@ -1,6 +1,7 @@
 // Where a person reaches Junction in the cluster: the same public URL as the local run
-// (http://localhost:8080, the ingress gateway), the Jaeger UI and the RabbitMQ UI, and which
-// in-cluster Service each local port is forwarded to.
+// (http://localhost:8080, the ingress gateway, with the storefront under its prefix), the Jaeger
+// UI and the RabbitMQ UI, and which in-cluster Service each local port is forwarded to.
+import { loadTopology } from '@junction/topology';
 import { SERVICES } from '../local/topology.mts';
 import type { UpFlags } from './up-args.mts';
 
@@ -8,6 +9,8 @@ export const GATEWAY_PORT = 8080;
 export const GATEWAY_URL = `http://localhost:${String(GATEWAY_PORT)}`;
 export const JAEGER_URL = 'http://localhost:16686';
 export const RABBITMQ_URL = 'http://localhost:15672';
+/** The storefront, on the gateway under its prefix (topology.yaml web.storefront.prefix). */
+export const STOREFRONT_URL = `${GATEWAY_URL}${loadTopology().web.storefront?.prefix ?? '/shop/'}`;
 
 /** One `kubectl port-forward`: a Service port made local on 127.0.0.1. */
 export interface Forward {

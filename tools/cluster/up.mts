@@ -18,6 +18,7 @@ import {
   GATEWAY_URL,
   JAEGER_URL,
   RABBITMQ_URL,
+  STOREFRONT_URL,
   type Forward,
 } from './endpoints.mts';
 import { capture } from './run.mts';
@@ -49,8 +50,10 @@ function printUrls(flags: UpFlags): void {
         .map(([name, ports]) => `${name} http://localhost:${String(ports.http)}`)
         .join(', ')}`
     : GATEWAY_URL;
+  // Without the mesh there is no gateway, so no one origin for the storefront's UI and API.
+  const storefront = flags.noMesh ? '' : `\n  Storefront:     ${STOREFRONT_URL}`;
   console.log(`
-Junction is up.
+Junction is up.${storefront}
   App (gateway):  ${app}
   Jaeger UI:      ${JAEGER_URL}
   RabbitMQ UI:    ${RABBITMQ_URL}  (user: kubectl -n junction get secret rabbitmq-credentials -o jsonpath='{.data.username}' | base64 -d)

@@ -1,5 +1,6 @@
 // Builds every Junction image from the one Dockerfile with BuildKit: each service's runtime
-// image (--build-arg SERVICE=<name> --target runtime) and the load generator (--target load).
+// image (--build-arg SERVICE=<name> --target runtime), each web app's (--target <name>: the
+// storefront) and the load generator (--target load).
 //   node tools/docker/build-images.mts [--node-image <ref>] [--only <name>,...]
 // By default the stages start FROM the local base image (tools/docker/base-image.mts, built when
 // missing), so no registry is needed for images; --node-image takes a registry image instead.
@@ -25,6 +26,17 @@ export function imageServices(): string[] {
     .sort();
 }
 
+/** The web apps that ship as images: the folders of web/ (each a stage of the Dockerfile). */
+export function imageWebApps(): string[] {
+  const dir = join(ROOT, 'web');
+  return readdirSync(dir)
+    .filter((name) => existsSync(join(dir, name, 'package.json')))
+    .sort();
+}
+
+/** Every image the Dockerfile builds: the services', the web apps' and the load generator's. */
+export const imageNames = (): string[] => [...imageServices(), ...imageWebApps(), 'load'];
+
 /** The CA bundle given to npm in the build: JUNCTION_CA_BUNDLE, else the machine's bundle. */
 export function caBundle(): string | undefined {
   const path = process.env.JUNCTION_CA_BUNDLE ?? '/etc/ssl/certs/ca-certificates.crt';
@@ -34,7 +46,7 @@ export function caBundle(): string | undefined {
 export interface BuildOptions {
   /** The image the stages start FROM; default: the local base image. */
   readonly nodeImage?: string;
-  /** Image names to build (services and/or `load`); default: all. */
+  /** Image names to build (services, web apps and/or `load`); default: all. */
   readonly only?: readonly string[];
   /** Where the build log goes; default: stderr. */
   readonly onLine?: (line: string) => void;
@@ -56,8 +68,8 @@ export function buildArgs(name: string, nodeImage: string): string[] {
     '--build-arg',
     `NODE_IMAGE=${nodeImage}`,
     ...(ca ? ['--secret', `id=ca-certificates,src=${ca}`] : []),
-    ...(name === 'load'
-      ? ['--target', 'load']
+    ...(name === 'load' || imageWebApps().includes(name)
+      ? ['--target', name]
       : ['--build-arg', `SERVICE=${name}`, '--target', 'runtime']),
     '--tag',
     imageName(name),
@@ -68,9 +80,7 @@ export function buildArgs(name: string, nodeImage: string): string[] {
 /** Builds the images one after another (they share the build stage's cached layers). */
 export async function buildImages(options: BuildOptions = {}): Promise<BuiltImage[]> {
   const nodeImage = options.nodeImage ?? (await ensureBaseImage());
-  const names = [...imageServices(), 'load'].filter(
-    (name) => !options.only || options.only.includes(name),
-  );
+  const names = imageNames().filter((name) => !options.only || options.only.includes(name));
   const built: BuiltImage[] = [];
   for (const name of names) {
     const started = Date.now();
@@ -91,7 +101,7 @@ if (import.meta.main) {
   if (values.help) {
     console.log(`usage: node tools/docker/build-images.mts [--node-image <ref>] [--only a,b]
 
-Builds ${[...imageServices(), 'load'].map(imageName).join(', ')}
+Builds ${imageNames().map(imageName).join(', ')}
 from the Dockerfile with BuildKit (host network, the machine's CA bundle as a build secret).
 The stages start FROM the local base image (built when missing) unless --node-image names one.`);
     process.exit(0);

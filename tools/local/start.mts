@@ -1,5 +1,8 @@
-// `npm start`: every service as a local process against RabbitMQ and Redis on localhost, and the
-// local gateway in front of them on the one public URL (the same as the cluster's).
+// `npm start`: every service as a local process against RabbitMQ and Redis on localhost, the
+// storefront beside them, and the local gateway in front of them all on the one public URL (the
+// same as the cluster's).
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadTopology } from '@junction/topology';
 import { capture, portHolder } from '../cluster/preflight.mts';
@@ -7,12 +10,24 @@ import { chartCollectorPorts } from './collector.mts';
 import { type Gateway, GatewayPortError, startGateway } from './gateway.mts';
 import { chartJaegerPorts } from './jaeger.mts';
 import { localPasswords, provisionServiceAccess, type ServiceUrls } from './service-access.mts';
-import { startLocalTelemetry } from './telemetry.mts';
-import { reachable, SERVICES, startTopology, stopAll } from './topology.mts';
+import { type LocalTelemetry, startLocalTelemetry } from './telemetry.mts';
+import {
+  reachable,
+  ROOT,
+  type RunningService,
+  SERVICES,
+  startTopology,
+  startWebApp,
+  stopAll,
+  type WebAppTelemetry,
+} from './topology.mts';
 
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const rabbitmqUrl = process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 const gatewayPort = loadTopology().gateway.port;
+const storefront = loadTopology().web.storefront;
+if (!storefront) throw new Error('topology.yaml declares no web app storefront');
+const STOREFRONT_ENTRY = join(ROOT, 'web', 'storefront', 'dist', 'server', 'main.js');
 
 /** Why the gateway's port cannot be had, naming who holds it when the machine can tell. */
 function portTaken(): string {
@@ -48,13 +63,16 @@ if (flags.help) {
 
 Builds and starts every service (${Object.keys(SERVICES).join(', ')}) as separate processes
 on fixed ports, against RabbitMQ and Redis on localhost, waits until every /readyz is green,
-then starts the local gateway on http://localhost:${String(gatewayPort)}: the public routes of
-topology.yaml, as the cluster's Istio gateway serves them on the same URL (anything else is a
-404 there). Before the services it starts the chart's OpenTelemetry Collector (OTLP on ${String(collectorPorts.otlpGrpc)} and
+then the storefront (web/storefront's built server, on ${String(storefront.http)}, its demo panel on), then the
+local gateway on http://localhost:${String(gatewayPort)}: the storefront under ${storefront.prefix} and the public routes
+of topology.yaml, as the cluster's Istio gateway serves them on the same URL (anything else is a
+404 there). Open http://localhost:${String(gatewayPort)}${storefront.prefix} in a browser.
+Before the services it starts the chart's OpenTelemetry Collector (OTLP on ${String(collectorPorts.otlpGrpc)} and
 ${String(collectorPorts.otlpHttp)}) and Jaeger (http://127.0.0.1:${String(chartJaegerPorts().queryHttp)}) from their pinned builds, when built: traces go to
 Jaeger, metrics to a scrape endpoint (http://127.0.0.1:${String(collectorPorts.scrape)}/metrics). Prints those URLs and
-each service's own ports. Ctrl-C stops the gateway, the services (graceful shutdown), the
-collector and Jaeger.
+each service's own ports. The storefront relays the browser's spans to the same collector (or
+Jaeger) and reads the order's trace from that Jaeger. Ctrl-C stops the gateway, the storefront,
+the services (graceful shutdown), the collector and Jaeger.
 
 Each service signs in to Redis and RabbitMQ as its own user, confined to its own keys, queues and
 events as in the cluster: npm start first provisions them (what npm run provision does, with
@@ -64,7 +82,8 @@ REDIS_URL's and RABBITMQ_URL's administrator; passwords in .local/service-passwo
 --admin-credentials   no per-service users: every service uses REDIS_URL and RABBITMQ_URL as given
 
 Environment: REDIS_URL (default ${redisUrl}), RABBITMQ_URL (default amqp://guest:guest@127.0.0.1:5672),
-OTEL_EXPORTER_OTLP_ENDPOINT (set: every service exports there, and no Jaeger or collector starts).`);
+OTEL_EXPORTER_OTLP_ENDPOINT (set: every service exports there, the storefront's browser spans go to
+its /v1/traces as OTLP/JSON, and no Jaeger or collector starts).`);
   process.exit(0);
 }
 
@@ -78,6 +97,10 @@ if (!(await reachable(rabbitmqUrl))) {
   missing.push(`RabbitMQ is not reachable at ${new URL(rabbitmqUrl).host}.
   Start it:  rabbitmq-server -detached           (Debian/Ubuntu: sudo apt-get install rabbitmq-server)
   or point RABBITMQ_URL at a running one.`);
+}
+if (!existsSync(STOREFRONT_ENTRY)) {
+  missing.push(`the storefront is not built: ${STOREFRONT_ENTRY} is missing.
+  Build it:  npx nx run @junction/storefront:build   (npm start builds everything first)`);
 }
 if (await reachable(`http://127.0.0.1:${String(gatewayPort)}`)) missing.push(portTaken());
 if (missing.length > 0) {
@@ -125,13 +148,41 @@ const running = await startTopology({ redisUrl, rabbitmqUrl, env }).catch((error
   process.exit(1);
 });
 
+/**
+ * Where the storefront relays the browser's spans (OTLP/JSON, which the collector and Jaeger both
+ * take on /v1/traces) and reads traces back: where the services' spans go, so one trace holds
+ * the browser's spans and theirs.
+ */
+function storefrontTelemetry(local: LocalTelemetry): WebAppTelemetry {
+  const otlp = local.collector?.otlpEndpoint ?? local.jaeger?.otlpEndpoint;
+  const ownTraces = process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT;
+  const own = process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
+  const otlpTracesUrl = otlp
+    ? `${otlp}/v1/traces`
+    : (ownTraces ?? (own ? `${own.replace(/\/$/, '')}/v1/traces` : undefined));
+  return {
+    ...(otlpTracesUrl ? { otlpTracesUrl } : {}),
+    ...(local.jaeger ? { jaegerQueryUrl: local.jaeger.queryUrl } : {}),
+  };
+}
+
+const web: RunningService = await startWebApp('storefront', storefrontTelemetry(telemetry)).catch(
+  async (error: unknown) => {
+    console.error(
+      `could not start the storefront: ${error instanceof Error ? error.message : String(error)}`,
+    );
+    await stopAll(running);
+    process.exit(1);
+  },
+);
+
 const gateway: Gateway = await startGateway().catch(async (error: unknown) => {
   console.error(
     error instanceof GatewayPortError && error.code === 'EADDRINUSE'
       ? portTaken()
       : `could not start the gateway: ${error instanceof Error ? error.message : String(error)}`,
   );
-  await stopAll(running);
+  await stopAll([web, ...running]);
   process.exit(1);
 });
 
@@ -142,11 +193,13 @@ const rows = Object.entries(SERVICES).map(
 console.log(`
 Junction is up (every /readyz is green):
 
+  ${gateway.url}${storefront.prefix}   the storefront
   ${gateway.url}   the public routes (the gateway; the cluster's URL too)
 ${telemetry.summary}
 
 Each service on its own ports (with /healthz and /readyz, which the gateway does not serve):
 ${rows.join('\n')}
+  ${'storefront'.padEnd(10)} http://127.0.0.1:${String(web.ports.http)}
 
 Try:  curl ${gateway.url}/inventory/items
 Press Ctrl-C to stop.
@@ -160,7 +213,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     console.log('\nstopping ...');
     void gateway
       .close()
-      .then(() => stopAll(running))
+      .then(() => stopAll([web, ...running]))
       .then(async (codes) => {
         // The collector first, so what it still holds reaches Jaeger.
         await telemetry.collector?.stop();
@@ -171,7 +224,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       });
   });
 }
-for (const service of running) {
+for (const service of [web, ...running]) {
   void service.exited.then((code) => {
     if (!stopping) console.error(`${service.name} exited unexpectedly with code ${String(code)}`);
   });

@@ -1,7 +1,7 @@
 // What `npm run topology:generate [-- --check]` (cli.mts) writes: what is derived from
-// topology.yaml and committed: the `services` block of the Helm values, the service-name enum of
-// the values schema, skaffold's `app` config (artifacts, image values, per-service profile patches
-// and port-forwards), the contracts lib's gRPC services, retryable methods and broker topology,
+// topology.yaml and committed: the `services` and `web` blocks of the Helm values, the service-
+// and web-app-name enums of the values schema, skaffold's `app` config (artifacts, image values,
+// the demo panel's values, per-service profile patches and port-forwards), the contracts lib's gRPC services, retryable methods and broker topology,
 // the broker topology the chart's RabbitMQ loads at boot, each service's Redis ACL and broker
 // permissions (access.mts), and README's ports table.
 // --check writes nothing and fails, naming the files, when any of them would change.
@@ -32,6 +32,8 @@ export const ACCESS_FILE = 'charts/junction-infra/files/service-access.json';
 
 const BEGIN = '# BEGIN services: generated from topology.yaml by `npm run topology:generate`.';
 const END = '# END services';
+const WEB_BEGIN = '# BEGIN web: generated from topology.yaml by `npm run topology:generate`.';
+const WEB_END = '# END web';
 const APP_CONFIG = 'app';
 
 /** The chart's `services` values of one service: what the templates need, nothing else. */
@@ -89,6 +91,25 @@ function valuesBlock(topology: Topology): string {
   return `${BEGIN}\n# Edit topology.yaml, not this block. Per-service settings (replicas, resources, image tag,\n# faults, extraEnv) are overridden at install time: --set services.<name>.<key>=...\n${stringify({ services })}${END}`;
 }
 
+/**
+ * The chart's `web` values: each browser app's port, path prefix and the services its demo panel
+ * reaches (their /admin/faults), which the templates turn into routes and policies. Its
+ * deployment settings (image, replicas, demoPanel) are hand-written values under its name.
+ */
+export function chartWebApps(topology: Topology): Record<string, Record<string, unknown>> {
+  return Object.fromEntries(
+    Object.values(topology.web).map((app) => [
+      app.name,
+      { httpPort: app.http, prefix: app.prefix, demo: [...app.demo] },
+    ]),
+  );
+}
+
+function webBlock(topology: Topology): string {
+  const web = chartWebApps(topology);
+  return `${WEB_BEGIN}\n# Edit topology.yaml, not this block; each app's own settings are under its name (below).\n${stringify({ web })}${WEB_END}`;
+}
+
 function replaceBetweenMarkers(
   text: string,
   block: string,
@@ -144,12 +165,18 @@ function readmePorts(topology: Topology): string {
   return `${README_BEGIN}\n\n${table}\n\n${README_END}`;
 }
 
-/** The schema with its service-name enum set to the topology's services (the rest as it is). */
-function schemaWithServiceNames(text: string, topology: Topology): string {
-  const enumOfServiceName = /("serviceName":\s*\{[^}]*?"enum":\s*)\[[^\]]*\]/;
-  if (!enumOfServiceName.test(text))
-    throw new Error(`${SCHEMA_FILE}: no definitions.serviceName.enum`);
-  return text.replace(enumOfServiceName, `$1${JSON.stringify(Object.keys(topology.services))}`);
+/** The schema with its name enums set to the topology's services and web apps (the rest as it is). */
+function schemaWithNames(text: string, topology: Topology): string {
+  let schema = text;
+  for (const [definition, names] of [
+    ['serviceName', Object.keys(topology.services)],
+    ['webAppName', Object.keys(topology.web)],
+  ] as const) {
+    const enumOf = new RegExp(`("${definition}":\\s*\\{[^}]*?"enum":\\s*)\\[[^\\]]*\\]`);
+    if (!enumOf.test(schema)) throw new Error(`${SCHEMA_FILE}: no definitions.${definition}.enum`);
+    schema = schema.replace(enumOf, `$1${JSON.stringify(names)}`);
+  }
+  return schema;
 }
 
 const skaffoldRef = (name: string) => `junction_${name.replace(/-/g, '_')}`;
@@ -157,16 +184,38 @@ const skaffoldRef = (name: string) => `junction_${name.replace(/-/g, '_')}`;
 /** skaffold's `app` config: every per-service line of it comes from the topology. */
 function appConfig(topology: Topology, apiVersion: string): string {
   const names = Object.keys(topology.services);
-  const artifacts = names.map((name) => ({
-    image: `junction-${name}`,
-    context: '.',
-    docker: { dockerfile: 'Dockerfile', target: 'runtime', buildArgs: { SERVICE: name } },
-  }));
-  const setValueTemplates = Object.fromEntries(
-    names.flatMap((name) => [
-      [`services.${name}.image.repository`, `{{.IMAGE_REPO_${skaffoldRef(name)}}}`],
-      [`services.${name}.image.tag`, `{{.IMAGE_TAG_${skaffoldRef(name)}}}`],
-    ]),
+  const apps = Object.values(topology.web);
+  // The web apps after the services, so the dev profile's patches keep the services' indices (a
+  // web app's image has no dev stage: it is rebuilt on change).
+  const artifacts = [
+    ...names.map((name) => ({
+      image: `junction-${name}`,
+      context: '.',
+      docker: { dockerfile: 'Dockerfile', target: 'runtime', buildArgs: { SERVICE: name } },
+    })),
+    ...apps.map((app) => ({
+      image: `junction-${app.name}`,
+      context: '.',
+      docker: { dockerfile: 'Dockerfile', target: app.name },
+    })),
+  ];
+  const imageValues = (key: string, image: string): [string, string][] => [
+    [`${key}.image.repository`, `{{.IMAGE_REPO_${skaffoldRef(image)}}}`],
+    [`${key}.image.tag`, `{{.IMAGE_TAG_${skaffoldRef(image)}}}`],
+  ];
+  const setValueTemplates = Object.fromEntries([
+    ...names.flatMap((name) => imageValues(`services.${name}`, name)),
+    ...apps.flatMap((app) => imageValues(app.name, app.name)),
+  ]);
+  // The local cluster is the lab, as npm start is: each app's demo panel on, and the fault
+  // injection of the services it sets (their /admin/faults is off without it).
+  const demoValues = Object.fromEntries(
+    apps
+      .filter((app) => app.demo.length > 0)
+      .flatMap((app): [string, boolean][] => [
+        [`${app.name}.demoPanel`, true],
+        ...app.demo.map((target): [string, boolean] => [`services.${target}.faults.enabled`, true]),
+      ]),
   );
   const forward = (
     resourceType: string,
@@ -209,8 +258,8 @@ function appConfig(topology: Topology, apiVersion: string): string {
       .map((line) => ' '.repeat(indent) + line)
       .join('\n');
   return `# Generated from topology.yaml by \`npm run topology:generate\` (tools/topology/generate.mts):
-# edit those, not this document. The services' images, their chart values, and the profiles'
-# per-service patches and port-forwards.
+# edit those, not this document. The services' and web apps' images, their chart values (the demo
+# panel on, as in npm start), and the profiles' per-service patches and port-forwards.
 apiVersion: ${apiVersion}
 kind: Config
 metadata:
@@ -236,7 +285,7 @@ deploy:
         setValueTemplates:
 ${yaml(setValueTemplates, 10)}
         setValues:
-          mesh.enabled: true
+${yaml({ 'mesh.enabled': true, ...demoValues }, 10)}
 # The Istio ingress gateway on the port of \`npm start\`'s gateway: one set of URLs serves both.
 portForward:
 ${yaml([gatewayForward], 2)}
@@ -383,9 +432,14 @@ export async function generatedFiles(
   const files = new Map<string, string>();
   files.set(
     VALUES_FILE,
-    replaceBetweenMarkers(read(VALUES_FILE), valuesBlock(topology), VALUES_FILE),
+    replaceBetweenMarkers(
+      replaceBetweenMarkers(read(VALUES_FILE), valuesBlock(topology), VALUES_FILE),
+      webBlock(topology),
+      VALUES_FILE,
+      [WEB_BEGIN, WEB_END],
+    ),
   );
-  files.set(SCHEMA_FILE, schemaWithServiceNames(read(SCHEMA_FILE), topology));
+  files.set(SCHEMA_FILE, schemaWithNames(read(SCHEMA_FILE), topology));
   files.set(SKAFFOLD_FILE, skaffoldWithApp(read(SKAFFOLD_FILE), topology));
   files.set(CONTRACTS_FILE, contractsModule(topology, read));
   files.set(

@@ -3,7 +3,13 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { brokerTopology } from './broker.mts';
-import { generatedFiles, staleFiles, VALUES_FILE } from './generate.mts';
+import {
+  generatedFiles,
+  SCHEMA_FILE,
+  SKAFFOLD_FILE,
+  staleFiles,
+  VALUES_FILE,
+} from './generate.mts';
 import {
   grpcCallersOf,
   loadTopology,
@@ -22,6 +28,7 @@ interface Raw {
     Record<string, unknown> & { routes: string[]; consumes: string[]; publishes: string[] }
   >;
   calls: { grpc: string[]; http?: string[] }[];
+  web: Record<string, { http: number; prefix: string; demo: string[] }>;
 }
 
 /** topology.yaml with one edit applied to its parsed form, as text again. */
@@ -46,6 +53,37 @@ describe('topology.yaml', () => {
     assert.match(values, /httpPort: 3999/);
   });
 
+  it("regenerating from a changed web app changes its values, the schema's names and skaffold's image and demo values", async () => {
+    const changed = parseTopology(
+      edited((raw) => {
+        raw.web.kiosk = { http: 3998, prefix: '/kiosk/', demo: [] };
+        raw.web.storefront!.demo = ['inventory'];
+      }),
+    );
+    const files = await generatedFiles(changed);
+    const values = parse(files.get(VALUES_FILE) ?? '') as { web: Record<string, unknown> };
+    assert.deepEqual(values.web, {
+      storefront: { httpPort: 3006, prefix: '/shop/', demo: ['inventory'] },
+      kiosk: { httpPort: 3998, prefix: '/kiosk/', demo: [] },
+    });
+    const schema = JSON.parse(files.get(SCHEMA_FILE) ?? '') as {
+      definitions: { webAppName: { enum: string[] } };
+    };
+    assert.deepEqual(schema.definitions.webAppName.enum, ['storefront', 'kiosk']);
+    const skaffold = files.get(SKAFFOLD_FILE) ?? '';
+    assert.match(
+      skaffold,
+      /- image: junction-kiosk\n\s+context: \.\n\s+docker:\n\s+dockerfile: Dockerfile\n\s+target: kiosk/,
+    );
+    assert.match(skaffold, /kiosk\.image\.tag: '\{\{\.IMAGE_TAG_junction_kiosk\}\}'/);
+    // The demo panel on, and exactly the faults it sets: inventory's now, no longer payment's.
+    assert.match(
+      skaffold,
+      /storefront\.demoPanel: true\n\s+services\.inventory\.faults\.enabled: true\n#/,
+    );
+    assert.doesNotMatch(skaffold, /kiosk\.demoPanel|services\.payment\.faults\.enabled/);
+  });
+
   it('keeps the UI and the API apart: no public route lies under a web prefix', () => {
     const topology = loadTopology();
     const api = Object.values(topology.services).flatMap((s) => s.routes);
@@ -60,7 +98,7 @@ describe('topology.yaml', () => {
     }
     type WithWeb = Raw & { web: Record<string, { prefix: string; http: number }> };
     const refused = (edit: (raw: WithWeb) => void, reason: RegExp): void => {
-      assert.throws(() => parseTopology(edited(edit as (raw: Raw) => void)), reason);
+      assert.throws(() => parseTopology(edited(edit)), reason);
     };
     // A route under the prefix, literal or through a {param} segment, and a prefix that is a
     // route's first segment.

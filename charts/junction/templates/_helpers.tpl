@@ -79,3 +79,66 @@ topology.yaml allows only [A-Za-z0-9._~-] in literal segments, so `.` is the one
 {{- $signer := first $signers -}}
 http://{{ $signer.name }}:{{ $signer.port }}/.well-known/jwks.json
 {{- end }}
+
+{{/* Labels of a web app's objects (topology.yaml `web`). */}}
+{{- define "junction.webLabels" -}}
+{{ include "junction-common.labels" (dict "root" .root "name" .name "version" "v1") }}
+app.kubernetes.io/component: web
+{{- end }}
+
+{{/*
+Fails rendering when a web app's demo panel is on but cannot work: it names no service, or one
+whose fault injection is off (its /admin/faults then answers 404). Call with
+(dict "root" $ "name" $name "app" $app "settings" $s).
+*/}}
+{{- define "junction.webDemoTargetsOn" -}}
+{{- if .settings.demoPanel -}}
+{{- if not .app.demo -}}
+{{- fail (printf "%s.demoPanel: web.%s.demo names no service" .name .name) -}}
+{{- end -}}
+{{- range .app.demo -}}
+{{- $target := index $.root.Values.services . | default dict -}}
+{{- if not (and $target.faults $target.faults.enabled) -}}
+{{- fail (printf "%s.demoPanel needs services.%s.faults.enabled=true (its /admin/faults is off without it)" $.name .) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- end }}
+
+{{/*
+A web app's environment (web/storefront/README.md lists the variables): its port on every
+interface, the collector's OTLP/HTTP traces URL for the browser's spans, Jaeger's query API, and
+with the demo panel on, the HTTP origin of each service it sets. Call with
+(dict "root" $ "name" $name "app" $app "settings" $s).
+*/}}
+{{- define "junction.webConfigData" -}}
+PORT: {{ .app.httpPort | quote }}
+HOST: "0.0.0.0"
+OTLP_TRACES_URL: {{ printf "%s/v1/traces" (trimSuffix "/" .root.Values.infra.otlpEndpoint) | quote }}
+JAEGER_QUERY_URL: {{ .settings.jaegerQueryUrl | quote }}
+{{- with .settings.jaegerUiUrl }}
+JAEGER_UI_URL: {{ . | quote }}
+{{- end }}
+DEMO_PANEL: {{ ternary "true" "false" (.settings.demoPanel | default false) | quote }}
+{{- if .settings.demoPanel }}
+{{- range .app.demo }}
+{{- $target := index $.root.Values.services . }}
+{{ printf "FAULT_%s_URL" (upper . | replace "-" "_") }}: {{ printf "http://%s:%v" (include "junction.host" (dict "root" $.root "name" .)) $target.httpPort | quote }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/*
+The web apps whose demo panel sets this service's faults (demoPanel on, the service in their
+`demo`), as a list of names. Call with (dict "root" $ "name" $name).
+*/}}
+{{- define "junction.demoCallers" -}}
+{{- $callers := list -}}
+{{- range $app, $web := .root.Values.web -}}
+{{- $s := index $.root.Values $app | default dict -}}
+{{- if and $s.enabled $s.demoPanel (has $.name $web.demo) -}}
+{{- $callers = append $callers $app -}}
+{{- end -}}
+{{- end -}}
+{{- toJson $callers -}}
+{{- end }}

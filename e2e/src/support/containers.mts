@@ -1,7 +1,8 @@
-// The five service images run the way the chart runs them: each container's user, read-only
-// root, dropped capabilities, no-new-privileges, /tmp, limits, probes, grace period and env are
-// read from the chart as `helm template` renders it (skaffold's no-mesh profile: no sidecars),
-// and only the addresses are moved onto this machine (adaptToMachine). Host network, loopback.
+// The five service images and the storefront's run the way the chart runs them: each container's
+// user, read-only root, dropped capabilities, no-new-privileges, /tmp, limits, probes, grace
+// period and env are read from the chart as `helm template` renders it (skaffold's no-mesh
+// profile: no sidecars), and only the addresses are moved onto this machine (adaptToMachine).
+// Host network, loopback.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { render } from '../../../tools/k8s/src/charts.mts';
@@ -91,7 +92,7 @@ function charted(workload: Workload, configMaps: ConfigMap[]): ChartedService {
   };
 }
 
-/** The services as the chart (skaffold's no-mesh rendering) runs them. */
+/** The services (or web apps) as the chart (skaffold's no-mesh rendering) runs them. */
 export function chartedServices(names: readonly string[]): ChartedService[] {
   const objects = render('no-mesh').app;
   const configMaps = objects.filter((o) => o.kind === 'ConfigMap') as unknown as ConfigMap[];
@@ -107,14 +108,21 @@ export interface Machine {
   readonly redisUrl: string;
   readonly rabbitmqUrl: string;
   readonly jwtPrivateKey: string;
+  /** The operators' /admin/faults token (cluster:up's values turn the demo panel's faults on). */
+  readonly faultAdminToken: string;
 }
+
+/** Where a container's HTTP port is in its env: a service's HTTP_PORT, a web app's PORT. */
+const httpPortOf = (env: Readonly<Record<string, string>>): string =>
+  env.HTTP_PORT ?? env.PORT ?? '';
 
 /**
  * The chart's env moved onto this machine: every in-cluster address (a Service name, with or
  * without a URL scheme) becomes 127.0.0.1 with the port shifted by the test's offset, and so
- * do the listening ports; Redis and RabbitMQ are the test's own database and vhost; the JWT
- * signing key is the local dev key; the OTLP endpoint is dropped (no collector in this test,
- * so tracing is off). A Secret the test has no stand-in for is an error, not a silent gap.
+ * do the listening ports; a web app listens on loopback only (HOST); Redis and RabbitMQ are the
+ * test's own database and vhost; the JWT signing key and the fault-admin token are the local dev
+ * ones; the OTLP endpoints are dropped (no collector in this test, so tracing is off). A Secret
+ * the test has no stand-in for is an error, not a silent gap.
  */
 export function adaptToMachine(service: ChartedService, machine: Machine): Record<string, string> {
   const standIns: Record<string, string> = {
@@ -122,11 +130,14 @@ export function adaptToMachine(service: ChartedService, machine: Machine): Recor
     REDIS_URL: machine.redisUrl,
     RABBITMQ_URL: machine.rabbitmqUrl,
     JWT_PRIVATE_KEY: machine.jwtPrivateKey,
+    FAULT_ADMIN_TOKEN: machine.faultAdminToken,
   };
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(service.config)) {
-    if (key === 'OTEL_EXPORTER_OTLP_ENDPOINT') continue;
-    if (key.endsWith('_PORT')) env[key] = String(Number(value) + machine.portOffset);
+    if (key === 'OTEL_EXPORTER_OTLP_ENDPOINT' || key === 'OTLP_TRACES_URL') continue;
+    if (key === 'PORT' || key.endsWith('_PORT'))
+      env[key] = String(Number(value) + machine.portOffset);
+    else if (key === 'HOST') env[key] = '127.0.0.1';
     else {
       env[key] = value.replace(
         /^((?:[a-z][a-z0-9+.-]*:)?\/\/\/?)?([a-z][a-z0-9.-]*):(\d+)(?=\/|$)/,
@@ -176,7 +187,7 @@ export interface RunningContainer {
 const docker = async (args: string[]): Promise<string> =>
   (await exec(dockerClient(), args, { maxBuffer: 16 * 1024 * 1024 })).stdout.trim();
 
-/** Starts one service's image, detached, named `<prefix>-<service>` (a stale one is replaced). */
+/** Starts one service's (or web app's) image, detached, named `<prefix>-<name>` (a stale one is replaced). */
 export async function runContainer(
   service: ChartedService,
   machine: Machine,
@@ -194,7 +205,7 @@ export async function runContainer(
     ...Object.entries(env).flatMap(([key, value]) => ['--env', `${key}=${value}`]),
     imageName(service.name),
   ]);
-  const port = env.HTTP_PORT ?? '';
+  const port = httpPortOf(env);
   return { service, name, env, url: (path) => `http://127.0.0.1:${port}${path}` };
 }
 

@@ -1,11 +1,11 @@
 // A copy of the workspace to run the service generator in (see workspace-copy.mts), with the
 // helpers the generator test drives it by: run a command there, run nx there, and compare its
-// source files before and after.
+// source files (and the web apps' part of it) before and after.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { stripVTControlCharacters } from 'node:util';
 import { copyBuildOutput, copySources, linkDependencies } from './workspace-copy.mts';
@@ -107,6 +107,21 @@ export function sourceDifferences(
   }
   for (const path of before.keys()) if (!after.has(path)) differences.push(`removed ${path}`);
   return differences.sort();
+}
+
+/**
+ * What the generators must leave alone, as it is in the copy: the sources of the web apps (web/,
+ * path → sha256) and topology.yaml's `web:` section (its text).
+ */
+export function webAppParts(copy: WorkspaceCopy): Record<string, string> {
+  const parts = Object.fromEntries(
+    [...copy.sources()].filter(([path]) => path.startsWith(`web${sep}`)),
+  );
+  const topology = readFileSync(copy.path('topology.yaml'), 'utf8');
+  const web = /^web:\n(?:(?: .*)?\n)*/m.exec(topology)?.[0];
+  if (!web || Object.keys(parts).length === 0)
+    throw new Error('the copy has no web/ sources or no web: section in topology.yaml');
+  return { ...parts, 'topology.yaml web:': web };
 }
 
 /** The last lines of a long output, for assertion messages. */

@@ -2,9 +2,32 @@
 // leaves every file exactly as it was, byte for byte.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { type Tree } from '@nx/devkit';
 import { serviceGenerator } from '../service/generator.mts';
 import { changes, effectiveChanges, workspaceTree } from '../service/testing.mts';
 import { removeServiceGenerator } from './generator.mts';
+
+/**
+ * What neither generator may touch: every file under web/ (the storefront's sources; not its
+ * build output or installed packages) and topology.yaml's `web:` section, as text.
+ */
+function webAppParts(tree: Tree): Record<string, string> {
+  const files: Record<string, string> = {};
+  const walk = (dir: string): void => {
+    for (const child of tree.children(dir)) {
+      const path = `${dir}/${child}`;
+      if (['node_modules', 'dist'].includes(child)) continue;
+      if (tree.isFile(path)) files[path] = tree.read(path, 'utf8') ?? '';
+      else walk(path);
+    }
+  };
+  walk('web');
+  const topology = tree.read('topology.yaml', 'utf8') ?? '';
+  const web = /^web:\n(?:(?: .*)?\n)*/m.exec(topology)?.[0];
+  assert.ok(web, 'topology.yaml has a web: section');
+  assert.ok(Object.keys(files).length > 0, 'web/ has files');
+  return { ...files, 'topology.yaml web:': web };
+}
 
 describe('@junction/tools:remove-service', () => {
   it('reverses everything the service generator did, byte for byte', async () => {
@@ -17,8 +40,15 @@ describe('@junction/tools:remove-service', () => {
       publishes: 'parcel.shipped parcel.returned',
     });
     assert.ok(changes(tree).length > 30, 'the service was generated');
+    const untouched = webAppParts(tree);
+    assert.deepEqual(
+      webAppParts(workspaceTree()),
+      untouched,
+      'adding leaves the web apps as they are',
+    );
     await removeServiceGenerator(tree, { name: 'parcel-tracking' });
     assert.deepEqual(effectiveChanges(tree), []);
+    assert.deepEqual(webAppParts(tree), untouched, 'so does removing');
   });
 
   it('removes one generated service and keeps another intact', async () => {

@@ -102,6 +102,11 @@ function checkFree(tree: Tree, topology: Topology, names: ServiceNames): void {
       `"${names.name}" is one of Junction's reference services (services/${names.name}); choose another name`,
     );
   }
+  if (topology.web[names.name] || tree.exists(`web/${names.name}`)) {
+    throw new GeneratorInputError(
+      `"${names.name}" is a web app (web/${names.name}, topology.yaml web.${names.name}); choose another name`,
+    );
+  }
   const taken = [
     `services/${names.name}`,
     `proto/junction/${names.protoName}`,
@@ -154,10 +159,14 @@ function publishedEvents(tree: Tree, keys: readonly string[], consumed: readonly
   });
 }
 
-/** The ports after the highest of topology.yaml's services (one HTTP, one gRPC if asked). */
+/**
+ * The ports after the highest of topology.yaml (one HTTP, one gRPC if asked): the services' and
+ * the web apps' HTTP ports share one range (the storefront's 3006 follows the services').
+ */
 function nextPorts(topology: Topology, grpc: boolean): ServicePlan['ports'] {
   const used = Object.values(topology.services);
-  const http = Math.max(3000, ...used.map((s) => s.http)) + 1;
+  const webPorts = Object.values(topology.web).map((app) => app.http);
+  const http = Math.max(3000, ...used.map((s) => s.http), ...webPorts) + 1;
   if (!grpc) return { http };
   return { http, grpc: Math.max(50050, ...used.map((s) => s.grpc?.port ?? 0)) + 1 };
 }

@@ -62,20 +62,54 @@ describe('Dockerfile', () => {
   });
 
   it('installs the production bundle from its lockfile, without dev dependencies', () => {
-    const bundle = stage(instructions, 'build').find(
-      (i) => i.keyword === 'RUN' && i.args.join(' ').includes('tools/bundle/bundle.mts'),
-    );
-    assert.ok(bundle, 'the build stage runs tools/bundle/bundle.mts');
-    assert.match(bundle.args.join(' '), /npm ci --omit=dev/);
+    for (const [name, bundled] of [
+      ['service-build', '"${SERVICE}"'],
+      ['storefront-build', 'storefront'],
+    ] as const) {
+      const bundle = stage(instructions, name).find(
+        (i) => i.keyword === 'RUN' && i.args.join(' ').includes('tools/bundle/bundle.mts'),
+      );
+      assert.ok(bundle, `the ${name} stage runs tools/bundle/bundle.mts`);
+      assert.ok(bundle.args.join(' ').includes(`bundle.mts ${bundled} --out`), name);
+      assert.match(bundle.args.join(' '), /npm ci --omit=dev/);
+    }
     assert.ok(
       instructions.every((i) => i.keyword !== 'RUN' || !/\bnpm install\b/.test(i.args.join(' '))),
       'no step resolves dependencies again with npm install',
     );
   });
 
+  it('builds the storefront as its own target, non-root, with the service runtime still last', () => {
+    const names = stageNames(instructions);
+    assert.equal(names[names.length - 1], 'runtime', 'a plain docker build gives a service image');
+    const storefront = stage(instructions, 'storefront');
+    const args = (keyword: string) =>
+      storefront.filter((i) => i.keyword === keyword).map((i) => i.args.join(' '));
+    assert.equal(storefront[0]?.args[0], '${NODE_IMAGE}');
+    assert.deepEqual(args('USER'), ['10001:10001']);
+    assert.deepEqual(args('CMD'), ['node dist/server/main.js']);
+    assert.match(
+      args('LABEL').join(' '),
+      /org\.opencontainers\.image\.title="junction-storefront"/,
+    );
+    const copies = storefront.filter((i) => i.keyword === 'COPY');
+    assert.deepEqual(
+      copies.map((i) => i.flags),
+      [['from=storefront-build']],
+      'the bundle alone, root-owned (no --chown)',
+    );
+    assert.ok(
+      stage(instructions, 'storefront-build').some(
+        (i) =>
+          i.keyword === 'RUN' && i.args.join(' ').includes('nx run @junction/storefront:build'),
+      ),
+    );
+  });
+
   it('gives every npm ci the CA bundle as an optional secret, never as a layer or an env', () => {
     const installs = instructions.filter(isNpmCi);
-    assert.equal(installs.length, 2);
+    // The workspace's, the service bundle's and the storefront bundle's.
+    assert.equal(installs.length, 3);
     for (const install of installs) {
       assert.ok(
         install.flags.includes('mount=type=secret,id=ca-certificates,required=false'),

@@ -11,7 +11,7 @@ import {
 } from './charts.mts';
 import { helm } from './helm.mts';
 import { LOAD_GENERATOR } from './load-generator.mts';
-import { chartServices } from './values.mts';
+import { chartServices, chartWebApps } from './values.mts';
 
 describe('helm lint --strict and helm template', () => {
   for (const profile of PROFILES) {
@@ -46,6 +46,7 @@ describe('helm lint --strict and helm template', () => {
         deployments.sort(),
         [
           ...Object.keys(chartServices()),
+          ...Object.keys(chartWebApps()),
           ...(hasLoadGenerator(profile) ? [LOAD_GENERATOR] : []),
         ].sort(),
       );

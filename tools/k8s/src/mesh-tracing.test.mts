@@ -17,20 +17,23 @@ const hasSidecar = (w: Workload): boolean =>
   w.podMeta.labels?.['sidecar.istio.io/inject'] !== 'false' &&
   w.podMeta.annotations?.['sidecar.istio.io/inject'] !== 'false';
 
-/** The services' workloads (the load generator has no sidecar and exports nothing). */
+/** The services' and web apps' workloads (the load generator has no sidecar and exports nothing). */
 const services = (objects: KubeObject[]): Workload[] =>
   workloads(objects).filter((w) => w.object.metadata.name !== LOAD_GENERATOR);
 
-/** Where a service sends its OTLP, from the ConfigMap the Deployment reads. */
+/**
+ * Where a workload sends its OTLP, from the ConfigMap the Deployment reads: a service's SDK
+ * endpoint, or the storefront's relay of the browser's spans (OTLP_TRACES_URL).
+ */
 function otlpEndpoint(objects: KubeObject[], w: Workload): URL {
   const maps = new Set(
     w.containers.flatMap((c) => (c.envFrom ?? []).map((e) => e.configMapRef?.name ?? '')),
   );
   const endpoint = ofKind<{ data?: Record<string, string> }>(objects, 'ConfigMap')
     .filter((m) => maps.has(m.metadata.name))
-    .map((m) => m.data?.OTEL_EXPORTER_OTLP_ENDPOINT)
+    .map((m) => m.data?.OTEL_EXPORTER_OTLP_ENDPOINT ?? m.data?.OTLP_TRACES_URL)
     .find((e) => e !== undefined);
-  assert.ok(endpoint, `${w.id} reads no OTEL_EXPORTER_OTLP_ENDPOINT`);
+  assert.ok(endpoint, `${w.id} reads no OTEL_EXPORTER_OTLP_ENDPOINT (nor OTLP_TRACES_URL)`);
   return new URL(endpoint);
 }
 
@@ -79,10 +82,14 @@ function plaintextAllowed(objects: KubeObject[], w: Workload, port: number): boo
 
 describe('mesh tracing of the OTLP exports', () => {
   for (const profile of PROFILES.filter(hasMesh)) {
-    it(`${profile}: every service's sidecar lets its OTLP exports past, and nothing else`, () => {
+    it(`${profile}: every service's and web app's sidecar lets its OTLP exports past, and nothing else`, () => {
       const { app } = render(profile);
       const sidecars = services(app).filter(hasSidecar);
-      assert.ok(sidecars.length >= 5, `${String(sidecars.length)} services with a sidecar`);
+      assert.ok(sidecars.length >= 6, `${String(sidecars.length)} workloads with a sidecar`);
+      assert.ok(
+        sidecars.some((w) => w.object.metadata.name === 'storefront'),
+        'the storefront',
+      );
       for (const w of sidecars) {
         const otlp = portOf(otlpEndpoint(app, w));
         // Only the OTLP port: peer gRPC, Redis and AMQP stay in the mesh (and in its traces).
@@ -105,7 +112,7 @@ describe('mesh tracing of the OTLP exports', () => {
     });
   }
 
-  it('follows infra.otlpEndpoint: the excluded port is the one the services export to', () => {
+  it('follows infra.otlpEndpoint: the excluded port is the one the services and web apps export to', () => {
     const objects = helmTemplate('junction', 'junction', 'junction', [
       ...profileArgs('default', 'junction'),
       '--set',

@@ -6,7 +6,7 @@ import { ofKind, type Workload, workloads } from './objects.mts';
 import { config, loadSkaffold } from './skaffold.mts';
 import { loadTopology } from '@junction/topology';
 import { samplePath } from './mesh-calls.mts';
-import { chartServices } from './values.mts';
+import { chartServices, chartWebApps } from './values.mts';
 
 /** Istio's protocol selection by port name: <protocol>[-<suffix>]. */
 const PROTOCOL_NAME =
@@ -28,6 +28,7 @@ interface HttpRoute {
 }
 
 const services = chartServices();
+const webApps = chartWebApps();
 const topology = loadTopology();
 
 /**
@@ -233,7 +234,8 @@ describe('mesh policy', () => {
         `cluster.local/ns/${gateway.namespace}/sa/${gateway.serviceAccount}`,
       ]);
       const policies = ofKind<Spec<{ rules: Rule[]; action: string }>>(all, 'AuthorizationPolicy');
-      assert.equal(policies.length, Object.keys(services).length);
+      // One per service and one per web app.
+      assert.equal(policies.length, Object.keys(services).length + Object.keys(webApps).length);
       for (const policy of policies) {
         assert.equal(policy.spec.action, 'ALLOW');
         for (const rule of policy.spec.rules) {
@@ -298,7 +300,7 @@ describe('mesh policy', () => {
     for (const route of vs.spec.http.filter((r) => r !== sse)) assert.ok(route.timeout, route.name);
   });
 
-  it('default: the gateway routes exactly the public routes of topology.yaml, each to its service', () => {
+  it('default: the gateway routes exactly the public routes of topology.yaml and the web prefixes, each to its workload', () => {
     const vs = ofKind<
       Spec<{
         http: (HttpRoute & { route: { destination: { host: string } }[] })[];
@@ -306,26 +308,52 @@ describe('mesh policy', () => {
       }>
     >(render('default').app, 'VirtualService').find((v) => v.spec.gateways?.includes('junction'));
     assert.ok(vs, 'no gateway VirtualService');
+    // Envoy takes the first route one of whose matches matches (uri and, when set, method).
     const routed = (method: string, path: string) =>
-      vs.spec.http.filter((r) =>
+      vs.spec.http.find((r) =>
         r.match?.some(
           (m) =>
-            m.method?.exact === method &&
+            (m.method === undefined || m.method.exact === method) &&
             (m.uri?.exact === path ||
+              (m.uri?.prefix !== undefined && path.startsWith(m.uri.prefix)) ||
               (m.uri?.regex !== undefined && new RegExp(m.uri.regex).test(path))),
         ),
       );
+    const hostOf = (method: string, path: string) =>
+      routed(method, path)?.route[0]?.destination.host ?? 'no route';
     const declared = Object.values(topology.services).flatMap((s) =>
       s.routes.map((r) => ({ service: s.name, method: r.method, path: samplePath(r) })),
     );
     for (const { service, method, path } of declared) {
-      const routes = routed(method, path);
-      assert.equal(routes.length, 1, `${method} ${path}: ${String(routes.length)} gateway routes`);
-      assert.match(routes[0]!.route[0]!.destination.host, new RegExp(`^${service}\\.`));
+      assert.match(hostOf(method, path), new RegExp(`^${service}\\.`), `${method} ${path}`);
     }
-    assert.equal(vs.spec.http.length, declared.length, 'gateway routes beyond topology.yaml');
-    assert.equal(routed('GET', '/orders/a/b/events').length, 0);
-    assert.equal(routed('GET', '/readyz').length, 0);
+    for (const [name, app] of Object.entries(webApps)) {
+      const bare = app.prefix.slice(0, -1);
+      for (const [method, path] of [
+        ['GET', app.prefix],
+        ['GET', bare],
+        ['GET', `${app.prefix}assets/index-1.js`],
+        ['GET', `${app.prefix}orders/sample-1`],
+        ['POST', `${app.prefix}otlp/v1/traces`],
+        ['PUT', `${app.prefix}api/faults/payment`],
+        ['DELETE', `${app.prefix}api/faults/inventory`],
+      ] as const) {
+        assert.match(hostOf(method, path), new RegExp(`^${name}\\.`), `${method} ${path}`);
+      }
+      assert.equal(
+        routed('GET', `${bare}ping`),
+        undefined,
+        `${bare}ping is not under ${app.prefix}`,
+      );
+    }
+    assert.equal(
+      vs.spec.http.length,
+      declared.length + Object.keys(webApps).length,
+      'gateway routes beyond topology.yaml',
+    );
+    assert.equal(routed('GET', '/orders/a/b/events'), undefined);
+    assert.equal(routed('GET', '/readyz'), undefined);
+    assert.equal(routed('GET', '/healthz'), undefined);
   });
 
   it('mesh-faults: Envoy delays every call to payment, and only payment', () => {

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { createPrivateKey, createPublicKey, sign, verify } from 'node:crypto';
+import path from 'node:path';
 import { describe, it } from 'node:test';
-import { helmTemplate, render } from './charts.mts';
+import { helmTemplate, preparedCharts, render } from './charts.mts';
+import { helm } from './helm.mts';
 import { readInfraFile } from './infra-files.mts';
 import { ofKind, workloads } from './objects.mts';
 
@@ -130,14 +132,15 @@ describe('secrets generated at install', () => {
     }
   });
 
-  it('fault injection is off by default; enabled, its operator token comes from a generated Secret', () => {
+  it("fault injection is off in the chart's defaults; enabled, its operator token comes from a generated Secret", () => {
     type ConfigMap = { data: Record<string, string> };
     const configOf = (objects: ReturnType<typeof helmTemplate>, name: string) =>
       ofKind<ConfigMap>(objects, 'ConfigMap').find((c) => c.metadata.name === `${name}-config`)
         ?.data ?? {};
     const envOf = (objects: ReturnType<typeof helmTemplate>, name: string) =>
       workloads(objects).find((w) => w.object.metadata.name === name)!.containers[0]!.env ?? [];
-    const plain = render('default').app;
+    // The chart's own defaults: production (cluster:up's values turn on the demo panel's faults).
+    const plain = helmTemplate('junction', 'junction', 'junction', []);
     for (const name of ['payment', 'inventory']) {
       assert.equal(configOf(plain, name).FAULT_INJECTION, 'false', name);
       assert.equal(
@@ -160,5 +163,47 @@ describe('secrets generated at install', () => {
     const token = decode(secret('fault-admin-token', lab), 'token');
     assert.match(token, /^[A-Za-z0-9]{43}$/);
     assert.ok(!JSON.stringify(lab.filter((o) => o.kind !== 'Secret')).includes(token));
+  });
+
+  it("keeps the storefront's demo panel off in the chart's defaults and on in cluster:up's, with the token from the Secret", () => {
+    type ConfigMap = { data: Record<string, string> };
+    const storefront = (objects: ReturnType<typeof helmTemplate>) => ({
+      config:
+        ofKind<ConfigMap>(objects, 'ConfigMap').find((c) => c.metadata.name === 'storefront-config')
+          ?.data ?? {},
+      env:
+        workloads(objects).find((w) => w.object.metadata.name === 'storefront')?.containers[0]
+          ?.env ?? [],
+    });
+    const production = storefront(helmTemplate('junction', 'junction', 'junction', []));
+    assert.equal(production.config.DEMO_PANEL, 'false');
+    assert.equal(production.config.FAULT_PAYMENT_URL, undefined);
+    assert.deepEqual(production.env, []);
+    const demo = render('default').app;
+    const lab = storefront(demo);
+    assert.equal(lab.config.DEMO_PANEL, 'true');
+    assert.equal(lab.config.FAULT_PAYMENT_URL, 'http://payment.junction.svc.cluster.local:3004');
+    assert.equal(
+      lab.config.FAULT_INVENTORY_URL,
+      'http://inventory.junction.svc.cluster.local:3005',
+    );
+    assert.deepEqual(lab.env.find((e) => e.name === 'FAULT_ADMIN_TOKEN')?.valueFrom?.secretKeyRef, {
+      name: 'fault-admin-token',
+      key: 'token',
+    });
+    assert.ok(secret('fault-admin-token', demo), 'the Secret the token comes from');
+    // The panel cannot work without the faults it sets: the chart says so instead of rendering.
+    const broken = helm([
+      'template',
+      'junction',
+      path.join(preparedCharts(), 'junction'),
+      '--set',
+      'storefront.demoPanel=true',
+    ]);
+    assert.notEqual(broken.status, 0);
+    assert.match(
+      broken.stderr,
+      /storefront\.demoPanel needs services\.payment\.faults\.enabled=true/,
+    );
   });
 });

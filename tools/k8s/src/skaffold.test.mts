@@ -28,13 +28,17 @@ const app = config(skaffold, 'app');
 const artifacts = app.build?.artifacts ?? [];
 const chartValues = parse(readFileSync(repoPath('charts/junction/values.yaml'), 'utf8')) as {
   services: Record<string, { image: { repository: string } }>;
-};
+  web: Record<string, unknown>;
+} & Record<string, { image?: { repository: string } } | undefined>;
+const webApps = Object.keys(chartValues.web);
 
-/** The chart value an artifact's image goes to: its service's, or the load generator's. */
+/** The chart value an artifact's image goes to: its service's, its web app's, or the load generator's. */
 function chartImageValue(artifact: SkaffoldArtifact): string {
   const service = artifact.docker?.buildArgs?.SERVICE;
   if (service) return `services.${service}.image`;
-  assert.equal(artifact.docker?.target, 'load', `${artifact.image}: neither a service nor load`);
+  const target = artifact.docker?.target ?? '';
+  if (webApps.includes(target)) return `${target}.image`;
+  assert.equal(target, 'load', `${artifact.image}: neither a service, a web app nor load`);
   return 'loadGenerator.image';
 }
 
@@ -52,11 +56,12 @@ describe('skaffold.yaml', () => {
   });
 
   it('builds one image per chart service, from the one Dockerfile, with SERVICE set', () => {
+    const serviceArtifacts = artifacts.filter((a) => a.docker?.buildArgs?.SERVICE);
     assert.deepEqual(
-      artifacts.map((a) => a.docker?.buildArgs?.SERVICE).sort(),
+      serviceArtifacts.map((a) => a.docker?.buildArgs?.SERVICE).sort(),
       Object.keys(chartValues.services).sort(),
     );
-    for (const a of artifacts) {
+    for (const a of serviceArtifacts) {
       const service = a.docker?.buildArgs?.SERVICE ?? '';
       assert.equal(a.docker?.dockerfile ?? 'Dockerfile', 'Dockerfile');
       assert.equal(a.context ?? '.', '.');
@@ -67,6 +72,43 @@ describe('skaffold.yaml', () => {
         `chart image of ${service}`,
       );
     }
+  });
+
+  it('builds one image per web app, from its own stage of the one Dockerfile', () => {
+    const webArtifacts = artifacts.filter((a) => !a.docker?.buildArgs?.SERVICE);
+    assert.deepEqual(webArtifacts.map((a) => a.docker?.target).sort(), [...webApps].sort());
+    const stages = stageNames(readDockerfile('Dockerfile'));
+    for (const a of webArtifacts) {
+      const name = a.docker?.target ?? '';
+      assert.equal(a.docker?.dockerfile ?? 'Dockerfile', 'Dockerfile');
+      assert.equal(a.context ?? '.', '.');
+      assert.ok(exists(`web/${name}/package.json`), `web/${name} does not exist`);
+      assert.ok(stages.includes(name), `the Dockerfile has no stage ${name}`);
+      assert.equal(chartValues[name]?.image?.repository, a.image, `chart image of ${name}`);
+    }
+  });
+
+  it("points the storefront's Jaeger link at cluster:up's forward of the UI, its lookups at Jaeger's query port", () => {
+    const { app: objects, infra } = render('default');
+    const data =
+      ofKind<{ data: Record<string, string> }>(objects, 'ConfigMap').find(
+        (c) => c.metadata.name === 'storefront-config',
+      )?.data ?? {};
+    const ui = new URL(data.JAEGER_UI_URL ?? '');
+    const forwards = skaffold.flatMap((c) => c.portForward ?? []);
+    const forward = forwards.find((p) => p.resourceName === 'jaeger');
+    assert.ok(forward, 'cluster:up forwards no Jaeger');
+    assert.equal(ui.hostname, 'localhost');
+    assert.equal(Number(ui.port), forward.localPort);
+    const query = new URL(data.JAEGER_QUERY_URL ?? '');
+    const service = ofKind<{ spec: { ports: { name: string; port: number }[] } }>(
+      infra,
+      'Service',
+    ).find((x) => x.metadata.name === query.hostname);
+    assert.ok(service, `no Service ${query.hostname} in junction-infra`);
+    const port = service.spec.ports.find((p) => p.port === Number(query.port));
+    assert.equal(port?.name, 'http-query', `${query.host} is not Jaeger's query port`);
+    assert.equal(forward.port, port.port, "the UI forwarded is the query port's");
   });
 
   for (const profile of PROFILES) {
@@ -96,11 +138,16 @@ describe('skaffold.yaml', () => {
     });
   }
 
-  it('dev: artifacts build the dev stage and sync TypeScript instead of rebuilding', () => {
+  it("dev: the services' artifacts build the dev stage and sync TypeScript; a web app's is rebuilt", () => {
     const dev = withProfile(app, 'dev');
     for (const a of dev.build?.artifacts ?? []) {
-      assert.equal(a.docker?.target, 'dev');
-      assert.ok(a.sync, `${a.image} has no sync rules`);
+      if (a.docker?.buildArgs?.SERVICE) {
+        assert.equal(a.docker.target, 'dev');
+        assert.ok(a.sync, `${a.image} has no sync rules`);
+      } else {
+        assert.ok(webApps.includes(a.docker?.target ?? ''), a.image);
+        assert.equal(a.sync, undefined, `${a.image}: no dev stage to sync into`);
+      }
     }
   });
 
@@ -281,8 +328,14 @@ describe('Dockerfile', () => {
       'tools/bundle/bundle.mts',
       'tools/cluster/dev-watch.mts',
     ];
-    for (const a of artifacts)
-      needed.push(`services/${a.docker?.buildArgs?.SERVICE ?? ''}/package.json`);
+    for (const a of artifacts) {
+      const service = a.docker?.buildArgs?.SERVICE;
+      needed.push(
+        service ? `services/${service}/package.json` : `web/${a.docker?.target ?? ''}/package.json`,
+      );
+    }
+    for (const file of ['web/storefront/node_modules/x', 'web/storefront/dist/server/main.js'])
+      assert.ok(ignored(file), `${file} would be sent to the Docker daemon`);
     for (const file of needed) {
       assert.ok(exists(file), `${file} does not exist`);
       assert.ok(!ignored(file), `${file} is excluded by .dockerignore`);

@@ -110,6 +110,32 @@ describe('charts/junction/values.schema.json', () => {
     );
   });
 
+  it('rejects storefront settings it cannot run with, an unknown web app and a demo target that is no service', () => {
+    rejects(
+      ['--set', 'storefront.demoPanel=maybe'],
+      /storefront\.demoPanel: Invalid type\. Expected: boolean, given: string/,
+    );
+    rejects(['--set', 'storefront.replicas=-1'], /storefront\.replicas: Must be greater than/);
+    rejects(
+      ['--set', 'storefront.jaegerQueryUrl=jaeger'],
+      /storefront\.jaegerQueryUrl: Does not match pattern/,
+    );
+    rejects(
+      ['--set', 'storefront.theme=dark'],
+      /storefront: Additional property theme is not allowed/,
+    );
+    rejects(
+      ['--set', 'web.kiosk.httpPort=3998'],
+      /"kiosk"/,
+      /must be one of the following: "storefront"/,
+    );
+    rejects(
+      ['--set', 'web.storefront.prefix=shop'],
+      /web\.storefront\.prefix: Does not match pattern/,
+    );
+    rejects(['--set-json', 'web.storefront.demo=["orders2"]'], /web\.storefront\.demo\.0/);
+  });
+
   it('keeps the service-name enum and the services map in step (one list to extend)', () => {
     const values = parse(readFileSync(repoPath('charts/junction/values.yaml'), 'utf8')) as {
       services: Record<string, unknown>;

@@ -23,3 +23,18 @@ export function chartServices(): Record<string, ChartService> {
   ];
   return values.services;
 }
+
+/** What values.yaml's generated `web` block declares about one web app (topology.yaml `web`). */
+export interface ChartWebApp {
+  httpPort: number;
+  prefix: string;
+  demo: string[];
+}
+
+/** The web apps the chart deploys (the storefront), by name, as declared in values.yaml. */
+export function chartWebApps(): Record<string, ChartWebApp> {
+  const [values] = readYamlFile('charts/junction/values.yaml') as [
+    { web: Record<string, ChartWebApp> },
+  ];
+  return values.web;
+}

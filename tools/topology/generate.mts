@@ -152,13 +152,19 @@ function readmePorts(topology: Topology): string {
       'gateway',
       `${String(topology.gateway.port)}, the public URL (no \`/readyz\`)`,
       '—',
-      'every route below, exactly (`topology.yaml`); anything else is a 404',
+      'every route below, exactly, and each web prefix (`topology.yaml`); anything else is a 404',
     ],
     ...Object.values(topology.services).map((s) => [
       s.name,
       String(s.http),
       grpcCell(s.name),
       s.routes.length > 0 ? s.routes.map(readmeRoute).join(', ') : '—',
+    ]),
+    ...Object.values(topology.web).map((app) => [
+      `${app.name} (web/)`,
+      String(app.http),
+      '—',
+      `every method under \`${app.prefix}\` (its pages, OTLP relay and proxies)`,
     ]),
   ];
   const table = rows.map((cells) => `| ${cells.join(' | ')} |`).join('\n');

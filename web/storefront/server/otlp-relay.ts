@@ -4,10 +4,10 @@
 // (service.name "junction-storefront"), so it cannot be used to write other services' traces.
 import rateLimit from '@fastify/rate-limit';
 import { type FastifyInstance } from 'fastify';
+import { STOREFRONT_SERVICE_NAME } from './app-config.ts';
 import { sendError } from './errors.ts';
 import { callUpstream, UpstreamError, type UpstreamReply } from './upstream.ts';
 
-export const STOREFRONT_SERVICE_NAME = 'junction-storefront';
 export const OTLP_BODY_LIMIT_BYTES = 512 * 1024;
 /** Per client address: the browser's batch exporter sends at most one export every few seconds. */
 export const OTLP_RATE_LIMIT = { max: 120, timeWindow: 60_000 } as const;

@@ -6,20 +6,12 @@ import fastifyStatic from '@fastify/static';
 import { type FastifyInstance } from 'fastify';
 import { type StorefrontConfig } from './config.ts';
 import { sendError } from './errors.ts';
-import { STOREFRONT_SERVICE_NAME } from './otlp-relay.ts';
+import { type AppConfig, STOREFRONT_SERVICE_NAME } from './app-config.ts';
 
 export const IMMUTABLE = 'public, max-age=31536000, immutable';
 export const REVALIDATE = 'no-cache';
 
-/** What the app reads at start (GET /shop/config.json): which optional parts are on. */
-export interface AppConfig {
-  readonly tracing: boolean;
-  readonly traces: boolean;
-  readonly jaegerUiUrl: string | null;
-  readonly demoPanel: boolean;
-  readonly serviceName: string;
-}
-
+/** GET /shop/config.json from the server's settings. */
 export function appConfigOf(config: StorefrontConfig): AppConfig {
   return {
     tracing: config.otlpTracesUrl !== undefined,

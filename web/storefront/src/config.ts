@@ -1,20 +1,15 @@
 // GET /shop/config.json: which optional parts of the storefront are on (the server's settings).
 import { createContext, useContext } from 'react';
+import { type AppConfig, STOREFRONT_SERVICE_NAME } from '../server/app-config.ts';
 
-export interface AppConfig {
-  readonly tracing: boolean;
-  readonly traces: boolean;
-  readonly jaegerUiUrl: string | null;
-  readonly demoPanel: boolean;
-  readonly serviceName: string;
-}
+export type { AppConfig };
 
 export const OFF: AppConfig = {
   tracing: false,
   traces: false,
   jaegerUiUrl: null,
   demoPanel: false,
-  serviceName: 'junction-storefront',
+  serviceName: STOREFRONT_SERVICE_NAME,
 };
 
 export async function loadConfig(): Promise<AppConfig> {

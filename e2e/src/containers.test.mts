@@ -195,20 +195,12 @@ describe('the storefront container', { skip: missing }, () => {
   const NAME = 'storefront';
   let container: RunningContainer;
 
-  /** A command in the image, as the chart runs it but for the command. */
+  /** A command in the image, run with the chart's flags (runFlags) but for the command. */
   const inImage = (command: string[]): string =>
     dockerOutput([
       'run',
       '--rm',
-      '--network',
-      'host',
-      '--user',
-      '10001:10001',
-      '--read-only',
-      '--cap-drop',
-      'ALL',
-      '--security-opt',
-      'no-new-privileges',
+      ...runFlags(container.service),
       '--entrypoint',
       command[0] ?? '',
       imageName(NAME),

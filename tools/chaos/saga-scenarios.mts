@@ -3,12 +3,10 @@
 // order exactly once as `timeout`: its stock released, nothing captured — the books balance.
 import { type PeekedMessage, queuesOf, sleep, until } from '@junction/testkit';
 import { serviceFault } from './fault-cli.mts';
+import { DEADLINE_ENV, timedOut } from './deadline.mts';
 import { type Ledger, readLedger } from './ledger.mts';
 import { type Scenario, type ScenarioContext } from './scenario.mts';
 
-/** Short, so the run does not wait 5 minutes; longer than a healthy saga takes under the load. */
-const DEADLINE_MS = 8_000;
-const DEADLINE_ENV = { orders: { QUEUED_ORDER_DEADLINE_MS: String(DEADLINE_MS) } };
 /** Longer than a message's 5 attempts 1 s apart, so the first ones to arrive are parked. */
 const FAULT_MS = 6_000;
 
@@ -78,12 +76,6 @@ export function consumerCancelled(service: 'payment' | 'inventory'): Scenario {
       context.note(`${String(timedOut(ledger))} orders rejected as timeout`);
     },
   };
-}
-
-function timedOut(ledger: Ledger): number {
-  return [...ledger.orders.values()].filter(
-    (o) => o.status === 'rejected' && o.reason === 'timeout',
-  ).length;
 }
 
 /**

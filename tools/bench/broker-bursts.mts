@@ -1,13 +1,15 @@
-// npm run bench:broker-bursts [-- --rate <msg/s> --rounds <n> --seconds <s> --burst <n>]
+// npm run bench:broker-bursts [-- --rate <msg/s> --saga-queue --json ...] (--help lists all)
 //
 // What RabbitMQ spends per message, on this machine, for persistent, confirmed messages into one
 // quorum queue, by how they arrive: in bursts at a fixed rate, one at a time at the same rate
-// (confirms outstanding, as Junction's relay and consumers publish), or each only after the
-// previous one's confirm (serial: every message then pays a disk sync of its own). The published
-// bench finds RabbitMQ the largest part of a queued checkout's CPU; this shows how much of it is
-// paid per arrival or per sync rather than per message. A raw amqplib publisher and consumer, no
-// Junction code: arms in counterbalanced rounds (ABCCBA), one ratio per round against the burst
-// arm, a bootstrap 95 % interval. It runs in its own vhost, created and deleted here.
+// (confirms outstanding, as Junction's relay and consumers publish) with the consumer on the
+// publisher's connection or on a connection of its own (as a saga hop from one service to the next
+// always is), or each only after the previous one's confirm (serial: every message then pays a disk
+// sync of its own). The published bench finds RabbitMQ the largest part of a queued checkout's CPU;
+// this shows how much of it is paid per arrival or per sync rather than per message. A raw amqplib
+// publisher and consumer, no Junction code: arms in counterbalanced rounds (ABCDDCBA), one ratio
+// per round against the burst arm, a bootstrap 95 % interval. It runs in its own vhost, created and
+// deleted here.
 import { parseArgs } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import amqp from 'amqplib';
@@ -25,14 +27,15 @@ import { cpuMsOf, pidByCommand } from './run/process-cpu.mts';
 
 const USAGE = `Usage: npm run bench:broker-bursts [-- options]
 
-Publishes persistent messages with publisher confirms into one quorum queue, consumed and acked
-as they come (prefetch 16), in three arms: bursts at a fixed rate, one message per arrival at the
-same rate, and serial (each message after the previous one's confirm, as fast as that allows).
-Reports RabbitMQ's and the publisher's CPU-ms per message for each, the rate reached, and each
+Publishes persistent messages with publisher confirms into a quorum queue, consumed and acked as
+they come (prefetch 16), in four arms: bursts at a fixed rate; one message per arrival at the
+same rate, consumed on the publisher's connection; the same with the consumer on a connection of
+its own; and serial (each message after the previous one's confirm, as fast as that allows).
+Reports RabbitMQ's and the client's CPU-ms per message for each, the rate reached, and each
 arm's ratio to the burst arm with a bootstrap 95 % interval. Needs RabbitMQ on 127.0.0.1 with
 rabbitmqctl (it makes its own vhost, and deletes it).
 
-  --rate <n>      messages per second, burst and one-at-a-time arms (default 320)
+  --rate <n>      messages per second, all arms but the serial one (default 320)
   --burst <n>     messages per arrival in the burst arm (default 16)
   --seconds <s>   seconds per slot; the serial arm sends as many as it can (default 5)
   --rounds <n>    counterbalanced rounds (default 5)
@@ -44,17 +47,19 @@ rabbitmqctl (it makes its own vhost, and deletes it).
 
 const VHOST = 'junction-broker-bursts';
 const QUEUE = 'bursts';
+/** Consumed on a connection of its own. */
+const QUEUE_APART = 'bursts.apart';
 const PARKING = 'bursts.parking';
 const BODY = randomBytes(300); // about an order event's size
 
-type Arm = 'burst' | 'single' | 'serial';
-const ARMS: readonly Arm[] = ['burst', 'single', 'serial'];
+type Arm = 'burst' | 'single' | 'apart' | 'serial';
+const ARMS: readonly Arm[] = ['burst', 'single', 'apart', 'serial'];
 
 interface Slot {
   readonly arm: Arm;
   readonly ratePerSecond: number;
   readonly brokerMsPerMessage: number;
-  readonly publisherMsPerMessage: number;
+  readonly clientMsPerMessage: number;
 }
 
 const { values } = parseArgs({
@@ -84,30 +89,38 @@ if (broker === undefined) throw new Error('no beam.smp process: is RabbitMQ runn
 
 await recreateVhost(VHOST);
 const connection = await amqp.connect(rabbitmqUrl(VHOST));
+const consumerConnection = await amqp.connect(rabbitmqUrl(VHOST));
 try {
   const publisher = await connection.createConfirmChannel();
   await publisher.assertQueue(PARKING, { durable: true, arguments: { 'x-queue-type': 'quorum' } });
-  await publisher.assertQueue(QUEUE, { durable: true, arguments: queueArguments() });
-  const consumer = await connection.createChannel();
-  await consumer.prefetch(16);
   let consumed = 0;
-  await consumer.consume(QUEUE, (message) => {
-    if (message === null) return;
-    consumed += 1;
-    consumer.ack(message);
-  });
+  for (const [queue, on] of [
+    [QUEUE, connection],
+    [QUEUE_APART, consumerConnection],
+  ] as const) {
+    await publisher.assertQueue(queue, { durable: true, arguments: queueArguments() });
+    const consumer = await on.createChannel();
+    await consumer.prefetch(16);
+    await consumer.consume(queue, (message) => {
+      if (message === null) return;
+      consumed += 1;
+      consumer.ack(message);
+    });
+  }
 
   /** One slot of `seconds`, then until every message sent is consumed. */
   const runSlot = async (arm: Arm): Promise<Slot> => {
     consumed = 0;
     const brokerBefore = cpuMsOf(broker) ?? Number.NaN;
-    const publisherBefore = cpuMsOf(process.pid) ?? Number.NaN;
+    const clientBefore = cpuMsOf(process.pid) ?? Number.NaN;
     const confirms: Promise<void>[] = [];
     const startedAt = performance.now();
     let total = Math.round(rate * seconds);
     const size = arm === 'burst' ? burst : 1;
+    const queue = arm === 'apart' ? QUEUE_APART : QUEUE;
     if (arm === 'serial') {
-      for (total = 0; performance.now() - startedAt < seconds * 1000; total += 1) await publish();
+      for (total = 0; performance.now() - startedAt < seconds * 1000; total += 1)
+        await publish(queue);
     }
     for (let sent = 0; arm !== 'serial' && sent < total;) {
       const dueAt = startedAt + (sent / rate) * 1000; // open loop: arrivals do not wait
@@ -116,7 +129,7 @@ try {
       await new Promise((resolve) =>
         wait > 0 ? setTimeout(resolve, wait) : setImmediate(resolve),
       );
-      for (let k = 0; k < size && sent < total; k += 1, sent += 1) confirms.push(publish());
+      for (let k = 0; k < size && sent < total; k += 1, sent += 1) confirms.push(publish(queue));
     }
     await Promise.all(confirms);
     while (consumed < total) await new Promise((resolve) => setTimeout(resolve, 10));
@@ -124,12 +137,12 @@ try {
       arm,
       ratePerSecond: total / ((performance.now() - startedAt) / 1000),
       brokerMsPerMessage: ((cpuMsOf(broker) ?? Number.NaN) - brokerBefore) / total,
-      publisherMsPerMessage: ((cpuMsOf(process.pid) ?? Number.NaN) - publisherBefore) / total,
+      clientMsPerMessage: ((cpuMsOf(process.pid) ?? Number.NaN) - clientBefore) / total,
     };
   };
-  const publish = (): Promise<void> =>
+  const publish = (queue: string): Promise<void> =>
     new Promise((resolve, reject) => {
-      publisher.publish('', QUEUE, BODY, { persistent: true, mandatory: true }, (error) => {
+      publisher.publish('', queue, BODY, { persistent: true, mandatory: true }, (error) => {
         if (error) reject(error instanceof Error ? error : new Error(String(error)));
         else resolve();
       });
@@ -145,6 +158,7 @@ try {
   }
   report(slots);
 } finally {
+  await consumerConnection.close().catch(() => undefined);
   await connection.close().catch(() => undefined);
   await deleteVhost(VHOST);
 }
@@ -152,10 +166,10 @@ try {
 interface ArmSummary {
   readonly ratePerSecond: number;
   readonly brokerMsPerMessage: number;
-  readonly publisherMsPerMessage: number;
+  readonly clientMsPerMessage: number;
   /** Against the burst arm, round by round (absent for the burst arm itself). */
   readonly brokerRatio?: Interval;
-  readonly publisherRatio?: Interval;
+  readonly clientRatio?: Interval;
 }
 
 /** Medians over the rounds, and each arm's ratios to the burst arm. */
@@ -171,16 +185,21 @@ function summarize(slots: readonly (readonly Slot[])[]): Record<Arm, ArmSummary>
       ),
     );
   const broker = (slot: Slot): number => slot.brokerMsPerMessage;
-  const publisherCpu = (slot: Slot): number => slot.publisherMsPerMessage;
+  const clientCpu = (slot: Slot): number => slot.clientMsPerMessage;
   const summaryOf = (arm: Arm): ArmSummary => ({
     ratePerSecond: medianOf(arm, (slot) => slot.ratePerSecond),
     brokerMsPerMessage: medianOf(arm, broker),
-    publisherMsPerMessage: medianOf(arm, publisherCpu),
+    clientMsPerMessage: medianOf(arm, clientCpu),
     ...(arm === 'burst'
       ? {}
-      : { brokerRatio: ratioOf(arm, broker), publisherRatio: ratioOf(arm, publisherCpu) }),
+      : { brokerRatio: ratioOf(arm, broker), clientRatio: ratioOf(arm, clientCpu) }),
   });
-  return { burst: summaryOf('burst'), single: summaryOf('single'), serial: summaryOf('serial') };
+  return {
+    burst: summaryOf('burst'),
+    single: summaryOf('single'),
+    apart: summaryOf('apart'),
+    serial: summaryOf('serial'),
+  };
 }
 
 function report(slots: readonly (readonly Slot[])[]): void {
@@ -205,7 +224,12 @@ function report(slots: readonly (readonly Slot[])[]): void {
       const bounds = `${interval.low.toFixed(2)}–${interval.high.toFixed(2)}`;
       return cell(`${value(arm).toFixed(3)} ${interval.estimate.toFixed(2)}× [${bounds}]`);
     }).join('');
-  const heading = [`bursts of ${String(burst)}`, 'one at a time (÷ bursts)', 'serial (÷ bursts)'];
+  const heading = [
+    `bursts of ${String(burst)}`,
+    'one at a time (÷ bursts)',
+    'consumer apart (÷ bursts)',
+    'serial (÷ bursts)',
+  ];
   process.stdout.write(
     [
       `Persistent, confirmed messages into one ${sagaQueue ? 'saga-shaped' : 'bare'} quorum queue; ${String(slots.length)} rounds of ${String(seconds)} s slots; medians`,
@@ -219,9 +243,9 @@ function report(slots: readonly (readonly Slot[])[]): void {
         (arm) => arm.brokerRatio,
       ),
       row(
-        'publisher CPU-ms per message',
-        (arm) => arm.publisherMsPerMessage,
-        (arm) => arm.publisherRatio,
+        'client CPU-ms per message',
+        (arm) => arm.clientMsPerMessage,
+        (arm) => arm.clientRatio,
       ),
       '',
     ].join('\n'),

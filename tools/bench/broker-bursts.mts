@@ -4,10 +4,10 @@
 // quorum queue, by how they arrive: in bursts at a fixed rate, one at a time at the same rate
 // (confirms outstanding, as Junction's relay and consumers publish) with the consumer on the
 // publisher's connection or on a connection of its own (as a saga hop from one service to the next
-// always is), or each only after the previous one's confirm (serial: every message then pays a disk
+// always is; bursts too), or each only after the previous one's confirm (serial: every message then pays a disk
 // sync of its own). The published bench finds RabbitMQ the largest part of a queued checkout's CPU;
 // this shows how much of it is paid per arrival or per sync rather than per message. A raw amqplib
-// publisher and consumer, no Junction code: arms in counterbalanced rounds (ABCDDCBA), one ratio
+// publisher and consumer, no Junction code: arms in counterbalanced rounds (ABCDEEDCBA), one ratio
 // per round against the burst arm, a bootstrap 95 % interval. It runs in its own vhost, created and
 // deleted here.
 import { parseArgs } from 'node:util';
@@ -28,12 +28,12 @@ import { cpuMsOf, pidByCommand } from './run/process-cpu.mts';
 const USAGE = `Usage: npm run bench:broker-bursts [-- options]
 
 Publishes persistent messages with publisher confirms into a quorum queue, consumed and acked as
-they come (prefetch 16), in four arms: bursts at a fixed rate; one message per arrival at the
-same rate, consumed on the publisher's connection; the same with the consumer on a connection of
-its own; and serial (each message after the previous one's confirm, as fast as that allows).
-Reports RabbitMQ's and the client's CPU-ms per message for each, the rate reached, and each
-arm's ratio to the burst arm with a bootstrap 95 % interval. Needs RabbitMQ on 127.0.0.1 with
-rabbitmqctl (it makes its own vhost, and deletes it).
+they come (prefetch 16), in five arms: bursts at a fixed rate; one message per arrival at the
+same rate, consumed on the publisher's connection; both again with the consumer on a connection
+of its own ("apart", as a saga hop between two services is); and serial (each message after the
+previous one's confirm, as fast as that allows). Reports RabbitMQ's and the client's CPU-ms per
+message for each, the rate reached, and each arm's ratio to the burst arm with a bootstrap 95 %
+interval. Needs RabbitMQ on 127.0.0.1 with rabbitmqctl (it makes its own vhost, and deletes it).
 
   --rate <n>      messages per second, all arms but the serial one (default 320)
   --burst <n>     messages per arrival in the burst arm (default 16)
@@ -52,8 +52,8 @@ const QUEUE_APART = 'bursts.apart';
 const PARKING = 'bursts.parking';
 const BODY = randomBytes(300); // about an order event's size
 
-type Arm = 'burst' | 'single' | 'apart' | 'serial';
-const ARMS: readonly Arm[] = ['burst', 'single', 'apart', 'serial'];
+type Arm = 'burst' | 'single' | 'burstApart' | 'apart' | 'serial';
+const ARMS: readonly Arm[] = ['burst', 'single', 'burstApart', 'apart', 'serial'];
 
 interface Slot {
   readonly arm: Arm;
@@ -116,8 +116,8 @@ try {
     const confirms: Promise<void>[] = [];
     const startedAt = performance.now();
     let total = Math.round(rate * seconds);
-    const size = arm === 'burst' ? burst : 1;
-    const queue = arm === 'apart' ? QUEUE_APART : QUEUE;
+    const size = arm === 'burst' || arm === 'burstApart' ? burst : 1;
+    const queue = arm === 'apart' || arm === 'burstApart' ? QUEUE_APART : QUEUE;
     if (arm === 'serial') {
       for (total = 0; performance.now() - startedAt < seconds * 1000; total += 1)
         await publish(queue);
@@ -197,6 +197,7 @@ function summarize(slots: readonly (readonly Slot[])[]): Record<Arm, ArmSummary>
   return {
     burst: summaryOf('burst'),
     single: summaryOf('single'),
+    burstApart: summaryOf('burstApart'),
     apart: summaryOf('apart'),
     serial: summaryOf('serial'),
   };
@@ -210,7 +211,7 @@ function report(slots: readonly (readonly Slot[])[]): void {
     );
     return;
   }
-  const cell = (text: string): string => text.padStart(28);
+  const cell = (text: string): string => text.padStart(32);
   const row = (
     label: string,
     value: (arm: ArmSummary) => number,
@@ -227,6 +228,7 @@ function report(slots: readonly (readonly Slot[])[]): void {
   const heading = [
     `bursts of ${String(burst)}`,
     'one at a time (÷ bursts)',
+    `bursts of ${String(burst)} apart (÷ bursts)`,
     'consumer apart (÷ bursts)',
     'serial (÷ bursts)',
   ];

@@ -1,4 +1,4 @@
-// `npm run bench:broker-bursts` against the machine's RabbitMQ, briefly: all four arms measured, each
+// `npm run bench:broker-bursts` against the machine's RabbitMQ, briefly: all five arms measured, each
 // ratio with an interval, its vhost gone afterwards, and a bad option refused with the usage.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -29,7 +29,13 @@ describe('broker-bursts', () => {
     );
     const result = JSON.parse(stdout) as { sagaQueue: boolean; arms: Record<string, Arm> };
     assert.equal(result.sagaQueue, true);
-    assert.deepEqual(Object.keys(result.arms).sort(), ['apart', 'burst', 'serial', 'single']);
+    assert.deepEqual(Object.keys(result.arms).sort(), [
+      'apart',
+      'burst',
+      'burstApart',
+      'serial',
+      'single',
+    ]);
     for (const [name, arm] of Object.entries(result.arms)) {
       assert.ok(arm.ratePerSecond > 0, `${name}: a rate`);
       assert.ok(arm.brokerMsPerMessage > 0, `${name}: RabbitMQ's CPU per message`);

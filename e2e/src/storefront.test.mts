@@ -151,9 +151,16 @@ describe('storefront', () => {
     const traceId = await traceIdShown();
     await page.getByTestId('waterfall').waitFor({ timeout: 30_000 });
     await page.getByTestId('waterfall').getByText('checkout blocking').waitFor();
-    const spans = await jaegerTrace(traceId, (all) =>
-      all.some((span) => span.service === 'orders' && span.name === 'POST /orders'),
-    );
+    // The browser exports its spans in batches: the fetch span ends after the click's (the fetch
+    // instrumentation waits for the resource timing), so it can reach Jaeger a batch later.
+    const spans = await jaegerTrace(traceId, (all) => {
+      const clicked = all.find((span) => span.name === 'checkout blocking');
+      return (
+        clicked !== undefined &&
+        all.some((span) => span.parentSpanId === clicked.spanId) &&
+        all.some((span) => span.service === 'orders' && span.name === 'POST /orders')
+      );
+    });
     const click = spans.find((span) => span.name === 'checkout blocking');
     assert.ok(click, 'the click span');
     assert.equal(click.service, 'junction-storefront');

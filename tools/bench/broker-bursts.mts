@@ -51,6 +51,8 @@ const QUEUE = 'bursts';
 const QUEUE_APART = 'bursts.apart';
 const PARKING = 'bursts.parking';
 const BODY = randomBytes(300); // about an order event's size
+/** A slot's confirmed messages are all consumed within this, or the run stops with an error. */
+const DRAIN_MS = 60_000;
 
 type Arm = 'burst' | 'single' | 'burstApart' | 'apart' | 'serial';
 const ARMS: readonly Arm[] = ['burst', 'single', 'burstApart', 'apart', 'serial'];
@@ -132,7 +134,12 @@ try {
       for (let k = 0; k < size && sent < total; k += 1, sent += 1) confirms.push(publish(queue));
     }
     await Promise.all(confirms);
-    while (consumed < total) await new Promise((resolve) => setTimeout(resolve, 10));
+    const drainBy = performance.now() + DRAIN_MS;
+    while (consumed < total) {
+      if (performance.now() > drainBy)
+        throw new Error(`${arm}: ${String(total - consumed)} of ${String(total)} not consumed`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
     return {
       arm,
       ratePerSecond: total / ((performance.now() - startedAt) / 1000),

@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import amqp from 'amqplib';
 import { BROKER_TOPOLOGY } from '@junction/contracts';
-import { deleteVhost, rabbitmqUrl, recreateVhost } from '@junction/testkit';
+import { deleteVhost, rabbitmqUrl, recreateVhost, until } from '@junction/testkit';
 import {
   bootstrapInterval,
   type Interval,
@@ -134,12 +134,8 @@ try {
       for (let k = 0; k < size && sent < total; k += 1, sent += 1) confirms.push(publish(queue));
     }
     await Promise.all(confirms);
-    const drainBy = performance.now() + DRAIN_MS;
-    while (consumed < total) {
-      if (performance.now() > drainBy)
-        throw new Error(`${arm}: ${String(total - consumed)} of ${String(total)} not consumed`);
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+    if (!(await until(() => Promise.resolve(consumed >= total), DRAIN_MS, 10)))
+      throw new Error(`${arm}: ${String(total - consumed)} of ${String(total)} not consumed`);
     return {
       arm,
       ratePerSecond: total / ((performance.now() - startedAt) / 1000),
@@ -201,13 +197,7 @@ function summarize(slots: readonly (readonly Slot[])[]): Record<Arm, ArmSummary>
       ? {}
       : { brokerRatio: ratioOf(arm, broker), clientRatio: ratioOf(arm, clientCpu) }),
   });
-  return {
-    burst: summaryOf('burst'),
-    single: summaryOf('single'),
-    burstApart: summaryOf('burstApart'),
-    apart: summaryOf('apart'),
-    serial: summaryOf('serial'),
-  };
+  return Object.fromEntries(ARMS.map((arm) => [arm, summaryOf(arm)])) as Record<Arm, ArmSummary>;
 }
 
 function report(slots: readonly (readonly Slot[])[]): void {
@@ -232,17 +222,17 @@ function report(slots: readonly (readonly Slot[])[]): void {
       const bounds = `${interval.low.toFixed(2)}–${interval.high.toFixed(2)}`;
       return cell(`${value(arm).toFixed(3)} ${interval.estimate.toFixed(2)}× [${bounds}]`);
     }).join('');
-  const heading = [
-    `bursts of ${String(burst)}`,
-    'one at a time (÷ bursts)',
-    `bursts of ${String(burst)} apart (÷ bursts)`,
-    'consumer apart (÷ bursts)',
-    'serial (÷ bursts)',
-  ];
+  const headings: Record<Arm, string> = {
+    burst: `bursts of ${String(burst)}`,
+    single: 'one at a time (÷ bursts)',
+    burstApart: `bursts of ${String(burst)} apart (÷ bursts)`,
+    apart: 'consumer apart (÷ bursts)',
+    serial: 'serial (÷ bursts)',
+  };
   process.stdout.write(
     [
       `Persistent, confirmed messages into one ${sagaQueue ? 'saga-shaped' : 'bare'} quorum queue; ${String(slots.length)} rounds of ${String(seconds)} s slots; medians`,
-      ''.padEnd(30) + heading.map(cell).join(''),
+      ''.padEnd(30) + ARMS.map((name) => cell(headings[name])).join(''),
       ''.padEnd(30) +
         ARMS.map((name) => cell(summary[name].ratePerSecond.toFixed(0))).join('') +
         '  msg/s',

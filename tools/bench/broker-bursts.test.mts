@@ -18,7 +18,7 @@ interface Arm {
 }
 
 describe('broker-bursts', () => {
-  it('measures the three arms in a saga-shaped queue and removes its vhost', async () => {
+  it('measures all five arms in a saga-shaped queue and removes its vhost', async () => {
     const args = ['--rounds', '1', '--seconds', '1', '--rate', '80', '--burst', '8'];
     const { stdout } = await execFileAsync(
       process.execPath,

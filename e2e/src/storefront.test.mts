@@ -280,10 +280,25 @@ describe('storefront', () => {
   });
 
   it('logs out: the session is over and the tab keeps nothing', async () => {
+    const { refreshToken } = await page.evaluate(
+      () =>
+        JSON.parse(sessionStorage.getItem('junction.session') ?? '{}') as { refreshToken: string },
+    );
+    const loggedOut = page.waitForResponse(
+      (response) => new URL(response.url()).pathname === '/auth/logout',
+    );
     await page.getByRole('button', { name: 'Log out' }).click();
     await page.getByRole('heading', { name: 'Log in', exact: true }).waitFor();
     assert.equal(await page.evaluate(() => sessionStorage.length), 0);
     await page.getByRole('link', { name: 'Log in' }).first().waitFor();
+
+    assert.equal((await loggedOut).status(), 204);
+    const refresh = await fetch(new URL('/auth/refresh', shop.url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ refreshToken }),
+    });
+    assert.equal(refresh.status, 401, 'the refresh token stopped working at auth');
   });
 
   it('met no page error and no CSP refusal', () => {

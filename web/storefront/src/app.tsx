@@ -37,14 +37,15 @@ export function App() {
     if (session !== undefined) setFlash(undefined);
   }, [session]);
 
+  // The tab forgets everything at once, before auth answers: the page the session leaves re-renders
+  // as soon as the tokens are gone, and must not find the cart or the checkout runs still stored.
   const logout = (): void => {
-    void logOut().then(() => {
-      clearCart();
-      runs.set({});
-      sessionStorage.clear();
-      setFlash(undefined);
-      navigate('/shop/login');
-    });
+    void logOut();
+    clearCart();
+    runs.set({});
+    sessionStorage.clear();
+    setFlash(undefined);
+    navigate('/shop/login');
   };
 
   return (

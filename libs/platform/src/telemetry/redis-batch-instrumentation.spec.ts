@@ -5,6 +5,7 @@ import {
   SpanKind,
   SpanStatusCode,
   trace,
+  TraceFlags,
 } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
@@ -17,6 +18,7 @@ import {
 import { Pipeline, Redis } from 'ioredis';
 import { TestRedis } from '../testing/test-redis';
 import { RedisBatchInstrumentation } from './redis-batch-instrumentation';
+import { onlyWhenRecording } from './redis-statement';
 
 const exporter = new InMemorySpanExporter();
 const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
@@ -29,17 +31,25 @@ let store: TestRedis;
  * hooks never see.
  */
 function instrument(): void {
-  const ioredis = new IORedisInstrumentation({ enabled: false, requireParentSpan: true });
+  const ioredis = new IORedisInstrumentation({
+    enabled: false,
+    requireParentSpan: true,
+    dbStatementSerializer: onlyWhenRecording(statement),
+  });
   ioredis.setTracerProvider(provider);
   for (const definition of ioredis.getModuleDefinitions()) definition.patch?.(Redis, '5.9.2');
-  const batches = new RedisBatchInstrumentation({
-    enabled: false,
-    statement: (command) => command.toUpperCase(),
-  });
+  const batches = new RedisBatchInstrumentation({ enabled: false, statement });
   batches.setTracerProvider(provider);
   for (const definition of batches.getModuleDefinitions()) {
     definition.patch?.({ Pipeline }, '5.9.2');
   }
+}
+
+/** Every statement either instrumentation built (what a span that is kept costs to describe). */
+const statements: string[] = [];
+function statement(command: string): string {
+  statements.push(command);
+  return command.toUpperCase();
 }
 
 /** Runs `work` inside a parent span (as in a request), returns the spans that ended. */
@@ -68,6 +78,7 @@ describe(RedisBatchInstrumentation.name, () => {
   afterEach(async () => {
     await store.cleanup();
     exporter.reset();
+    statements.length = 0;
   });
 
   afterAll(async () => {
@@ -150,6 +161,37 @@ describe(RedisBatchInstrumentation.name, () => {
     it('records nothing for a batch outside any span (background work)', async () => {
       await context.with(ROOT_CONTEXT, () => store.redis.multi().set('a', '1').get('a').exec());
       expect(exporter.getFinishedSpans()).toEqual([]);
+    });
+
+    it('under an unsampled span, records and describes nothing, and the commands still answer', async () => {
+      const unsampled = trace.wrapSpanContext({
+        traceId: '0af7651916cd43dd8448eb211c80319c',
+        spanId: 'b7ad6b7169203331',
+        traceFlags: TraceFlags.NONE,
+      });
+      const answers = await context.with(trace.setSpan(ROOT_CONTEXT, unsampled), async () => {
+        const batch = await store.redis.multi().set('a', '1').get('a').exec();
+        const single = await store.redis.get('a');
+        return { batch, single, activeAfter: trace.getActiveSpan() };
+      });
+      expect(answers).toEqual({
+        batch: [
+          [null, 'OK'],
+          [null, '1'],
+        ],
+        single: '1',
+        activeAfter: unsampled,
+      });
+      expect(statements).toEqual([]);
+      expect(exporter.getFinishedSpans()).toEqual([]);
+
+      // The same calls under a sampled span are described and recorded.
+      const { spans } = await inSpan(async () => {
+        await store.redis.multi().set('a', '1').get('a').exec();
+        await store.redis.get('a');
+      });
+      expect(statements).toEqual(['set', 'get', 'get']);
+      expect(spans.map((s) => s.name).sort()).toEqual(['MULTI', 'POST /orders', 'get']);
     });
 
     it('calls a node-style callback back in the caller’s context', async () => {

@@ -70,6 +70,10 @@ const CONTROL = new Set(['multi', 'exec']);
  * command is the same), `db.operation.batch.size` (never 1), `db.query.text` the commands'
  * statements joined by `; `. Like the ioredis instrumentation with requireParentSpan, a batch
  * outside any span (background work) records nothing. Single commands keep their own spans.
+ *
+ * Under a span that is not recording (its trace was not sampled) a batch starts no span and
+ * builds no statement, but its commands are sent quiet all the same: a span started there would
+ * not be recorded either (see onlyWhenRecording in redis-statement.ts).
  */
 export class RedisBatchInstrumentation extends InstrumentationBase<RedisBatchInstrumentationConfig> {
   constructor(config: RedisBatchInstrumentationConfig = {}) {
@@ -102,12 +106,12 @@ export class RedisBatchInstrumentation extends InstrumentationBase<RedisBatchIns
       const retry = sentIn.get(this);
       if (retry) return context.with(retry, () => original.apply(this, args));
       const active = context.active();
+      const parent = trace.getSpan(active);
       const traced =
-        this._transactions === 0 &&
-        trace.getSpan(active) !== undefined &&
-        !isTracingSuppressed(active);
+        this._transactions === 0 && parent !== undefined && !isTracingSuppressed(active);
       if (!traced) return original.apply(this, args);
-      const span = startSpan(this);
+      // Unsampled: no span, but the inner commands are kept quiet all the same.
+      const span = parent.isRecording() ? startSpan(this) : undefined;
       const quiet = suppressTracing(trace.deleteSpan(active));
       sentIn.set(this, quiet);
       // A node-style callback runs where the caller is, not in the quiet context.
@@ -115,6 +119,7 @@ export class RedisBatchInstrumentation extends InstrumentationBase<RedisBatchIns
         typeof arg === 'function' ? context.bind(active, arg) : arg,
       );
       const sent = context.with(quiet, () => original.apply(this, callerArgs));
+      if (!span) return sent;
       sent.then(
         (results) => {
           const failed = Array.isArray(results) ? firstError(results) : undefined;

@@ -11,7 +11,7 @@ import { NodeSDK } from '@opentelemetry/sdk-node';
 import { recordHttpRoute, traceResponse } from './http-route';
 import { onConsume, onPublish } from './messaging-spans';
 import { RedisBatchInstrumentation } from './redis-batch-instrumentation';
-import { redisStatement } from './redis-statement';
+import { onlyWhenRecording, redisStatement } from './redis-statement';
 import { RpcCallMetrics } from './rpc-call-metrics';
 import { SpanAttributesFromBaggage } from './span-attributes-from-baggage';
 import { exportingSpanProcessors } from './span-export';
@@ -94,7 +94,7 @@ export function createTracing(): Tracing {
       // readiness PINGs) makes no root spans; commands inside a request or a message do.
       new IORedisInstrumentation({
         requireParentSpan: true,
-        dbStatementSerializer: redisStatement,
+        dbStatementSerializer: onlyWhenRecording(redisStatement),
       }),
       // A MULTI or a pipeline is one span with its batch size, not one per queued command.
       new RedisBatchInstrumentation({ statement: redisStatement }),

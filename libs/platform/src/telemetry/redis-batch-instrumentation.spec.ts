@@ -18,7 +18,6 @@ import {
 import { Pipeline, Redis } from 'ioredis';
 import { TestRedis } from '../testing/test-redis';
 import { RedisBatchInstrumentation } from './redis-batch-instrumentation';
-import { onlyWhenRecording } from './redis-statement';
 
 const exporter = new InMemorySpanExporter();
 const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
@@ -34,14 +33,15 @@ function instrument(): void {
   const ioredis = new IORedisInstrumentation({
     enabled: false,
     requireParentSpan: true,
-    dbStatementSerializer: onlyWhenRecording(statement),
+    dbStatementSerializer: statement,
   });
   ioredis.setTracerProvider(provider);
   for (const definition of ioredis.getModuleDefinitions()) definition.patch?.(Redis, '5.9.2');
   const batches = new RedisBatchInstrumentation({ enabled: false, statement });
   batches.setTracerProvider(provider);
+  // As `require('ioredis')` is: the Redis class, with the Pipeline class beside it.
   for (const definition of batches.getModuleDefinitions()) {
-    definition.patch?.({ Pipeline }, '5.9.2');
+    definition.patch?.({ prototype: Redis.prototype, Pipeline }, '5.9.2');
   }
 }
 

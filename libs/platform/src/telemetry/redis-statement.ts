@@ -1,5 +1,3 @@
-import { trace } from '@opentelemetry/api';
-
 /** What a Redis command argument can be, as the ioredis instrumentation hands it over. */
 type CommandArg = string | Buffer | number | unknown[];
 
@@ -27,20 +25,4 @@ function keyShape(key: string): string {
     .split(':')
     .map((segment) => (WORD.test(segment) ? segment : '?'))
     .join(':');
-}
-
-/**
- * A statement serializer that builds the statement only when the span it will describe can be
- * recorded. The ioredis instrumentation calls its serializer for every command under a span,
- * before it starts the command's span, in the parent's context; under a parent that is not
- * recording (an unsampled trace) that span is dropped by every sampler the SDK reads from
- * OTEL_TRACES_SAMPLER — parent-based ones follow the parent, a trace-id ratio decides the same
- * for every span of a trace — so the command's name is enough. A blocking checkout sends ~50
- * Redis commands.
- */
-export function onlyWhenRecording<Args extends unknown[]>(
-  serializer: (cmdName: string, ...rest: Args) => string,
-): (cmdName: string, ...rest: Args) => string {
-  return (cmdName, ...rest) =>
-    trace.getActiveSpan()?.isRecording() === false ? cmdName : serializer(cmdName, ...rest);
 }

@@ -11,7 +11,7 @@ import { NodeSDK } from '@opentelemetry/sdk-node';
 import { recordHttpRoute, traceResponse } from './http-route';
 import { onConsume, onPublish } from './messaging-spans';
 import { RedisBatchInstrumentation } from './redis-batch-instrumentation';
-import { onlyWhenRecording, redisStatement } from './redis-statement';
+import { redisStatement } from './redis-statement';
 import { RpcCallMetrics } from './rpc-call-metrics';
 import { SpanAttributesFromBaggage } from './span-attributes-from-baggage';
 import { exportingSpanProcessors } from './span-export';
@@ -94,9 +94,10 @@ export function createTracing(): Tracing {
       // readiness PINGs) makes no root spans; commands inside a request or a message do.
       new IORedisInstrumentation({
         requireParentSpan: true,
-        dbStatementSerializer: onlyWhenRecording(redisStatement),
+        dbStatementSerializer: redisStatement,
       }),
-      // A MULTI or a pipeline is one span with its batch size, not one per queued command.
+      // A MULTI or a pipeline is one span with its batch size, not one per queued command; and
+      // under an unsampled span, Redis makes no spans at all (not even non-recording ones).
       new RedisBatchInstrumentation({ statement: redisStatement }),
       // No NestInstrumentation: its controller and handler spans only repeat the HTTP server
       // span (same route, same duration), and it sees no gRPC or message handlers at all.

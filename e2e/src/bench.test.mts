@@ -193,16 +193,38 @@ describe('bench --quick', () => {
       assert.ok((matrix?.cpuS[name] ?? 0) > 0, `${name} spent CPU in the matrix`);
   });
 
-  it('profiles every service per path and names its top frames', () => {
+  it('profiles every service per path, tracing off and sampled, and names its top frames', () => {
     const { profiles } = results.profiles;
-    assert.deepEqual([...new Set(profiles.map((p) => p.mode))], ['blocking', 'queued']);
+    assert.deepEqual(
+      [...new Set(profiles.map((p) => `${p.mode} ${p.tracing}`))],
+      ['blocking off', 'blocking sampled', 'queued off', 'queued sampled'],
+    );
     for (const profile of profiles) {
       assert.ok(existsSync(join(out, profile.file)), `${profile.file} is missing`);
+      assert.ok(profile.checkouts > 0, `${profile.file}: orders placed`);
       // auth and user are idle while orders are placed: no samples fall inside the load window.
       if (CHECKOUT_SERVICES.includes(profile.service))
         assert.ok(profile.top.length > 0, `${profile.mode} ${profile.service}: no frames`);
+      // Off loads no SDK and no instrumentation: what telemetry code runs is libs/platform's.
+      if (profile.tracing === 'off') {
+        for (const { name } of profile.telemetry.by)
+          assert.doesNotMatch(name, /instrumentation|sdk-trace/, `${profile.file}: ${name}`);
+      }
+    }
+    // Sampled, orders' HTTP, gRPC and Redis calls go through the instrumentations.
+    for (const mode of ['blocking', 'queued']) {
+      const orders = profiles.find(
+        (p) => p.mode === mode && p.tracing === 'sampled' && p.service === 'orders',
+      );
+      assert.ok((orders?.telemetry.ms ?? 0) > 0, `${mode}: orders' telemetry`);
+      assert.ok(
+        orders?.telemetry.by.some((g) => g.name.startsWith('instrumentation-')),
+        `${mode}: ${JSON.stringify(orders?.telemetry.by)}`,
+      );
     }
     assert.deepEqual([...new Set(profiles.map((p) => p.service))].sort(), [...SERVICES].sort());
+    const report = readFileSync(join(out, 'report.md'), 'utf8');
+    assert.match(report, /### Tracing at 10 %: telemetry's own code/);
   });
 
   it('judges every ratio target of the issue, and the report states each verdict', () => {

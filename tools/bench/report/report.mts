@@ -328,9 +328,9 @@ function profileSection(results: BenchResults): string {
   const p = results.profiles;
   const parts = [
     `## Where the CPU goes: profiles`,
-    `V8's sampling profiler (\`node --cpu-prof\`) in every service while one path ran alone at ${String(p.ratePerSecond)} orders/s for ${String(p.durationMs / 1000)} s (tracing off); the top frames count only the samples taken while the load ran (the profile also holds start-up and shutdown). The profiles are in [profiles/](profiles/) (gzipped .cpuprofile: open in Chrome DevTools or speedscope after gunzip). Per service, the frames with the most self time, as a share of the profile's busy (non-idle) time.`,
+    `V8's sampling profiler (\`node --cpu-prof\`) in every service while one path ran alone at ${String(p.ratePerSecond)} orders/s for ${String(p.durationMs / 1000)} s, on freshly started services, once with tracing off and once with ${String(Math.round(p.sampleRatio * 100))} % of the traces sampled; the numbers count only the samples taken while the load ran (the profile also holds start-up and shutdown). The profiles are in [profiles/](profiles/) (gzipped .cpuprofile: open in Chrome DevTools or speedscope after gunzip). Tracing off, per service, the frames with the most self time, as a share of the profile's busy (non-idle) time.`,
   ];
-  for (const profile of p.profiles) {
+  for (const profile of p.profiles.filter((s) => s.tracing === 'off')) {
     parts.push(
       `### ${profile.mode}: ${profile.service} (${String(profile.busyMs)} ms busy, [profile](${profile.file}))`,
       table(
@@ -343,7 +343,49 @@ function profileSection(results: BenchResults): string {
       ),
     );
   }
+  parts.push(telemetrySection(p));
   return parts.join('\n\n');
+}
+
+/** Per path and service: busy time off and sampled, and what of it was telemetry's own code. */
+function telemetrySection(p: BenchResults['profiles']): string {
+  const perCheckout = (ms: number, checkouts: number): string =>
+    checkouts > 0 ? num(ms / checkouts, 3) : '–';
+  const rows = p.profiles
+    .filter((s) => s.tracing === 'sampled')
+    .map((s) => {
+      const off = p.profiles.find(
+        (o) => o.tracing === 'off' && o.mode === s.mode && o.service === s.service,
+      );
+      return [
+        s.mode,
+        `${s.service} ([profile](${s.file}))`,
+        off ? perCheckout(off.busyMs, off.checkouts) : '–',
+        perCheckout(s.busyMs, s.checkouts),
+        perCheckout(s.telemetry.ms, s.checkouts),
+        `${num(s.telemetry.share * 100, 1)} %`,
+        s.telemetry.by
+          .slice(0, 4)
+          .map((g) => `${g.name} ${perCheckout(g.ms, s.checkouts)}`)
+          .join(', ') || '–',
+      ];
+    });
+  return [
+    `### Tracing at ${String(Math.round(p.sampleRatio * 100))} %: telemetry's own code`,
+    `Busy ms per order placed, with tracing off and sampled, and of the sampled run the time whose innermost frame outside V8 and Node was telemetry's own code (the OpenTelemetry packages, their require hook, libs/platform's telemetry), put under the innermost instrumentation on its stack, else under the package it ran in. Busy time is wall time with the thread not idle (it includes waiting for the CPU on a busy machine), so off → sampled is a profile's view of the tracing cost, not the CPU the fixed-rate part measures.`,
+    table(
+      [
+        'path',
+        'service',
+        'busy ms/order, off',
+        'busy ms/order, sampled',
+        'telemetry ms/order',
+        'of busy',
+        'where (ms/order)',
+      ],
+      rows,
+    ),
+  ].join('\n\n');
 }
 
 function faultSection(results: BenchResults, chartFiles: readonly string[]): string {

@@ -34,6 +34,8 @@ export interface CheckoutResults {
 export interface ProfileResults {
   readonly ratePerSecond: number;
   readonly durationMs: number;
+  /** The share of traces kept in the `sampled` profiles. */
+  readonly sampleRatio: number;
   readonly profiles: ServiceProfile[];
 }
 

@@ -17,7 +17,7 @@ import { relayBalance, type RelayBalance } from '../checkout/relay-balance.mts';
 import { type BenchSettings } from './settings.mts';
 import { bootstrapInterval, roundOrder, roundRatio } from '../report/intervals.mts';
 import { planFor } from '../checkout/checkout-context.mts';
-import { collectProfiles, monotonicUs } from './profiles.mts';
+import { collectProfiles, monotonicUs, type ProfiledTracing } from './profiles.mts';
 import {
   type FixedRateCost,
   fixedRateCost,
@@ -27,6 +27,7 @@ import {
 type Log = (line: string) => void;
 
 const FLOOR_QUEUE = 'bench-floor.rpc';
+const PROFILED_TRACING: readonly ProfiledTracing[] = ['off', 'sampled'];
 
 export async function matrixPhase(
   topology: BenchTopology,
@@ -183,7 +184,11 @@ export async function fixedRatePhase(
   }
 }
 
-/** A CPU profile of every service while each path runs at the fixed rate (tracing off). */
+/**
+ * A CPU profile of every service while each path runs at the fixed rate, with tracing off and
+ * then sampled as in the fixed-rate part (exporting to the bench's own sink): where the CPU goes,
+ * and how much of it is telemetry's own code when 9 traces in 10 are not kept.
+ */
 export async function profilePhase(
   rig: CheckoutRig,
   rate: number,
@@ -193,20 +198,47 @@ export async function profilePhase(
 ): Promise<ProfileResults> {
   const dir = join(outDir, 'profiles');
   await mkdir(dir, { recursive: true });
+  const sink = await startHelper<{ port: number }>('../tracing/otlp-sink.mts', []);
+  const sampled: BenchTopologyOptions = {
+    otlpEndpoint: `http://127.0.0.1:${String(sink.announced.port)}`,
+    sampleRatio: settings.fixedRate.sampleRatio,
+  };
   const profiles = [];
-  for (const mode of CHECKOUT_MODES) {
-    rig.phase(`profile ${mode}`);
-    const topology = await restart({ profileDir: dir });
-    rig.attach(topology);
-    await awaitHealthy(rig, settings.fixedRate.drainTimeoutMs);
-    const pids = Object.fromEntries(topology.processes().map((p) => [p.pid, p.name]));
-    const fromUs = monotonicUs();
-    const run = await rig.load.run(planFor(mode, rate, settings.profiles.durationMs));
-    const ids = run.placements.flatMap((p) => (p.orderId === undefined ? [] : [p.orderId]));
-    await awaitSettled(rig.ledger, rig.sampler, ids, settings.fixedRate.drainTimeoutMs);
-    const toUs = monotonicUs();
-    await topology.stop(); // each service writes its profile as it exits
-    profiles.push(...(await collectProfiles(dir, 'profiles', mode, pids, { fromUs, toUs })));
+  try {
+    for (const mode of CHECKOUT_MODES) {
+      for (const tracing of PROFILED_TRACING) {
+        rig.phase(`profile ${mode}, tracing ${tracing}`);
+        const topology = await restart({
+          profileDir: dir,
+          ...(tracing === 'sampled' ? sampled : {}),
+        });
+        rig.attach(topology);
+        await awaitHealthy(rig, settings.fixedRate.drainTimeoutMs);
+        const services = Object.fromEntries(topology.processes().map((p) => [p.pid, p.name]));
+        const fromUs = monotonicUs();
+        const run = await rig.load.run(planFor(mode, rate, settings.profiles.durationMs));
+        const ids = run.placements.flatMap((p) => (p.orderId === undefined ? [] : [p.orderId]));
+        await awaitSettled(rig.ledger, rig.sampler, ids, settings.fixedRate.drainTimeoutMs);
+        const window = { fromUs, toUs: monotonicUs() };
+        await topology.stop(); // each service writes its profile as it exits
+        profiles.push(
+          ...(await collectProfiles(dir, 'profiles', {
+            mode,
+            tracing,
+            services,
+            window,
+            checkouts: run.placements.length,
+          })),
+        );
+      }
+    }
+  } finally {
+    await sink.stop();
   }
-  return { ratePerSecond: rate, durationMs: settings.profiles.durationMs, profiles };
+  return {
+    ratePerSecond: rate,
+    durationMs: settings.profiles.durationMs,
+    sampleRatio: settings.fixedRate.sampleRatio,
+    profiles,
+  };
 }

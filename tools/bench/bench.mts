@@ -47,7 +47,7 @@ junction-bench; all removed afterwards) and measures, in randomised ABBA rounds:
   3. both paths with no fault (the control), +300 ms on payment, and payment killed;
   4. two orders replicas' outbox relays sharing one outbox;
   5. CPU-ms per checkout at a fixed rate with tracing off, on for every trace, and sampled;
-  6. a CPU profile of every service at that rate, per path.
+  6. a CPU profile of every service at that rate, per path, tracing off and sampled.
 Full run: about 32 minutes. Needs RabbitMQ (with rabbitmqctl) and Redis on localhost, and the
 services built (npm run bench builds them).
 

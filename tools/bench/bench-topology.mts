@@ -58,6 +58,8 @@ export interface BenchTopologyOptions {
   readonly sampleRatio?: number;
   /** Every service writes a V8 CPU profile (--cpu-prof) into this directory when it stops. */
   readonly profileDir?: string;
+  /** More variables per service, over the bench's own (to compare settings by hand). */
+  readonly serviceEnv?: Readonly<Record<string, Readonly<Record<string, string>>>>;
 }
 
 /** The second orders replica's name in logs and readings, and its HTTP port's distance. */
@@ -71,7 +73,7 @@ export class BenchTopology {
   private readonly drops: number[] = [];
   private readonly eluWaiters = new Map<string, (reading: EventLoopReading) => void>();
 
-  private constructor({ otlpEndpoint, sampleRatio, profileDir }: BenchTopologyOptions) {
+  private constructor({ otlpEndpoint, sampleRatio, profileDir, serviceEnv }: BenchTopologyOptions) {
     const sampling: Record<string, string> =
       sampleRatio === undefined
         ? {}
@@ -97,7 +99,7 @@ export class BenchTopology {
       env: Object.fromEntries(
         Object.keys(SERVICES).map((name) => [
           name,
-          { ...tracing, NODE_OPTIONS: nodeOptions, ...SERVICE_ENV[name] },
+          { ...tracing, NODE_OPTIONS: nodeOptions, ...SERVICE_ENV[name], ...serviceEnv?.[name] },
         ]),
       ),
       onLine: (service, line) => {

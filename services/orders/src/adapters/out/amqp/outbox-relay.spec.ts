@@ -277,6 +277,41 @@ describe(OutboxRelay.name, () => {
     await observer.close();
   });
 
+  it('holds kicked orders for its linger window and publishes them together, at once when 16 wait', async () => {
+    const config = configWith({ OUTBOX_LINGER_MS: '10000' });
+    const observer = await observe();
+    const running = await startRelay(config);
+    running.start();
+    await until('all partitions', () => running.relay.partitions().length === 8);
+    // Orders of one partition, so that a sweep (a read of all 8, every 500 ms) shows in the reads.
+    const ids = Array.from({ length: 400 }, (_, i) => `lingering-${String(i)}`)
+      .filter((id) => running.outbox.partitionOf(id) === 0)
+      .slice(0, 16);
+    expect(ids).toHaveLength(16);
+    const swept = async (): Promise<number> => {
+      const from = running.outbox.reads.length;
+      await until('a sweep', () => new Set(running.outbox.reads.slice(from)).size === 8, 5_000);
+      return running.outbox.reads.length;
+    };
+    const sweptAt = await swept();
+    for (const id of ids.slice(0, 15)) {
+      await write(config, [[id, event(id, 1)]]);
+      running.relay.kick(id);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Without a window each would be out a few ms after its kick.
+    expect(observer.arrived).toEqual([]);
+    const last = ids[15]!;
+    await write(config, [[last, event(last, 1)]]);
+    running.relay.kick(last);
+    await until('all 16', () => observer.arrived.length === 16, 5_000);
+    // Published by the 16th kick, not by a sweep (the next is 500 ms after the last) nor the timer.
+    expect(running.outbox.reads.slice(sweptAt).filter((p) => p !== 0)).toEqual([]);
+    expect(observer.arrived.sort()).toEqual(ids.map((id) => `${id}#1`).sort());
+    await observer.close();
+  });
+
   it('parks an entry the broker keeps returning as unroutable, and publishes what is behind it', async () => {
     const config = configWith({ OUTBOX_PARTITIONS: '1' });
     const observer = await observe();

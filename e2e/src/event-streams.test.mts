@@ -1,6 +1,7 @@
 // The orders events stream (GET /orders/{id}/events) held to its limits, with the services as
 // processes: a message on the status channel that is not a status change does not take orders
-// down; a user gets at most EVENT_STREAMS_PER_USER streams at once (429 with Retry-After beyond);
+// down; a user gets at most EVENT_STREAMS_PER_USER streams at once (429 with Retry-After beyond)
+// and a 404 for an order that is not theirs, which takes no slot;
 // and a status change whose pub/sub message never came still reaches the stream and ends it,
 // because an open stream reads its order again every EVENT_STREAM_RECHECK_MS.
 import assert from 'node:assert/strict';
@@ -111,6 +112,31 @@ describe('order event streams', () => {
         'a slot is free again once a stream closed',
       );
       second.controller.abort();
+    });
+
+    it("answers 404 to another user's order and to no order, taking none of their slots", async () => {
+      const id = await pendingOrder();
+      const stranger = await api.newSession();
+      for (let i = 0; i < 3; i += 1) {
+        for (const target of [id, '00000000-0000-4000-8000-000000000000']) {
+          const refused = await api.request<{ message: string }>(
+            'orders',
+            'GET',
+            `/orders/${target}/events`,
+            { token: stranger.accessToken },
+          );
+          assert.equal(refused.status, 404);
+          assert.equal(refused.body.message, `no order ${target}`);
+        }
+      }
+      // Six refusals later the stranger still has both of their streams (the cap is 2).
+      const own = [await openStream(await pendingOrder(stranger), stranger)];
+      own.push(await openStream(await pendingOrder(stranger), stranger));
+      assert.deepEqual(
+        own.map((s) => s.response.status),
+        [200, 200],
+      );
+      for (const s of own) s.controller.abort();
     });
 
     it('ends a stream whose order turned terminal without a pub/sub message', async () => {

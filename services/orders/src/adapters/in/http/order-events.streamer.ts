@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { type FastifyReply } from 'fastify';
 import { OrdersConfig } from '../../../config';
-import { isTerminal, type OrderStatus } from '../../../domain/order';
+import { isTerminal, type Order, type OrderStatus } from '../../../domain/order';
 import { OrderService } from '../../../domain/order.service';
 import { OrderStatusFeed } from '../../../domain/ports';
 import { OpenStreams } from './open-streams';
@@ -29,8 +29,26 @@ export class OrderEventsStreamer {
     this.recheckMs = config.eventStreams.recheckMs;
   }
 
+  /**
+   * Reads the order once: it is the ownership check (OrderNotFound, before anything is written)
+   * and the stream's first event. The watch is registered before that read, so a change that
+   * lands between the read and the stream's start is pushed right after the first event.
+   */
   async stream(orderId: string, userId: string, reply: FastifyReply): Promise<void> {
-    const release = this.open.open(userId); // 429 before anything is written
+    const before = { started: false, changed: false };
+    const stopWatching = this.statuses.watch(orderId, () => {
+      if (before.started) pushOrFinish();
+      else before.changed = true;
+    });
+    let release: () => void;
+    let first: Order;
+    try {
+      first = await this.orders.getForUser(orderId, userId);
+      release = this.open.open(userId); // 429 before anything is written
+    } catch (error) {
+      stopWatching();
+      throw error;
+    }
     reply.hijack();
     const raw = reply.raw;
     raw.writeHead(200, {
@@ -41,7 +59,6 @@ export class OrderEventsStreamer {
     });
     let lastStatus: OrderStatus | undefined;
     const state = { closed: false };
-    const isClosed = (): boolean => state.closed;
     const finish = (): void => {
       if (state.closed) return;
       state.closed = true;
@@ -51,22 +68,26 @@ export class OrderEventsStreamer {
       release();
       raw.end();
     };
-    const push = async (): Promise<void> => {
+    const show = (order: Order): void => {
       if (state.closed) return;
-      const order = await this.orders.getForUser(orderId, userId);
-      if (order.status !== lastStatus && !isClosed()) {
+      if (order.status !== lastStatus) {
         lastStatus = order.status;
         raw.write(`id: ${order.history.length}\nevent: status\ndata: ${JSON.stringify(order)}\n\n`);
       }
       if (isTerminal(order.status)) finish();
     };
-    const pushOrFinish = (): void => {
-      push().catch(finish);
+    const push = async (): Promise<void> => {
+      if (state.closed) return;
+      show(await this.orders.getForUser(orderId, userId));
     };
-    const stopWatching = this.statuses.watch(orderId, pushOrFinish);
+    function pushOrFinish(): void {
+      push().catch(finish);
+    }
     const keepalive = setInterval(() => raw.write(': keepalive\n\n'), KEEPALIVE_MS);
     const recheck = setInterval(pushOrFinish, this.recheckMs);
     raw.on('close', finish);
-    await push().catch(finish);
+    before.started = true;
+    show(first);
+    if (before.changed) await push().catch(finish);
   }
 }

@@ -71,8 +71,6 @@ export class OrderController {
     @Principal() principal: AccessTokenClaims,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const { id } = params;
-    await this.orders.getForUser(id, principal.sub);
-    await this.streamer.stream(id, principal.sub, reply);
+    await this.streamer.stream(params.id, principal.sub, reply);
   }
 }

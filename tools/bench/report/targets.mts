@@ -164,9 +164,11 @@ function faultTarget(results: Measured): TargetVerdict {
     results.checkout.faults
       .filter((r) => r.kind === kind && r.mode === 'queued')
       .map((r) => r.windowAcceptLatency.p99);
+  // A median of an even count is a mean of two: rounded, so the basis reads 22 ms, not 21.999…
+  const ms = (kind: string): string => String(Math.round(median(p99s(kind)) * 1000) / 1000);
   return verdict(
     `queued accept p99 in the fault window, +${String(results.settings.faults.latencyMs)} ms on payment ÷ no fault`,
-    `${String(median(p99s('latency')))} ms ÷ ${String(median(p99s('none')))} ms (medians of the rounds' runs)`,
+    `${ms('latency')} ms ÷ ${ms('none')} ms (medians of the rounds' runs)`,
     results.checkout.faultWindowP99,
     FAULT_ACCEPT_P99_LIMIT,
     'at most',

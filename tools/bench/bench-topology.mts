@@ -58,8 +58,6 @@ export interface BenchTopologyOptions {
   readonly sampleRatio?: number;
   /** Every service writes a V8 CPU profile (--cpu-prof) into this directory when it stops. */
   readonly profileDir?: string;
-  /** More variables per service, over the bench's own (to compare settings by hand). */
-  readonly serviceEnv?: Readonly<Record<string, Readonly<Record<string, string>>>>;
 }
 
 /** The second orders replica's name in logs and readings, and its HTTP port's distance. */
@@ -73,7 +71,7 @@ export class BenchTopology {
   private readonly drops: number[] = [];
   private readonly eluWaiters = new Map<string, (reading: EventLoopReading) => void>();
 
-  private constructor({ otlpEndpoint, sampleRatio, profileDir, serviceEnv }: BenchTopologyOptions) {
+  private constructor({ otlpEndpoint, sampleRatio, profileDir }: BenchTopologyOptions) {
     const sampling: Record<string, string> =
       sampleRatio === undefined
         ? {}
@@ -99,7 +97,7 @@ export class BenchTopology {
       env: Object.fromEntries(
         Object.keys(SERVICES).map((name) => [
           name,
-          { ...tracing, NODE_OPTIONS: nodeOptions, ...SERVICE_ENV[name], ...serviceEnv?.[name] },
+          { ...tracing, NODE_OPTIONS: nodeOptions, ...SERVICE_ENV[name] },
         ]),
       ),
       onLine: (service, line) => {

@@ -135,13 +135,10 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     }
     const partition = this.outbox.partitionOf(key);
     if (!this.owned.has(partition)) return;
-    if (this.settings.lingerMs === 0) {
-      this.due.add(partition);
-      this.publishAlarm.ring();
-      return;
-    }
     this.kicked.add(partition);
-    if (this.lingering === undefined) {
+    if (this.settings.lingerMs === 0) {
+      this.flush();
+    } else if (this.lingering === undefined) {
       this.lingering = {
         kicks: 1,
         timer: setTimeout(() => {
